@@ -1,0 +1,393 @@
+package dance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gin-dance/dance/storage"
+	"github.com/gin-gonic/gin"
+	"golang.org/x/oauth2"
+)
+
+var errDeadline = context.DeadlineExceeded
+
+// AuthStyle says how the client ID and secret reach the token endpoint.
+type AuthStyle = oauth2.AuthStyle
+
+// The auth styles. The default, [AuthStyleInHeader], is HTTP Basic auth,
+// as requests-oauthlib (and so Flask-Dance) sends it; [AuthStyleInParams]
+// puts client_id and client_secret in the form body, which is what
+// Flask-Dance presets with include_client_id do.
+const (
+	AuthStyleInHeader = oauth2.AuthStyleInHeader
+	AuthStyleInParams = oauth2.AuthStyleInParams
+)
+
+// OAuth2Config configures a generic OAuth 2 blueprint: the Go form of
+// Flask-Dance's OAuth2ConsumerBlueprint.
+type OAuth2Config struct {
+	// Name is the blueprint's name (required): its context key, route
+	// segment and storage key.
+	Name string
+	// ClientID is the OAuth client ID. When empty it is read from the
+	// environment variable ClientIDEnv. Flask-Dance: client_id.
+	ClientID string
+	// ClientSecret is the OAuth client secret. When empty it is read from
+	// ClientSecretEnv. Flask-Dance: client_secret.
+	ClientSecret string
+	// ClientIDEnv names the environment variable for ClientID. Default
+	// "{NAME}_OAUTH_CLIENT_ID", for example GITHUB_OAUTH_CLIENT_ID.
+	ClientIDEnv string
+	// ClientSecretEnv names the environment variable for ClientSecret.
+	// Default "{NAME}_OAUTH_CLIENT_SECRET".
+	ClientSecretEnv string
+	// Scopes are requested from the provider. Flask-Dance: scope.
+	Scopes []string
+	// AuthURL is the provider's authorization endpoint, absolute or
+	// relative to BaseURL (required). Flask-Dance: authorization_url.
+	AuthURL string
+	// AuthParams are added to the authorization URL's query. Flask-Dance:
+	// authorization_url_params.
+	AuthParams map[string]string
+	// TokenURL is the provider's token endpoint, absolute or relative to
+	// BaseURL (required). Flask-Dance: token_url.
+	TokenURL string
+	// TokenParams are added to the token request. Flask-Dance:
+	// token_url_params.
+	TokenParams map[string]string
+	// AuthStyle says how client credentials reach the token endpoint.
+	// Default [AuthStyleInHeader]. Flask-Dance: the session's
+	// include_client_id (true is [AuthStyleInParams]).
+	AuthStyle AuthStyle
+	// DisablePKCE turns PKCE off, for the rare provider that rejects it.
+	// PKCE (S256) is on by default.
+	DisablePKCE bool
+	// Authorize adds the token to an API request. Default: the
+	// "Authorization: Bearer <access token>" header. Presets with other
+	// conventions (a query parameter, another scheme) set their own.
+	Authorize func(req *http.Request, tok *Token) error
+
+	// Options are the settings that every blueprint has.
+	Options
+}
+
+// oauth2Flow is the OAuth 2 protocol of a blueprint.
+type oauth2Flow struct {
+	cfg         oauth2.Config // RedirectURL is filled in per request
+	authParams  []oauth2.AuthCodeOption
+	tokenParams []oauth2.AuthCodeOption
+	pkce        bool
+	authorizeFn func(req *http.Request, tok *Token) error
+}
+
+// NewOAuth2 builds a generic OAuth 2 blueprint. It fails when the
+// configuration is incomplete or invalid, never later at request time.
+func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
+	f := &oauth2Flow{pkce: !cfg.DisablePKCE, authorizeFn: cfg.Authorize}
+	bp, err := newBlueprint(cfg.Name, cfg.Options, f)
+	if err != nil {
+		return nil, err
+	}
+	env := EnvName(cfg.Name)
+	idEnv := or(cfg.ClientIDEnv, env+"_OAUTH_CLIENT_ID")
+	secretEnv := or(cfg.ClientSecretEnv, env+"_OAUTH_CLIENT_SECRET")
+	f.cfg.ClientID = fromEnv(cfg.ClientID, idEnv)
+	f.cfg.ClientSecret = fromEnv(cfg.ClientSecret, secretEnv)
+	if f.cfg.ClientID == "" {
+		return nil, fmt.Errorf("dance: %s: no client ID: set ClientID or the environment variable %s", cfg.Name, idEnv)
+	}
+	if cfg.AuthURL == "" || cfg.TokenURL == "" {
+		return nil, fmt.Errorf("dance: %s: AuthURL and TokenURL are required", cfg.Name)
+	}
+	authURL, err := bp.resolve(cfg.AuthURL)
+	if err != nil {
+		return nil, err
+	}
+	tokenURL, err := bp.resolve(cfg.TokenURL)
+	if err != nil {
+		return nil, err
+	}
+	f.cfg.Endpoint = oauth2.Endpoint{AuthURL: authURL.String(), TokenURL: tokenURL.String(), AuthStyle: cfg.AuthStyle}
+	if f.cfg.Endpoint.AuthStyle == oauth2.AuthStyleAutoDetect {
+		// Auto-detection retries a failed exchange with the other style,
+		// sending the code twice; be explicit instead.
+		f.cfg.Endpoint.AuthStyle = AuthStyleInHeader
+	}
+	f.cfg.Scopes = append([]string(nil), cfg.Scopes...)
+	for _, k := range sortedKeys(cfg.AuthParams) {
+		f.authParams = append(f.authParams, oauth2.SetAuthURLParam(k, cfg.AuthParams[k]))
+	}
+	for _, k := range sortedKeys(cfg.TokenParams) {
+		f.tokenParams = append(f.tokenParams, oauth2.SetAuthURLParam(k, cfg.TokenParams[k]))
+	}
+	return bp, nil
+}
+
+// OAuth2Config returns a copy of the blueprint's x/oauth2 configuration,
+// with RedirectURL empty (it is computed per request). It is nil for an
+// OAuth 1 blueprint.
+func (bp *Blueprint) OAuth2Config() *oauth2.Config {
+	f, ok := bp.proto.(*oauth2Flow)
+	if !ok {
+		return nil
+	}
+	cfg := f.cfg
+	cfg.Scopes = append([]string(nil), f.cfg.Scopes...)
+	return &cfg
+}
+
+func (f *oauth2Flow) login(bp *Blueprint, c *gin.Context) {
+	sess, ok := bp.sessionOrFail(c, StageLogin)
+	if !ok {
+		return
+	}
+	fl := &flow{
+		State:   newState(),
+		Next:    SafeNext(c.Query("next")),
+		Expires: now().Add(StateLifetime).Unix(),
+	}
+	cfg := f.cfg
+	cfg.RedirectURL = bp.absoluteURL(c, bp.authorizedURL)
+	opts := f.authParams
+	if f.pkce {
+		fl.Verifier = oauth2.GenerateVerifier()
+		opts = append(opts[:len(opts):len(opts)], oauth2.S256ChallengeOption(fl.Verifier))
+	}
+	authURL := cfg.AuthCodeURL(fl.State, opts...)
+	if err := bp.saveFlow(sess, fl); err != nil {
+		bp.fail(c, 500, &Error{Provider: bp.name, Stage: StageLogin, Err: err})
+		return
+	}
+	bp.hooks.runBeforeLogin(c, bp, authURL)
+	if answered(c) {
+		return
+	}
+	if err := sess.Save(); err != nil { // whatever the hooks changed
+		bp.fail(c, 500, &Error{Provider: bp.name, Stage: StageLogin, Err: storage.SaveError(err)})
+		return
+	}
+	bp.log.DebugContext(c.Request.Context(), "dance: redirecting to provider", "provider", bp.name)
+	c.Redirect(http.StatusFound, authURL)
+}
+
+func (f *oauth2Flow) authorized(bp *Blueprint, c *gin.Context) {
+	sess, ok := bp.sessionOrFail(c, StageState)
+	if !ok {
+		return
+	}
+	q := c.Request.URL.Query()
+	fl := bp.loadFlow(sess)
+
+	// 1. The provider sent an error: nothing to fetch.
+	if code := q.Get("error"); code != "" {
+		if fl != nil && bp.checkState(fl, q.Get("state")) == nil {
+			bp.consume(sess, fl)
+			_ = sess.Save() // best effort: the replay cache backs it up
+		}
+		bp.failRedirect(c, fl, &Error{
+			Provider: bp.name, Stage: StageAuthorize, Err: ErrDenied,
+			Code: code, Description: q.Get("error_description"), URI: q.Get("error_uri"),
+		})
+		return
+	}
+	// 2. No login started in this session: start one.
+	if fl == nil {
+		bp.log.DebugContext(c.Request.Context(), "dance: callback without a login in this session; redirecting to login", "provider", bp.name)
+		c.Redirect(http.StatusFound, bp.loginURL)
+		return
+	}
+	// 3. The state must be ours, unused and fresh.
+	if err := bp.checkState(fl, q.Get("state")); err != nil {
+		if errors.Is(err, ErrStateExpired) {
+			sess.Delete(bp.flowKey)
+			_ = sess.Save()
+		}
+		bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: err})
+		return
+	}
+	bp.consume(sess, fl)
+	if err := sess.Save(); err != nil {
+		bp.fail(c, 500, &Error{Provider: bp.name, Stage: StageState, Err: storage.SaveError(err)})
+		return
+	}
+	// 4. A verifier set up at login is required.
+	if f.pkce && fl.Verifier == "" {
+		bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: ErrVerifierMissing})
+		return
+	}
+	code := q.Get("code")
+	if code == "" {
+		bp.fail(c, http.StatusBadRequest, &Error{Provider: bp.name, Stage: StageRequest, Err: fmt.Errorf("%w \"code\"", ErrMissingParameter)})
+		return
+	}
+	// 5. Exchange the code.
+	tok, e := f.exchange(bp, c, code, fl.Verifier)
+	if e != nil {
+		status := http.StatusBadGateway
+		if isTimeout(e.Err) {
+			status = http.StatusGatewayTimeout
+		}
+		bp.fail(c, status, e)
+		return
+	}
+	bp.finish(c, fl, tok)
+}
+
+// finish runs the authorized hooks, stores the token unless vetoed, and
+// redirects: the common end of the OAuth 1 and OAuth 2 callbacks.
+func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
+	store, err := bp.hooks.runAuthorized(c, bp, tok)
+	if err != nil {
+		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageHook, Err: err})
+		return
+	}
+	if answered(c) {
+		return
+	}
+	if store {
+		if err := bp.storage.Set(c, bp.name, tok); err != nil {
+			bp.failRedirect(c, fl, &Error{Provider: bp.name, Stage: StageStore, Err: err})
+			return
+		}
+	}
+	bp.log.DebugContext(c.Request.Context(), "dance: authorized", "provider", bp.name, "stored", store)
+	c.Redirect(http.StatusFound, bp.nextURL(fl))
+}
+
+// exchange trades the code for a token through x/oauth2, keeping every
+// field of the provider's response.
+func (f *oauth2Flow) exchange(bp *Blueprint, c *gin.Context, code, verifier string) (*Token, *Error) {
+	cfg := f.cfg
+	cfg.RedirectURL = bp.absoluteURL(c, bp.authorizedURL)
+	opts := f.tokenParams
+	if verifier != "" {
+		opts = append(opts[:len(opts):len(opts)], oauth2.VerifierOption(verifier))
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
+	defer cancel()
+	capture := &captureTransport{base: transportOf(bp.httpClient)}
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: capture, Timeout: bp.httpClient.Timeout})
+	otok, err := cfg.Exchange(ctx, code, opts...)
+	if err != nil {
+		return nil, exchangeError(bp.name, err)
+	}
+	tok, err := tokenFromResponse(capture.body, capture.contentType, otok)
+	if err != nil {
+		return nil, &Error{Provider: bp.name, Stage: StageToken, Err: fmt.Errorf("%w: %v", ErrTokenExchange, err)}
+	}
+	return tok, nil
+}
+
+// exchangeError turns an x/oauth2 error into an *Error without the
+// response body or URL details that might carry sensitive values.
+func exchangeError(name string, err error) *Error {
+	e := &Error{Provider: name, Stage: StageToken}
+	var re *oauth2.RetrieveError
+	switch {
+	case errors.As(err, &re):
+		e.Code, e.Description, e.URI = re.ErrorCode, re.ErrorDescription, re.ErrorURI
+		if re.Response != nil {
+			e.Status = re.Response.StatusCode
+		}
+		e.Err = ErrTokenExchange
+		if e.Code == "" && e.Status != 0 {
+			e.Err = fmt.Errorf("%w: the token endpoint answered %s", ErrTokenExchange, http.StatusText(e.Status))
+		}
+	case isTimeout(err):
+		e.Err = fmt.Errorf("%w: %w", ErrTokenExchange, context.DeadlineExceeded)
+	case errors.Is(err, context.Canceled):
+		e.Err = fmt.Errorf("%w: %w", ErrTokenExchange, context.Canceled)
+	default:
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // drop the URL, which may carry token_url_params
+		}
+		msg := err.Error()
+		msg = strings.TrimPrefix(msg, "oauth2: ")
+		e.Err = fmt.Errorf("%w: %s", ErrTokenExchange, msg)
+	}
+	return e
+}
+
+// tokenFromResponse builds a Token from the raw token response, falling back
+// to x/oauth2's view for what it parsed (expiry, type).
+func tokenFromResponse(body []byte, contentType string, otok *oauth2.Token) (*Token, error) {
+	m := map[string]any{}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "application/x-www-form-urlencoded" || mt == "text/plain" {
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, errors.New("the token response is not form-encoded")
+		}
+		for k := range vals {
+			m[k] = vals.Get(k)
+		}
+	} else if err := json.Unmarshal(body, &m); err != nil {
+		return nil, errors.New("the token response is not a JSON object")
+	}
+	tok, err := storage.FromMap(m, now())
+	if err != nil {
+		return nil, err
+	}
+	tok.AccessToken = otok.AccessToken
+	tok.TokenType = otok.TokenType
+	tok.RefreshToken = otok.RefreshToken
+	if !otok.Expiry.IsZero() {
+		tok.ExpiresAt = otok.Expiry
+	}
+	return tok, nil
+}
+
+// captureTransport keeps a copy of the token response body, so that fields
+// x/oauth2 does not expose (id_token, scope, user_id, …) are kept.
+type captureTransport struct {
+	base        http.RoundTripper
+	body        []byte
+	contentType string
+}
+
+// maxTokenResponse matches x/oauth2's own limit.
+const maxTokenResponse = 1 << 20
+
+func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenResponse))
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	t.body, t.contentType = body, resp.Header.Get("Content-Type")
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+func transportOf(hc *http.Client) http.RoundTripper {
+	if hc.Transport != nil {
+		return hc.Transport
+	}
+	return http.DefaultTransport
+}
+
+// authorize adds the bearer token (or the preset's own scheme).
+func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
+	if f.authorizeFn != nil {
+		return f.authorizeFn(req, tok)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,281 @@
+package dance
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Middleware returns a handler that puts a [*Client] for this blueprint into
+// the gin.Context under the blueprint's name, so that later handlers can do
+// c.MustGet("github").(*dance.Client) or [ClientFrom]. The client loads the
+// token lazily, so a handler that never uses it costs no storage read.
+func (bp *Blueprint) Middleware() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Set(bp.name, &Client{bp: bp, c: c})
+		c.Next()
+	}
+}
+
+// Client returns the blueprint's client for request c: the one the
+// middleware stored, or a new one (stored for the rest of the request).
+func (bp *Blueprint) Client(c *gin.Context) *Client {
+	if v, ok := c.Get(bp.name); ok {
+		if cl, ok := v.(*Client); ok && cl.bp == bp {
+			return cl
+		}
+	}
+	cl := &Client{bp: bp, c: c}
+	c.Set(bp.name, cl)
+	return cl
+}
+
+// ClientFrom returns the client that a blueprint's middleware stored in c
+// under name, or nil when there is none.
+func ClientFrom(c *gin.Context, name string) *Client {
+	v, _ := c.Get(name)
+	cl, _ := v.(*Client)
+	return cl
+}
+
+// Required returns a middleware that lets a request through only when the
+// current user has a token for this blueprint: the Go form of an
+// "authorization required" decorator. Without a token, it redirects (302) to
+// the login route with the current path as "next", so the user comes back
+// here after the dance. When the storage fails, it answers 500 after the
+// error hooks, rather than sending the user round a login loop.
+func (bp *Blueprint) Required() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ok, err := bp.Client(c).Authorized()
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				e = &Error{Provider: bp.name, Stage: StageStore, Err: err}
+			}
+			bp.fail(c, http.StatusInternalServerError, e)
+			return
+		}
+		if !ok {
+			c.Redirect(http.StatusFound, bp.loginURL+"?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
+// Client calls the provider's API as the current user. It is the Go form of
+// Flask-Dance's blueprint.session: relative URLs are resolved against the
+// blueprint's BaseURL, and every request carries the user's token. A Client
+// belongs to one gin request; it is safe for concurrent use within it.
+type Client struct {
+	bp *Blueprint
+	c  *gin.Context
+
+	mu     sync.Mutex
+	loaded bool
+	tok    *Token
+	err    error
+	hc     *http.Client
+}
+
+// Blueprint returns the client's blueprint.
+func (cl *Client) Blueprint() *Blueprint { return cl.bp }
+
+// Token returns the current user's token, loading it from storage on first
+// use. It returns (nil, nil) when there is no token.
+func (cl *Client) Token() (*Token, error) {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	if !cl.loaded {
+		cl.tok, cl.err = cl.bp.GetToken(cl.c)
+		cl.loaded = true
+	}
+	return cl.tok, cl.err
+}
+
+// Authorized reports whether the current user has a usable token. An error
+// means the storage could not be read; it is not the same as "logged out",
+// and callers should not send the user to log in again because of it.
+func (cl *Client) Authorized() (bool, error) {
+	tok, err := cl.Token()
+	if err != nil {
+		return false, err
+	}
+	return tok.Valid(), nil
+}
+
+// AccessToken returns the OAuth 2 access token, or "" when there is none.
+func (cl *Client) AccessToken() string {
+	tok, _ := cl.Token()
+	if tok == nil {
+		return ""
+	}
+	return tok.AccessToken
+}
+
+// SetToken stores tok for the current user and uses it for the rest of the
+// request.
+func (cl *Client) SetToken(tok *Token) error {
+	if err := cl.bp.SetToken(cl.c, tok); err != nil {
+		return err
+	}
+	cl.mu.Lock()
+	cl.tok, cl.err, cl.loaded = tok, nil, true
+	cl.mu.Unlock()
+	return nil
+}
+
+// DeleteToken removes the current user's token, for example on logout.
+func (cl *Client) DeleteToken() error {
+	if err := cl.bp.DeleteToken(cl.c); err != nil {
+		return err
+	}
+	cl.mu.Lock()
+	cl.tok, cl.err, cl.loaded = nil, nil, true
+	cl.mu.Unlock()
+	return nil
+}
+
+// HTTPClient returns an *http.Client that sends the user's token with every
+// request, over the blueprint's shared transport. URLs given to it must be
+// absolute; use [Client.NewRequest] or the helpers for relative ones.
+func (cl *Client) HTTPClient() *http.Client {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	if cl.hc == nil {
+		base := cl.bp.httpClient
+		cl.hc = &http.Client{
+			Transport:     &authTransport{cl: cl, base: transportOf(base)},
+			CheckRedirect: base.CheckRedirect,
+			Jar:           base.Jar,
+			Timeout:       base.Timeout,
+		}
+	}
+	return cl.hc
+}
+
+// URL resolves ref against the blueprint's BaseURL (RFC 3986).
+func (cl *Client) URL(ref string) (*url.URL, error) { return cl.bp.resolve(ref) }
+
+// NewRequest builds a request to ref, resolved against the BaseURL, bound
+// to the gin request's context so that a client disconnect cancels it.
+func (cl *Client) NewRequest(method, ref string, body io.Reader) (*http.Request, error) {
+	u, err := cl.URL(ref)
+	if err != nil {
+		return nil, err
+	}
+	return http.NewRequestWithContext(cl.c.Request.Context(), method, u.String(), body)
+}
+
+// Do sends req with the user's token.
+func (cl *Client) Do(req *http.Request) (*http.Response, error) {
+	return cl.HTTPClient().Do(req)
+}
+
+// Get sends a GET to ref.
+func (cl *Client) Get(ref string) (*http.Response, error) {
+	req, err := cl.NewRequest(http.MethodGet, ref, nil)
+	if err != nil {
+		return nil, err
+	}
+	return cl.Do(req)
+}
+
+// Post sends a POST to ref with the given body and content type.
+func (cl *Client) Post(ref, contentType string, body io.Reader) (*http.Response, error) {
+	req, err := cl.NewRequest(http.MethodPost, ref, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return cl.Do(req)
+}
+
+// PostForm sends a form-encoded POST to ref.
+func (cl *Client) PostForm(ref string, data url.Values) (*http.Response, error) {
+	return cl.Post(ref, "application/x-www-form-urlencoded", strings.NewReader(data.Encode()))
+}
+
+// Delete sends a DELETE to ref.
+func (cl *Client) Delete(ref string) (*http.Response, error) {
+	req, err := cl.NewRequest(http.MethodDelete, ref, nil)
+	if err != nil {
+		return nil, err
+	}
+	return cl.Do(req)
+}
+
+// APIError is returned by [Client.GetJSON] for a non-2xx answer.
+type APIError struct {
+	// Status is the HTTP status code.
+	Status int
+	// URL is the request URL without its query.
+	URL string
+	// Body is the start of the response body (at most 512 bytes).
+	Body string
+}
+
+// Error implements error.
+func (e *APIError) Error() string {
+	return fmt.Sprintf("dance: API call to %s answered %d %s", e.URL, e.Status, http.StatusText(e.Status))
+}
+
+// GetJSON sends a GET to ref and decodes a 2xx JSON answer into v.
+func (cl *Client) GetJSON(ref string, v any) error {
+	resp, err := cl.Get(ref)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		u := *resp.Request.URL
+		u.RawQuery = ""
+		return &APIError{Status: resp.StatusCode, URL: u.String(), Body: string(b)}
+	}
+	if err := decodeJSON(resp.Body, v); err != nil {
+		return &Error{Provider: cl.bp.name, Stage: StageAPI, Err: err}
+	}
+	return nil
+}
+
+// authTransport adds the user's token and the blueprint's headers to each
+// request, then hands it to the shared transport.
+type authTransport struct {
+	cl   *Client
+	base http.RoundTripper
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	tok, err := t.cl.Token()
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	if !tok.Valid() {
+		closeBody(req)
+		return nil, &Error{Provider: t.cl.bp.name, Stage: StageAPI, Err: ErrNoToken}
+	}
+	r := req.Clone(req.Context())
+	for k, v := range t.cl.bp.header {
+		r.Header[k] = v
+	}
+	if err := t.cl.bp.proto.authorize(r, tok); err != nil {
+		closeBody(req)
+		return nil, &Error{Provider: t.cl.bp.name, Stage: StageAPI, Err: err}
+	}
+	return t.base.RoundTrip(r)
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}

@@ -1,0 +1,705 @@
+package dance_test
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-gonic/gin"
+)
+
+// Acceptance 1.
+func TestLoginRedirectsToProviderWithStateAndPKCE(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.Scopes = []string{"user:email", "repo"} })
+	auth := h.login("/login/github")
+	if got, want := auth.Scheme+"://"+auth.Host+auth.Path, h.p.URL+"/authorize"; got != want {
+		t.Fatalf("authorize URL = %s, want %s", got, want)
+	}
+	q := auth.Query()
+	if q.Get("client_id") != h.p.ClientID() {
+		t.Errorf("client_id = %q", q.Get("client_id"))
+	}
+	if got, want := q.Get("redirect_uri"), h.url("/login/github/authorized"); got != want {
+		t.Errorf("redirect_uri = %q, want %q", got, want)
+	}
+	if got := q.Get("scope"); got != "user:email repo" {
+		t.Errorf("scope = %q", got)
+	}
+	if q.Get("response_type") != "code" {
+		t.Errorf("response_type = %q", q.Get("response_type"))
+	}
+	if len(q.Get("state")) < 43 { // 32 bytes, base64url
+		t.Errorf("state %d chars, want at least 43", len(q.Get("state")))
+	}
+	if q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256" {
+		t.Errorf("PKCE: challenge %q method %q", q.Get("code_challenge"), q.Get("code_challenge_method"))
+	}
+	// The state and verifier are in the session: the provider's callback
+	// completes, and the provider checks the verifier against the challenge.
+	resp, _ := h.get(h.approve(auth).String())
+	if resp.StatusCode != http.StatusFound || h.tokenPosts() != 1 {
+		t.Fatalf("callback: status %d, token posts %d", resp.StatusCode, h.tokenPosts())
+	}
+	if h.storedToken()["access_token"] == nil {
+		t.Fatal("no token stored: state or verifier were not kept in the session")
+	}
+}
+
+// Two logins in a row get different states.
+func TestStateIsFreshEachLogin(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	a := h.login("/login/github").Query().Get("state")
+	b := h.login("/login/github").Query().Get("state")
+	if a == b {
+		t.Fatal("two logins got the same state")
+	}
+}
+
+// Acceptance 2.
+func TestCustomLoginAndAuthorizedPaths(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
+		c.LoginPath = "/gh/start"
+		c.AuthorizedPath = "/gh/back"
+	})
+	resp, _ := h.get(h.url("/login/github"))
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("old login path: status %d, want 404", resp.StatusCode)
+	}
+	auth := h.login("/login/gh/start")
+	if got, want := auth.Query().Get("redirect_uri"), h.url("/login/gh/back"); got != want {
+		t.Errorf("redirect_uri = %q, want %q", got, want)
+	}
+	if h.bp.LoginURL() != "/login/gh/start" || h.bp.AuthorizedURL() != "/login/gh/back" {
+		t.Errorf("LoginURL %q AuthorizedURL %q", h.bp.LoginURL(), h.bp.AuthorizedURL())
+	}
+}
+
+// Acceptance 3.
+func TestForwardedProtoOnlyFromTrustedProxies(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		trusted []string
+		want    string
+	}{
+		{"trusted", []string{"127.0.0.0/8"}, "https://"},
+		{"untrusted", []string{"10.0.0.0/8"}, "http://"},
+		{"none", nil, "http://"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.TrustedProxies = tc.trusted })
+			req, _ := http.NewRequest("GET", h.url("/login/github"), nil)
+			req.Header.Set("X-Forwarded-Proto", "https")
+			req.Header.Set("X-Forwarded-Host", "app.example.com")
+			resp, err := h.browser.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			ru := h.browser.Location(resp).Query().Get("redirect_uri")
+			if !strings.HasPrefix(ru, tc.want) {
+				t.Errorf("redirect_uri = %q, want prefix %q", ru, tc.want)
+			}
+			if tc.want == "https://" && ru != "https://app.example.com/login/github/authorized" {
+				t.Errorf("redirect_uri = %q, want the forwarded host", ru)
+			}
+		})
+	}
+}
+
+func TestPublicURLWinsOverRequestAndHeaders(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
+		c.PublicURL = "https://public.example.com/app/"
+		c.TrustedProxies = []string{"127.0.0.1"}
+	})
+	req, _ := http.NewRequest("GET", h.url("/login/github"), nil)
+	req.Header.Set("X-Forwarded-Host", "other.example.com")
+	resp, err := h.browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := h.browser.Location(resp).Query().Get("redirect_uri"); got != "https://public.example.com/app/login/github/authorized" {
+		t.Errorf("redirect_uri = %q", got)
+	}
+}
+
+// Acceptance 4.
+func TestPKCEOff(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.DisablePKCE = true })
+	auth := h.login("/login/github")
+	if auth.Query().Has("code_challenge") || auth.Query().Has("code_challenge_method") {
+		t.Fatalf("PKCE parameters sent with PKCE off: %v", auth.Query())
+	}
+	h.get(h.approve(auth).String())
+	posts := h.p.RequestsTo("/token")
+	if len(posts) != 1 || posts[0].Form.Has("code_verifier") {
+		t.Fatalf("token request: %d posts, verifier sent: %v", len(posts), len(posts) == 1 && posts[0].Form.Has("code_verifier"))
+	}
+	if h.storedToken()["access_token"] == nil {
+		t.Fatal("no token stored")
+	}
+}
+
+// Acceptance 5.
+func TestGoodCallbackExchangesAndStores(t *testing.T) {
+	h := newHarness(t, dancetest.Config{ExpiresIn: 3600, Scope: "user:email"}, nil)
+	auth := h.login("/login/github")
+	callback := h.approve(auth)
+	before := time.Now()
+	resp, _ := h.get(callback.String())
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
+		t.Fatalf("callback: %d to %q, want 302 to /", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	posts := h.p.RequestsTo("/token")
+	if len(posts) != 1 {
+		t.Fatalf("%d token requests, want 1", len(posts))
+	}
+	f := posts[0].Form
+	if posts[0].Method != "POST" || f.Get("code") != callback.Query().Get("code") ||
+		f.Get("redirect_uri") != h.url("/login/github/authorized") || f.Get("code_verifier") == "" ||
+		f.Get("grant_type") != "authorization_code" {
+		t.Errorf("token request form = %v", f)
+	}
+	if user, _, ok := posts[0].Header.Get("Authorization"), "", strings.HasPrefix(posts[0].Header.Get("Authorization"), "Basic "); !ok {
+		t.Errorf("client credentials not sent with Basic auth: %q", user)
+	}
+	tok := h.storedToken()
+	if tok["access_token"] == nil || tok["token_type"] != "bearer" {
+		t.Errorf("stored token = %v", tok)
+	}
+	if s, ok := tok["scope"].([]any); !ok || len(s) != 1 || s[0] != "user:email" {
+		t.Errorf("scope = %#v, want [user:email]", tok["scope"])
+	}
+	exp, _ := tok["expires_at"].(float64)
+	want := float64(before.Unix() + 3600)
+	if math.Abs(exp-want) > 5 {
+		t.Errorf("expires_at = %f, want about %f", exp, want)
+	}
+}
+
+// Acceptance 6.
+func TestExpiresInIsRecomputedOnRead(t *testing.T) {
+	past := &dance.Token{AccessToken: "x", ExpiresAt: time.Now().Add(-90 * time.Second)}
+	b, err := past.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back dance.Token
+	if err := back.UnmarshalJSON(b); err != nil {
+		t.Fatal(err)
+	}
+	if in := back.ExpiresIn(time.Now()); in > -89*time.Second || in < -92*time.Second {
+		t.Errorf("ExpiresIn = %v, want about -90s", in)
+	}
+	mustContain(t, string(b), `"expires_in":-9`)
+
+	// Through the app: a token stored with a 2 s lifetime reads back with
+	// a smaller expires_in later.
+	h := newHarness(t, dancetest.Config{ExpiresIn: 2}, nil)
+	h.browser.Dance(h.url("/login/github"))
+	first := h.storedToken()["expires_in"].(float64)
+	time.Sleep(1100 * time.Millisecond)
+	second := h.storedToken()["expires_in"].(float64)
+	if second >= first {
+		t.Errorf("expires_in went from %v to %v; want it recomputed", first, second)
+	}
+}
+
+// Acceptance 7.
+func TestCallbackWithoutStateInSessionRedirectsToLogin(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	resp, _ := h.get(h.url("/login/github/authorized?code=abc&state=xyz"))
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/login/github" {
+		t.Fatalf("got %d to %q, want 302 to /login/github", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if h.tokenPosts() != 0 || h.storedToken() != nil {
+		t.Fatal("something was fetched or stored")
+	}
+}
+
+// Acceptance 8.
+func TestWrongStateAndReplayAreForbidden(t *testing.T) {
+	t.Run("wrong state", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		cb := h.approve(h.login("/login/github"))
+		q := cb.Query()
+		q.Set("state", "forged-"+q.Get("state"))
+		cb.RawQuery = q.Encode()
+		resp, body := h.get(cb.String())
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("status %d, want 403", resp.StatusCode)
+		}
+		mustContain(t, body, "state mismatch")
+		if h.tokenPosts() != 0 || h.storedToken() != nil {
+			t.Fatal("something was fetched or stored")
+		}
+		if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrStateMismatch) {
+			t.Fatalf("error hooks got %v", errs)
+		}
+	})
+	t.Run("replay with the new cookie", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		cb := h.approve(h.login("/login/github"))
+		if resp, _ := h.get(cb.String()); resp.StatusCode != http.StatusFound {
+			t.Fatalf("first callback: %d", resp.StatusCode)
+		}
+		resp, _ := h.get(cb.String())
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("replay: status %d, want 403", resp.StatusCode)
+		}
+		if h.tokenPosts() != 1 {
+			t.Fatalf("%d token requests, want 1", h.tokenPosts())
+		}
+	})
+	t.Run("replay with the old cookie", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		cb := h.approve(h.login("/login/github"))
+		appURL, _ := url.Parse(h.app.URL)
+		oldCookies := h.browser.Jar.Cookies(appURL)
+		if resp, _ := h.get(cb.String()); resp.StatusCode != http.StatusFound {
+			t.Fatalf("first callback: %d", resp.StatusCode)
+		}
+		// An attacker who captured the cookie and the callback URL.
+		attacker := dancetest.NewBrowser(t)
+		attacker.Jar.SetCookies(appURL, oldCookies)
+		resp := attacker.Get(cb.String())
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("replay: status %d, want 403", resp.StatusCode)
+		}
+		if h.tokenPosts() != 1 {
+			t.Fatalf("%d token requests, want 1", h.tokenPosts())
+		}
+	})
+	t.Run("expired", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		restore := dance.SetClockForTest(func() time.Time { return time.Now().Add(-11 * time.Minute) })
+		auth := h.login("/login/github")
+		restore()
+		resp, body := h.get(h.approve(auth).String())
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("status %d, want 403", resp.StatusCode)
+		}
+		mustContain(t, body, "expired")
+		if h.tokenPosts() != 0 {
+			t.Fatal("token endpoint called")
+		}
+	})
+}
+
+// Acceptance 9.
+func TestMissingCodeIsBadRequest(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	auth := h.login("/login/github")
+	state := auth.Query().Get("state")
+	resp, body := h.get(h.url("/login/github/authorized?state=" + url.QueryEscape(state) + "&evil=%3Cscript%3Ealert(1)%3C/script%3E"))
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400", resp.StatusCode)
+	}
+	mustContain(t, body, `"code"`)
+	if strings.Contains(body, "<script>") || strings.Contains(body, state) {
+		t.Errorf("body echoes the request: %q", body)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+		t.Errorf("Content-Type = %q, want text/plain", ct)
+	}
+	if h.tokenPosts() != 0 || h.storedToken() != nil {
+		t.Fatal("something was fetched or stored")
+	}
+}
+
+// Acceptance 10.
+func TestProviderErrorRunsErrorHooks(t *testing.T) {
+	t.Run("redirects to next", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		auth := h.login("/login/github?next=/after")
+		before := len(h.p.Requests())
+		q := url.Values{"error": {"access_denied"}, "error_description": {"The user said no & left"}, "error_uri": {"https://p/doc"}, "state": {auth.Query().Get("state")}}
+		resp, _ := h.get(h.url("/login/github/authorized?" + q.Encode()))
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/after" {
+			t.Fatalf("got %d to %q, want 302 to /after", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		errs := h.errors()
+		if len(errs) != 1 {
+			t.Fatalf("%d error hook calls, want 1", len(errs))
+		}
+		e := errs[0]
+		if e.Code != "access_denied" || e.Description != "The user said no & left" || e.URI != "https://p/doc" || !errors.Is(e, dance.ErrDenied) || e.Stage != dance.StageAuthorize {
+			t.Errorf("error = %+v", e)
+		}
+		if len(h.p.Requests()) != before {
+			t.Error("the provider was called")
+		}
+		if h.storedToken() != nil {
+			t.Error("token stored")
+		}
+	})
+	t.Run("hook response wins", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		h.bp.Hooks().OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
+			c.String(http.StatusUnauthorized, "sorry: %s", e.Code)
+		})
+		h.login("/login/github")
+		resp, body := h.get(h.url("/login/github/authorized?error=access_denied"))
+		if resp.StatusCode != http.StatusUnauthorized || body != "sorry: access_denied" {
+			t.Fatalf("got %d %q", resp.StatusCode, body)
+		}
+	})
+}
+
+// Acceptance 11.
+func TestFinalRedirect(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		redirectURL string
+		redirectTo  string
+		next        string
+		want        string
+	}{
+		{"default", "", "", "", "/"},
+		{"redirect to", "", "/profile", "", "/profile"},
+		{"redirect URL wins over redirect to", "/welcome", "/profile", "", "/welcome"},
+		{"next wins", "/welcome", "/profile", "/deep/link?x=1", "/deep/link?x=1"},
+		{"scheme-relative next ignored", "/welcome", "", "//evil.com", "/welcome"},
+		{"absolute next ignored", "", "", "https://evil.com", "/"},
+		{"backslash next ignored", "", "", `/\evil.com`, "/"},
+		{"encoded backslash ignored", "", "", "/%5Cevil.com", "/%5Cevil.com"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
+				c.RedirectURL, c.RedirectTo = tc.redirectURL, tc.redirectTo
+			})
+			login := h.url("/login/github")
+			if tc.next != "" {
+				login += "?next=" + url.QueryEscape(tc.next)
+			}
+			resp := h.browser.Dance(login)
+			if got := resp.Header.Get("Location"); got != tc.want {
+				t.Errorf("Location = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/a":                  "/a",
+		"/a/b?c=d#e":          "/a/b?c=d#e",
+		"":                    "",
+		"a":                   "",
+		"//evil.com":          "",
+		"https://evil.com":    "",
+		`/\evil.com`:          "",
+		`/a\b`:                "",
+		"/\tx":                "",
+		"/%2F%2Fevil.com":     "/%2F%2Fevil.com", // a path on this origin
+		"javascript:alert(1)": "",
+	} {
+		if got := dance.SafeNext(in); got != want {
+			t.Errorf("SafeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Acceptance 12.
+func TestRequiredMiddleware(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	resp, _ := h.get(h.url("/private?x=1"))
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/login/github?next=%2Fprivate%3Fx%3D1" {
+		t.Fatalf("without token: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// Following that redirect through the dance lands back on the page.
+	final := h.browser.Dance(h.url(resp.Header.Get("Location")))
+	if final.Header.Get("Location") != "/private?x=1" {
+		t.Errorf("after the dance: Location %q", final.Header.Get("Location"))
+	}
+	resp, body := h.get(h.url("/private"))
+	if resp.StatusCode != 200 || body != "secret page" {
+		t.Fatalf("with token: %d %q", resp.StatusCode, body)
+	}
+}
+
+// Acceptance 13.
+func TestAuthorizedHooks(t *testing.T) {
+	t.Run("runs once with the token", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		var calls []string
+		h.bp.Hooks().OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+			calls = append(calls, bp.Name()+":"+tok.AccessToken)
+			return true, nil
+		})
+		h.browser.Dance(h.url("/login/github"))
+		stored := h.storedToken()
+		if len(calls) != 1 || calls[0] != "github:"+stored["access_token"].(string) {
+			t.Fatalf("calls = %v", len(calls))
+		}
+	})
+	t.Run("veto", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		second := false
+		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
+		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
+		resp := h.browser.Dance(h.url("/login/github"))
+		if resp.StatusCode != http.StatusFound || h.storedToken() != nil {
+			t.Fatalf("status %d; token stored despite veto", resp.StatusCode)
+		}
+		if !second {
+			t.Error("hooks after a veto did not run")
+		}
+	})
+	t.Run("response", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		second := false
+		h.bp.Hooks().OnAuthorized(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
+			c.Redirect(http.StatusSeeOther, "/custom")
+			return true, nil
+		})
+		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
+		resp := h.browser.Dance(h.url("/login/github"))
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/custom" {
+			t.Fatalf("got %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if second || h.storedToken() != nil {
+			t.Fatalf("chain went on (%v) or token stored", second)
+		}
+	})
+	t.Run("error", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) {
+			return true, errors.New("no such local user")
+		})
+		resp := h.browser.Dance(h.url("/login/github"))
+		if resp.StatusCode != http.StatusInternalServerError || h.storedToken() != nil {
+			t.Fatalf("status %d, or token stored", resp.StatusCode)
+		}
+		if errs := h.errors(); len(errs) != 1 || errs[0].Stage != dance.StageHook {
+			t.Fatalf("error hooks got %v", errs)
+		}
+	})
+	t.Run("scoped to the blueprint", func(t *testing.T) {
+		pa := dancetest.NewProvider(dancetest.Config{})
+		defer pa.Close()
+		pb := dancetest.NewProvider(dancetest.Config{})
+		defer pb.Close()
+		a, err := dance.NewOAuth2(pa.OAuth2Config("a"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := dance.NewOAuth2(pb.OAuth2Config("b"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fired []string
+		a.Hooks().OnAuthorized(func(_ *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
+			fired = append(fired, "a-hook:"+bp.Name())
+			return true, nil
+		})
+		app := newTestServer(t, newRouter(a, b))
+		br := dancetest.NewBrowser(t)
+		br.Dance(app + "/login/b")
+		if len(fired) != 0 {
+			t.Fatalf("blueprint a's hook fired for b: %v", fired)
+		}
+		br.Dance(app + "/login/a")
+		if len(fired) != 1 || fired[0] != "a-hook:a" {
+			t.Fatalf("fired = %v", fired)
+		}
+	})
+}
+
+func TestSharedHooks(t *testing.T) {
+	shared := new(dance.Hooks)
+	var names []string
+	shared.OnAuthorized(func(_ *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
+		names = append(names, bp.Name())
+		return true, nil
+	})
+	var bps []*dance.Blueprint
+	for _, n := range []string{"one", "two"} {
+		p := dancetest.NewProvider(dancetest.Config{})
+		t.Cleanup(p.Close)
+		cfg := p.OAuth2Config(n)
+		cfg.Hooks = shared
+		bp, err := dance.NewOAuth2(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bps = append(bps, bp)
+	}
+	app := newTestServer(t, newRouter(bps...))
+	br := dancetest.NewBrowser(t)
+	br.Dance(app + "/login/one")
+	br.Dance(app + "/login/two")
+	if strings.Join(names, ",") != "one,two" {
+		t.Fatalf("shared hook saw %v", names)
+	}
+}
+
+// Acceptance 14.
+func TestBeforeLoginHookWritesSession(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	var gotURL string
+	h.bp.Hooks().OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, authURL string) {
+		gotURL = authURL
+		sess := sessionOf(c)
+		sess.Set("next_url", c.Query("next_url"))
+	})
+	h.router.GET("/peek", func(c *gin.Context) { c.String(200, "%v", sessionOf(c).Get("next_url")) })
+	auth := h.login("/login/github?next_url=/dashboard")
+	if gotURL != auth.String() {
+		t.Errorf("hook got URL %q, redirect went to %q", gotURL, auth.String())
+	}
+	if _, body := h.get(h.url("/peek")); body != "/dashboard" {
+		t.Fatalf("session next_url = %q", body)
+	}
+	// The dance still completes.
+	if resp, _ := h.get(h.approve(auth).String()); resp.StatusCode != http.StatusFound || h.storedToken() == nil {
+		t.Fatal("dance did not complete after the hook")
+	}
+}
+
+func TestBeforeLoginHookCanAnswer(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	h.bp.Hooks().OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, _ string) {
+		c.String(http.StatusTooManyRequests, "slow down")
+	})
+	resp, body := h.get(h.url("/login/github"))
+	if resp.StatusCode != http.StatusTooManyRequests || body != "slow down" {
+		t.Fatalf("got %d %q", resp.StatusCode, body)
+	}
+}
+
+// Acceptance 15.
+func TestTokenEndpointFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		fail    dancetest.Failure
+		status  int
+		code    string
+		message string
+	}{
+		{"500", dancetest.FailStatus500, http.StatusBadGateway, "", "Internal Server Error"},
+		{"garbage", dancetest.FailGarbage, http.StatusBadGateway, "", "token exchange failed"},
+		{"no access token", dancetest.FailNoAccessToken, http.StatusBadGateway, "", "access_token"},
+		{"error in 200", dancetest.FailErrorIn200, http.StatusBadGateway, "bad_verification_code", "bad_verification_code"},
+		{"invalid grant", dancetest.FailInvalidGrant, http.StatusBadGateway, "invalid_grant", "invalid_grant"},
+		{"timeout", dancetest.FailSlow, http.StatusGatewayTimeout, "", "deadline"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.Timeout = 300 * time.Millisecond })
+			h.p.Fail(tc.fail)
+			resp, body := h.get(h.approve(h.login("/login/github")).String())
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d (%q)", resp.StatusCode, tc.status, body)
+			}
+			mustContain(t, body, tc.message)
+			errs := h.errors()
+			if len(errs) != 1 || !errors.Is(errs[0], dance.ErrTokenExchange) || errs[0].Stage != dance.StageToken || errs[0].Code != tc.code {
+				t.Fatalf("error hooks got %v", errs)
+			}
+			if h.storedToken() != nil {
+				t.Fatal("token stored")
+			}
+		})
+	}
+}
+
+// Acceptance 16.
+func TestClientResolvesBaseURLSendsBearerAndReusesConnections(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	h.browser.Dance(h.url("/login/github"))
+	tok := h.storedToken()["access_token"].(string)
+	for i := 0; i < 2; i++ {
+		resp, body := h.get(h.url("/me"))
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET /me: %d %s", resp.StatusCode, body)
+		}
+		mustContain(t, body, `"login":"octocat"`)
+	}
+	calls := h.p.RequestsTo("/user")
+	if len(calls) != 2 {
+		t.Fatalf("%d calls to /user, want 2", len(calls))
+	}
+	for _, c := range calls {
+		if got := c.Header.Get("Authorization"); got != "Bearer "+tok {
+			t.Errorf("Authorization header is not the bearer token (len %d)", len(got))
+		}
+	}
+	if calls[0].RemoteAddr != calls[1].RemoteAddr {
+		t.Errorf("two API calls used two connections: %s and %s", calls[0].RemoteAddr, calls[1].RemoteAddr)
+	}
+}
+
+func TestClientWithoutTokenFails(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	resp, body := h.get(h.url("/me"))
+	if resp.StatusCode != 502 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	mustContain(t, body, dance.ErrNoToken.Error())
+	if len(h.p.RequestsTo("/user")) != 0 {
+		t.Fatal("request sent without a token")
+	}
+}
+
+// Acceptance 17.
+func TestCredentialsFromEnvironment(t *testing.T) {
+	t.Setenv("GITHUB_OAUTH_CLIENT_ID", "env-client-id")
+	t.Setenv("GITHUB_OAUTH_CLIENT_SECRET", "env-client-secret")
+	h := newHarness(t, dancetest.Config{ClientID: "env-client-id", ClientSecret: "env-client-secret"}, func(c *dance.OAuth2Config) {
+		c.ClientID, c.ClientSecret = "", ""
+	})
+	auth := h.login("/login/github")
+	if got := auth.Query().Get("client_id"); got != "env-client-id" {
+		t.Fatalf("client_id = %q", got)
+	}
+	if resp, _ := h.get(h.approve(auth).String()); resp.StatusCode != http.StatusFound || h.storedToken() == nil {
+		t.Fatal("the env secret was not used at the token endpoint")
+	}
+}
+
+func TestMissingClientIDIsAConstructionError(t *testing.T) {
+	t.Setenv("NOPE_OAUTH_CLIENT_ID", "")
+	_, err := dance.NewOAuth2(dance.OAuth2Config{Name: "nope", AuthURL: "https://p/a", TokenURL: "https://p/t"})
+	if err == nil || !strings.Contains(err.Error(), "NOPE_OAUTH_CLIENT_ID") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for name, cfg := range map[string]dance.OAuth2Config{
+		"bad name":         {Name: "a b", ClientID: "x", AuthURL: "https://p/a", TokenURL: "https://p/t"},
+		"no token URL":     {Name: "a", ClientID: "x", AuthURL: "https://p/a"},
+		"relative no base": {Name: "a", ClientID: "x", AuthURL: "/a", TokenURL: "/t"},
+		"bad proxy":        {Name: "a", ClientID: "x", AuthURL: "https://p/a", TokenURL: "https://p/t", Options: dance.Options{TrustedProxies: []string{"nonsense"}}},
+		"bad public URL":   {Name: "a", ClientID: "x", AuthURL: "https://p/a", TokenURL: "https://p/t", Options: dance.Options{PublicURL: "example.com"}},
+		"same paths":       {Name: "a", ClientID: "x", AuthURL: "https://p/a", TokenURL: "https://p/t", Options: dance.Options{LoginPath: "/x", AuthorizedPath: "/x"}},
+	} {
+		if _, err := dance.NewOAuth2(cfg); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func TestNoSessionMiddlewareIsAClearError(t *testing.T) {
+	p := dancetest.NewProvider(dancetest.Config{})
+	defer p.Close()
+	bp, err := dance.NewOAuth2(p.OAuth2Config("github"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := gin.New()
+	bp.Register(r)
+	app := newTestServer(t, r)
+	resp := dancetest.NewBrowser(t).Get(app + "/github")
+	defer resp.Body.Close()
+	if resp.StatusCode != 500 {
+		t.Fatalf("status %d, want 500", resp.StatusCode)
+	}
+}

@@ -1,0 +1,445 @@
+// Package dancetest is the test kit for dance and for apps that use it: a
+// fake OAuth 2 provider on httptest that records what it receives and can
+// be told to fail, and a cookie-keeping browser that drives the dance.
+package dancetest
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-dance/dance"
+)
+
+// Failure makes the fake token endpoint fail in one way.
+type Failure int
+
+// The ways the token endpoint can fail.
+const (
+	// FailNone answers normally.
+	FailNone Failure = iota
+	// FailStatus500 answers 500 with an HTML error page.
+	FailStatus500
+	// FailGarbage answers 200 with a body that is not JSON.
+	FailGarbage
+	// FailNoAccessToken answers 200 with JSON that has no access_token.
+	FailNoAccessToken
+	// FailErrorIn200 answers 200 with {"error": "bad_verification_code"},
+	// as GitHub does.
+	FailErrorIn200
+	// FailInvalidGrant answers 400 {"error": "invalid_grant"}.
+	FailInvalidGrant
+	// FailSlow waits for Config.Delay (default 5 s), or until the client
+	// gives up, before answering normally.
+	FailSlow
+)
+
+// Config configures a fake [Provider]. Zero values give working defaults.
+type Config struct {
+	// ClientID and ClientSecret are the credentials the provider accepts.
+	// Defaults "test-client-id" and "test-client-secret".
+	ClientID, ClientSecret string
+	// Consent shows a consent page with Authorize and Deny buttons on the
+	// authorize endpoint; without it the provider approves at once.
+	Consent bool
+	// User is the JSON object that the user endpoint returns. Default: a
+	// GitHub-style user "octocat".
+	User map[string]any
+	// Scope is the scope the token endpoint reports. Default: the scope
+	// that was requested.
+	Scope string
+	// ExpiresIn is the token lifetime in seconds. Default 3600; negative
+	// means the response has no expires_in.
+	ExpiresIn int
+	// RefreshToken makes the token response carry a refresh token.
+	RefreshToken bool
+	// Extra fields are added to every token response.
+	Extra map[string]any
+	// Delay is how long FailSlow waits. Default 5 s.
+	Delay time.Duration
+}
+
+// Request is one request that the fake provider received.
+type Request struct {
+	Method     string
+	Path       string
+	Query      url.Values
+	Form       url.Values
+	Header     http.Header
+	RemoteAddr string
+}
+
+type grant struct {
+	clientID, redirectURI, challenge, method, scope string
+	used                                            bool
+}
+
+// Provider is a fake OAuth 2 provider. Its endpoints are:
+//
+//	GET  /authorize        authorization endpoint (or consent page)
+//	POST /authorize        the consent page's decision
+//	POST /token            token endpoint (authorization_code grant)
+//	GET  /user             the user, with a valid bearer token
+//
+// It checks what a real provider checks: client credentials (Basic auth or
+// form), the redirect_uri, single-use codes, and the PKCE verifier.
+type Provider struct {
+	*httptest.Server
+	cfg Config
+
+	mu       sync.Mutex
+	requests []Request
+	grants   map[string]*grant
+	tokens   map[string]bool
+	issued   []string // refresh tokens
+	failure  Failure
+}
+
+// NewProvider starts a fake provider on a loopback port. Close it when
+// done (t.Cleanup(p.Close)).
+func NewProvider(cfg Config) *Provider {
+	p := newProvider(cfg)
+	p.Server = httptest.NewServer(p)
+	return p
+}
+
+// NewTLSProvider starts a fake provider that serves HTTPS with a
+// self-signed certificate; p.Client() trusts it.
+func NewTLSProvider(cfg Config) *Provider {
+	p := newProvider(cfg)
+	p.Server = httptest.NewTLSServer(p)
+	return p
+}
+
+// NewUnstartedProvider returns a provider with no server, to mount with
+// [Provider.ServeHTTP] on a server of your own.
+func NewUnstartedProvider(cfg Config) *Provider { return newProvider(cfg) }
+
+func newProvider(cfg Config) *Provider {
+	if cfg.ClientID == "" {
+		cfg.ClientID = "test-client-id"
+	}
+	if cfg.ClientSecret == "" {
+		cfg.ClientSecret = "test-client-secret"
+	}
+	if cfg.User == nil {
+		cfg.User = map[string]any{"login": "octocat", "id": 583231, "name": "The Octocat", "email": "octocat@example.com"}
+	}
+	if cfg.ExpiresIn == 0 {
+		cfg.ExpiresIn = 3600
+	}
+	if cfg.Delay == 0 {
+		cfg.Delay = 5 * time.Second
+	}
+	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}}
+}
+
+// ClientID returns the client ID the provider accepts.
+func (p *Provider) ClientID() string { return p.cfg.ClientID }
+
+// ClientSecret returns the client secret the provider accepts.
+func (p *Provider) ClientSecret() string { return p.cfg.ClientSecret }
+
+// Fail makes the token endpoint fail in the given way until told otherwise.
+func (p *Provider) Fail(f Failure) {
+	p.mu.Lock()
+	p.failure = f
+	p.mu.Unlock()
+}
+
+// Requests returns the requests received so far, oldest first.
+func (p *Provider) Requests() []Request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Request(nil), p.requests...)
+}
+
+// RequestsTo returns the requests received for path.
+func (p *Provider) RequestsTo(path string) []Request {
+	var out []Request
+	for _, r := range p.Requests() {
+		if r.Path == path {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Secrets returns every sensitive value the provider has seen or handed
+// out: the client secret, codes, states, PKCE verifiers and access and
+// refresh tokens. A test can check that none of them reaches a log or an
+// error message.
+func (p *Provider) Secrets() []string {
+	out := []string{p.cfg.ClientSecret}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for code := range p.grants {
+		out = append(out, code)
+	}
+	for t := range p.tokens {
+		out = append(out, t)
+	}
+	out = append(out, p.issued...)
+	for _, r := range p.requests {
+		for _, k := range []string{"state", "code", "code_verifier", "refresh_token"} {
+			if v := r.Query.Get(k); v != "" {
+				out = append(out, v)
+			}
+			if v := r.Form.Get(k); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// IssueToken mints an access token that the user endpoint accepts, for
+// tests that need a logged-in user without a dance.
+func (p *Provider) IssueToken() string {
+	t := "at-" + random()
+	p.mu.Lock()
+	p.tokens[t] = true
+	p.mu.Unlock()
+	return t
+}
+
+// ServeHTTP implements http.Handler.
+func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), RemoteAddr: r.RemoteAddr}
+	if r.Method == http.MethodPost {
+		rec.Form = r.PostForm
+	}
+	p.mu.Lock()
+	p.requests = append(p.requests, rec)
+	p.mu.Unlock()
+
+	switch {
+	case r.URL.Path == "/authorize" && r.Method == http.MethodGet:
+		p.authorize(w, r)
+	case r.URL.Path == "/authorize" && r.Method == http.MethodPost:
+		p.decide(w, r)
+	case r.URL.Path == "/token" && r.Method == http.MethodPost:
+		p.token(w, r)
+	case r.URL.Path == "/user" && r.Method == http.MethodGet:
+		p.user(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	redirectURI := q.Get("redirect_uri")
+	if q.Get("client_id") != p.cfg.ClientID || q.Get("response_type") != "code" {
+		http.Error(w, "unknown client_id or bad response_type", http.StatusBadRequest)
+		return
+	}
+	if u, err := url.Parse(redirectURI); err != nil || !u.IsAbs() {
+		http.Error(w, "redirect_uri must be absolute", http.StatusBadRequest)
+		return
+	}
+	if p.cfg.Consent {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_ = consentPage.Execute(w, map[string]any{"Query": q, "Scope": q.Get("scope")})
+		return
+	}
+	http.Redirect(w, r, p.approve(q), http.StatusFound)
+}
+
+func (p *Provider) decide(w http.ResponseWriter, r *http.Request) {
+	q, err := url.ParseQuery(r.PostForm.Get("query"))
+	if err != nil || q.Get("client_id") != p.cfg.ClientID {
+		http.Error(w, "bad consent form", http.StatusBadRequest)
+		return
+	}
+	if r.PostForm.Get("decision") != "authorize" {
+		http.Redirect(w, r, callbackURL(q.Get("redirect_uri"), url.Values{
+			"error":             {"access_denied"},
+			"error_description": {"The user denied the request."},
+			"state":             {q.Get("state")},
+		}), http.StatusFound)
+		return
+	}
+	http.Redirect(w, r, p.approve(q), http.StatusFound)
+}
+
+// approve issues a code for the authorization request q and returns the
+// callback URL that carries it.
+func (p *Provider) approve(q url.Values) string {
+	code := "code-" + random()
+	p.mu.Lock()
+	p.grants[code] = &grant{
+		clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"),
+		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
+		scope: q.Get("scope"),
+	}
+	p.mu.Unlock()
+	v := url.Values{"code": {code}}
+	if s := q.Get("state"); s != "" {
+		v.Set("state", s)
+	}
+	return callbackURL(q.Get("redirect_uri"), v)
+}
+
+// CallbackQuery returns a code for a fresh grant, as if the user had
+// approved the authorization request q (the query of the login redirect).
+func (p *Provider) CallbackQuery(q url.Values) url.Values {
+	u, _ := url.Parse(p.approve(q))
+	return u.Query()
+}
+
+func callbackURL(redirectURI string, v url.Values) string {
+	sep := "?"
+	if strings.Contains(redirectURI, "?") {
+		sep = "&"
+	}
+	return redirectURI + sep + v.Encode()
+}
+
+func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	failure := p.failure
+	p.mu.Unlock()
+	switch failure {
+	case FailStatus500:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(500)
+		fmt.Fprint(w, "<html><body><h1>Internal Server Error</h1></body></html>")
+		return
+	case FailGarbage:
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token": "trunc`)
+		return
+	case FailNoAccessToken:
+		writeJSON(w, 200, map[string]any{"token_type": "bearer"})
+		return
+	case FailErrorIn200:
+		writeJSON(w, 200, map[string]any{"error": "bad_verification_code", "error_description": "The code passed is incorrect or expired."})
+		return
+	case FailInvalidGrant:
+		writeJSON(w, 400, map[string]any{"error": "invalid_grant"})
+		return
+	case FailSlow:
+		select {
+		case <-time.After(p.cfg.Delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+
+	clientID, secret, basic := r.BasicAuth()
+	if basic {
+		clientID, _ = url.QueryUnescape(clientID)
+		secret, _ = url.QueryUnescape(secret)
+	} else {
+		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	if clientID != p.cfg.ClientID || subtle.ConstantTimeCompare([]byte(secret), []byte(p.cfg.ClientSecret)) != 1 {
+		writeJSON(w, 401, map[string]any{"error": "invalid_client"})
+		return
+	}
+	if r.PostForm.Get("grant_type") != "authorization_code" {
+		writeJSON(w, 400, map[string]any{"error": "unsupported_grant_type"})
+		return
+	}
+	code := r.PostForm.Get("code")
+	p.mu.Lock()
+	g := p.grants[code]
+	ok := g != nil && !g.used
+	if ok {
+		g.used = true
+	}
+	p.mu.Unlock()
+	if !ok || g.clientID != clientID || g.redirectURI != r.PostForm.Get("redirect_uri") {
+		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "bad code or redirect_uri"})
+		return
+	}
+	if g.challenge != "" {
+		sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
+		if g.method != "S256" || base64.RawURLEncoding.EncodeToString(sum[:]) != g.challenge {
+			writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "PKCE verification failed"})
+			return
+		}
+	}
+	at := p.IssueToken()
+	resp := map[string]any{"access_token": at, "token_type": "bearer", "scope": g.scope}
+	for k, v := range p.cfg.Extra {
+		resp[k] = v
+	}
+	if p.cfg.Scope != "" {
+		resp["scope"] = p.cfg.Scope
+	}
+	if p.cfg.ExpiresIn > 0 {
+		resp["expires_in"] = p.cfg.ExpiresIn
+	}
+	if p.cfg.RefreshToken {
+		rt := "rt-" + random()
+		p.mu.Lock()
+		p.issued = append(p.issued, rt)
+		p.mu.Unlock()
+		resp["refresh_token"] = rt
+	}
+	writeJSON(w, 200, resp)
+}
+
+func (p *Provider) user(w http.ResponseWriter, r *http.Request) {
+	at, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	p.mu.Lock()
+	ok = ok && p.tokens[at]
+	p.mu.Unlock()
+	if !ok {
+		writeJSON(w, 401, map[string]any{"message": "Bad credentials"})
+		return
+	}
+	writeJSON(w, 200, p.cfg.User)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func random() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><title>Fake provider: authorize</title>
+<style>body{font-family:sans-serif;max-width:30em;margin:4em auto}button{font-size:1.1em;margin-right:1em}</style>
+</head><body>
+<h1>Authorize this app?</h1>
+<p>An app wants to sign you in{{if .Scope}} with the scope <code>{{.Scope}}</code>{{end}}.</p>
+<p>This is dance's fake provider: nothing leaves this machine.</p>
+<form method="post" action="/authorize">
+<input type="hidden" name="query" value="{{.Query.Encode}}">
+<button name="decision" value="authorize" id="authorize">Authorize</button>
+<button name="decision" value="deny" id="deny">Deny</button>
+</form></body></html>`))
+
+// OAuth2Config returns a generic blueprint configuration named name that
+// points at this provider, with its client credentials. Change what the
+// test needs before passing it to dance.NewOAuth2.
+func (p *Provider) OAuth2Config(name string) dance.OAuth2Config {
+	return dance.OAuth2Config{
+		Name:         name,
+		ClientID:     p.cfg.ClientID,
+		ClientSecret: p.cfg.ClientSecret,
+		AuthURL:      "/authorize",
+		TokenURL:     "/token",
+		Options:      dance.Options{BaseURL: p.URL + "/"},
+	}
+}

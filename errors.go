@@ -1,0 +1,105 @@
+package dance
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gin-dance/dance/storage"
+)
+
+// Stage names the step of the dance at which an [Error] happened.
+type Stage string
+
+// The stages of the dance.
+const (
+	StageLogin     Stage = "login"     // building the redirect to the provider
+	StageAuthorize Stage = "authorize" // the provider's answer on the callback (error=…)
+	StageState     Stage = "state"     // checking state and PKCE verifier on the callback
+	StageToken     Stage = "token"     // exchanging the code for a token
+	StageHook      Stage = "hook"      // an authorized hook returned an error
+	StageStore     Stage = "store"     // saving or loading the token
+	StageRequest   Stage = "request"   // a malformed callback request
+	StageAPI       Stage = "api"       // a call to the provider's API through a Client
+)
+
+// Error is the error that dance hands to error hooks and returns from its
+// calls. Its text never holds a client secret, a token, a code or a state.
+type Error struct {
+	// Provider is the blueprint's name.
+	Provider string
+	// Stage is the step of the dance that failed.
+	Stage Stage
+	// Code is the OAuth error code, from the callback's error parameter or
+	// the token endpoint's error field, for example "access_denied".
+	Code string
+	// Description is the provider's error_description, if any.
+	Description string
+	// URI is the provider's error_uri, if any.
+	URI string
+	// Status is the HTTP status code the provider answered with, if any.
+	Status int
+	// Err is the underlying cause; match it with errors.Is against the
+	// sentinels of this package.
+	Err error
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "dance: %s: %s", e.Provider, e.Stage)
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	if e.Status != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", e.Status)
+	}
+	if e.Code != "" {
+		fmt.Fprintf(&b, ": error %q", e.Code)
+	}
+	if e.Description != "" {
+		fmt.Fprintf(&b, ": %q", e.Description)
+	}
+	if e.URI != "" {
+		fmt.Fprintf(&b, " (see %q)", e.URI)
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause, for errors.Is and errors.As.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Sentinel errors, for errors.Is on an [*Error] or on errors from a [Client].
+var (
+	// ErrDenied means the provider sent the user back with an error
+	// parameter, for example because they declined.
+	ErrDenied = errors.New("the provider returned an error")
+	// ErrStateMismatch means the callback's state does not match the one
+	// this session started with: a forged or crossed callback.
+	ErrStateMismatch = errors.New("state mismatch")
+	// ErrStateExpired means the login was started too long ago.
+	ErrStateExpired = errors.New("state expired; start the login again")
+	// ErrStateUsed means the callback was replayed.
+	ErrStateUsed = errors.New("state already used")
+	// ErrVerifierMissing means PKCE is on but the session holds no verifier
+	// for this login.
+	ErrVerifierMissing = errors.New("PKCE verifier missing from the session")
+	// ErrMissingParameter means the callback lacks a required parameter.
+	ErrMissingParameter = errors.New("missing required parameter")
+	// ErrTokenExchange means the token endpoint failed: an error status,
+	// a body that is not a token, no access token, or a timeout.
+	ErrTokenExchange = errors.New("token exchange failed")
+	// ErrNoToken means a Client was used to call the provider's API
+	// without a stored token.
+	ErrNoToken = errors.New("no OAuth token for this request")
+	// ErrNotRegistered means a blueprint's routes were used before
+	// [Blueprint.Register] was called.
+	ErrNotRegistered = errors.New("blueprint is not registered on a router")
+
+	// ErrNoSession is storage.ErrNoSession: the sessions middleware is missing.
+	ErrNoSession = storage.ErrNoSession
+	// ErrTooLarge is storage.ErrTooLarge: the token did not fit in the cookie.
+	ErrTooLarge = storage.ErrTooLarge
+	// ErrUserRequired is storage.ErrUserRequired.
+	ErrUserRequired = storage.ErrUserRequired
+)

@@ -1,0 +1,280 @@
+package dance
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-dance/dance/storage"
+	"github.com/gin-gonic/gin"
+)
+
+// flow is what the login route remembers in the session for the callback:
+// the state and the checks set up with it. It is stored as JSON text under
+// the blueprint's own key, so it is bound to the blueprint and needs no gob
+// registration.
+type flow struct {
+	State    string `json:"s"`
+	Verifier string `json:"v,omitempty"` // PKCE code verifier
+	Secret   string `json:"t,omitempty"` // OAuth 1 request-token secret
+	Token    string `json:"k,omitempty"` // OAuth 1 request token
+	Next     string `json:"n,omitempty"`
+	Expires  int64  `json:"e"`
+	Used     bool   `json:"u,omitempty"`
+}
+
+// now is the clock of the dance; tests may replace it.
+var now = time.Now
+
+// newState returns 32 bytes from crypto/rand, base64url-encoded.
+func newState() string {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails; see crypto/rand.Read
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// saveFlow writes f into the session and saves it.
+func (bp *Blueprint) saveFlow(sess sessions.Session, f *flow) error {
+	b, _ := json.Marshal(f) // a flow always encodes
+	sess.Set(bp.flowKey, string(b))
+	if err := sess.Save(); err != nil {
+		return storage.SaveError(err)
+	}
+	return nil
+}
+
+// loadFlow returns the session's flow for this blueprint, or nil.
+func (bp *Blueprint) loadFlow(sess sessions.Session) *flow {
+	raw, ok := sess.Get(bp.flowKey).(string)
+	if !ok {
+		return nil
+	}
+	f := new(flow)
+	if json.Unmarshal([]byte(raw), f) != nil || f.State == "" {
+		return nil
+	}
+	return f
+}
+
+// checkState verifies that got is the unused, unexpired state of f, in
+// constant time. It returns one of ErrStateMismatch, ErrStateUsed and
+// ErrStateExpired, or nil.
+func (bp *Blueprint) checkState(f *flow, got string) error {
+	if subtle.ConstantTimeCompare([]byte(got), []byte(f.State)) != 1 {
+		return ErrStateMismatch
+	}
+	if f.Used || bp.replay.seen(got) {
+		return ErrStateUsed
+	}
+	if now().Unix() > f.Expires {
+		return ErrStateExpired
+	}
+	return nil
+}
+
+// consume marks f used, in the session and in the process-wide replay
+// cache, so that the same callback cannot be played twice: not with the
+// new cookie (the session says used) and not with the old one (the cache
+// remembers).
+func (bp *Blueprint) consume(sess sessions.Session, f *flow) {
+	bp.replay.add(f.State, time.Unix(f.Expires, 0))
+	used := flow{State: f.State, Expires: f.Expires, Used: true}
+	b, _ := json.Marshal(&used)
+	sess.Set(bp.flowKey, string(b))
+}
+
+// replayCache remembers used states until they expire. It is bounded, and
+// keyed by a hash so that no state stays in memory.
+type replayCache struct {
+	mu sync.Mutex
+	m  map[[32]byte]time.Time
+}
+
+const replayCacheMax = 100_000
+
+func newReplayCache() *replayCache { return &replayCache{m: make(map[[32]byte]time.Time)} }
+
+func (r *replayCache) add(state string, until time.Time) {
+	k := sha256.Sum256([]byte(state))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.m) >= replayCacheMax {
+		t := now()
+		for k, exp := range r.m {
+			if t.After(exp) {
+				delete(r.m, k)
+			}
+		}
+		// Still full of live states: drop some. Expired states are refused
+		// by their own expiry, so this only weakens the replay check for
+		// states that are also protected by the session marker.
+		for k := range r.m {
+			if len(r.m) < replayCacheMax {
+				break
+			}
+			delete(r.m, k)
+		}
+	}
+	r.m[k] = until
+}
+
+func (r *replayCache) seen(state string) bool {
+	k := sha256.Sum256([]byte(state))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.m[k]
+	return ok
+}
+
+// SafeNext returns next if it is a same-origin relative path ("/a/b?c"),
+// and "" otherwise: absolute URLs, scheme-relative ("//host"), backslash
+// tricks ("/\host"), and control characters are all refused.
+func SafeNext(next string) string {
+	if next == "" || len(next) > 2048 || next[0] != '/' {
+		return ""
+	}
+	if len(next) > 1 && (next[1] == '/' || next[1] == '\\') {
+		return ""
+	}
+	for i := 0; i < len(next); i++ {
+		if ch := next[i]; ch < 0x20 || ch == 0x7f || ch == '\\' {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	return next
+}
+
+// nextURL is where the user goes after the dance: the remembered next
+// path, else RedirectURL, else RedirectTo, else "/".
+func (bp *Blueprint) nextURL(f *flow) string {
+	switch {
+	case f != nil && f.Next != "":
+		return f.Next
+	case bp.redirectURL != "":
+		return bp.redirectURL
+	case bp.redirectTo != "":
+		return bp.redirectTo
+	}
+	return "/"
+}
+
+// absoluteURL makes path absolute for the current request: from PublicURL
+// when set, else from the request, honouring X-Forwarded-Proto and
+// X-Forwarded-Host only when the peer is a trusted proxy.
+func (bp *Blueprint) absoluteURL(c *gin.Context, path string) string {
+	if bp.public != nil {
+		return bp.public.Scheme + "://" + bp.public.Host + bp.public.Path + path
+	}
+	scheme, host := "http", c.Request.Host
+	if c.Request.TLS != nil {
+		scheme = "https"
+	}
+	if bp.fromTrustedProxy(c) {
+		if p := firstHeader(c, "X-Forwarded-Proto"); p == "http" || p == "https" {
+			scheme = p
+		}
+		if h := firstHeader(c, "X-Forwarded-Host"); validHost(h) {
+			host = h
+		}
+	}
+	return scheme + "://" + host + path
+}
+
+func firstHeader(c *gin.Context, name string) string {
+	v := c.GetHeader(name)
+	if i := strings.IndexByte(v, ','); i >= 0 {
+		v = v[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(v))
+}
+
+func validHost(h string) bool {
+	if h == "" || strings.ContainsAny(h, "/\\@?# \t") {
+		return false
+	}
+	u, err := url.Parse("http://" + h)
+	return err == nil && u.Host == h
+}
+
+func (bp *Blueprint) fromTrustedProxy(c *gin.Context) bool {
+	if len(bp.trusted) == 0 {
+		return false
+	}
+	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+	if err != nil {
+		host = c.Request.RemoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range bp.trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// fail runs the error hooks for e and, unless a hook answered, answers with
+// status and a plain-text message that names the problem but never echoes
+// the request.
+func (bp *Blueprint) fail(c *gin.Context, status int, e *Error) {
+	bp.log.DebugContext(c.Request.Context(), "dance: dance failed", "provider", bp.name, "stage", string(e.Stage), "err", e.Error())
+	bp.hooks.runError(c, bp, e)
+	if answered(c) {
+		return
+	}
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/plain; charset=utf-8", []byte(e.Error()+"\n"))
+	c.Abort()
+}
+
+// failRedirect runs the error hooks for e and, unless a hook answered,
+// redirects to the next URL (Flask-Dance's behaviour for provider errors
+// and storage errors).
+func (bp *Blueprint) failRedirect(c *gin.Context, f *flow, e *Error) {
+	bp.log.DebugContext(c.Request.Context(), "dance: dance failed", "provider", bp.name, "stage", string(e.Stage), "err", e.Error())
+	bp.hooks.runError(c, bp, e)
+	if answered(c) {
+		return
+	}
+	c.Redirect(302, bp.nextURL(f))
+}
+
+// sessionOrFail returns the request's session, or answers 500.
+func (bp *Blueprint) sessionOrFail(c *gin.Context, stage Stage) (sessions.Session, bool) {
+	sess, err := storage.SessionFrom(c)
+	if err != nil {
+		bp.fail(c, 500, &Error{Provider: bp.name, Stage: stage, Err: err})
+		return nil, false
+	}
+	return sess, true
+}
+
+// isTimeout reports whether err is a deadline or timeout.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, errDeadline) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+func decodeJSON(r io.Reader, v any) error {
+	return json.NewDecoder(io.LimitReader(r, 16<<20)).Decode(v)
+}
