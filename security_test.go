@@ -71,17 +71,17 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 		bodies = append(bodies, body)
 	}
 
-	h.browser.Dance(h.url("/login/github"))                   // success
-	get(h.url("/me"))                                          // API call
-	get(h.url("/private"))                                     // required
-	cb := h.approve(h.login("/login/github"))                  // replay
-	get(cb.String())                                           //
-	get(cb.String())                                           //
-	cb = h.approve(h.login("/login/github"))                   // wrong state
-	q := cb.Query()                                            //
-	q.Set("state", q.Get("state")+"x")                         //
-	get(h.url("/login/github/authorized?" + q.Encode()))       //
-	auth := h.login("/login/github")                           // missing code
+	h.browser.Dance(h.url("/login/github"))              // success
+	get(h.url("/me"))                                    // API call
+	get(h.url("/private"))                               // required
+	cb := h.approve(h.login("/login/github"))            // replay
+	get(cb.String())                                     //
+	get(cb.String())                                     //
+	cb = h.approve(h.login("/login/github"))             // wrong state
+	q := cb.Query()                                      //
+	q.Set("state", q.Get("state")+"x")                   //
+	get(h.url("/login/github/authorized?" + q.Encode())) //
+	auth := h.login("/login/github")                     // missing code
 	get(h.url("/login/github/authorized?state=" + url.QueryEscape(auth.Query().Get("state"))))
 	for _, f := range []dancetest.Failure{dancetest.FailStatus500, dancetest.FailGarbage, dancetest.FailErrorIn200, dancetest.FailInvalidGrant, dancetest.FailSlow} {
 		h.p.Fail(f)
