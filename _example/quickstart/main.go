@@ -1,0 +1,144 @@
+// Command quickstart is the smallest dance app: "Log in with GitHub".
+//
+//	go run ./_example/quickstart
+//
+// With GITHUB_OAUTH_CLIENT_ID and GITHUB_OAUTH_CLIENT_SECRET set, it talks
+// to GitHub (register http://localhost:8080/login/github/authorized as the
+// callback URL). Without them, it starts dance's fake provider in the same
+// process, so you can click through the whole dance offline.
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"log"
+	"net/http"
+	"os"
+
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-contrib/sessions/cookie"
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/contrib"
+	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-gonic/gin"
+)
+
+func main() {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	cfg := contrib.GitHubConfig{}
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
+		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
+		defer fake.Close()
+		cfg = fakeGitHub(fake)
+		log.Printf("no GITHUB_OAUTH_CLIENT_ID: using the fake provider at %s", fake.URL)
+	}
+	hashKey, blockKey := sessionKeys()
+	app, err := newApp(cfg, hashKey, blockKey)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("open http://localhost:%s/\n", port)
+	log.Fatal(http.ListenAndServe(":"+port, app))
+}
+
+// fakeGitHub points the GitHub preset at a fake provider.
+func fakeGitHub(p *dancetest.Provider) contrib.GitHubConfig {
+	return contrib.GitHubConfig{
+		ClientID:     p.ClientID(),
+		ClientSecret: p.ClientSecret(),
+		Endpoints:    contrib.Endpoints{AuthURL: p.URL + "/authorize", TokenURL: p.URL + "/token"},
+		Options:      dance.Options{BaseURL: p.URL + "/"},
+	}
+}
+
+// newApp is the whole app: an encrypted cookie session, the GitHub
+// blueprint under /login, and a home page that greets the user.
+func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*gin.Engine, error) {
+	github, err := contrib.GitHub(cfg)
+	if err != nil {
+		return nil, err
+	}
+	// Tell the user what went wrong, then let dance redirect home.
+	github.Hooks().OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
+		sess := sessions.Default(c)
+		sess.AddFlash("Login with GitHub failed: " + or(e.Description, e.Code, string(e.Stage)))
+		_ = sess.Save()
+	})
+
+	r := gin.Default()
+	store := cookie.NewStore(hashKey, blockKey) // signed and AES-encrypted
+	store.Options(sessions.Options{Path: "/", MaxAge: 86400 * 7, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	r.Use(sessions.Sessions("quickstart", store))
+	github.Register(r.Group("/login"))
+	r.Use(github.Middleware())
+
+	r.GET("/", func(c *gin.Context) {
+		sess := sessions.Default(c)
+		page := homePage{Flashes: sess.Flashes()}
+		_ = sess.Save()
+		gh := c.MustGet("github").(*dance.Client)
+		if ok, err := gh.Authorized(); err != nil {
+			c.String(http.StatusInternalServerError, "cannot read your session: %v", err)
+			return
+		} else if ok {
+			var user struct{ Login string }
+			if err := gh.GetJSON("/user", &user); err != nil {
+				c.String(http.StatusBadGateway, "GitHub API: %v", err)
+				return
+			}
+			page.Login = user.Login
+		}
+		c.Status(http.StatusOK)
+		c.Header("Content-Type", "text/html; charset=utf-8")
+		_ = home.Execute(c.Writer, page)
+	})
+	r.POST("/logout", func(c *gin.Context) {
+		_ = c.MustGet("github").(*dance.Client).DeleteToken()
+		c.Redirect(http.StatusSeeOther, "/")
+	})
+	return r, nil
+}
+
+type homePage struct {
+	Login   string
+	Flashes []any
+}
+
+var home = template.Must(template.New("home").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><title>dance quickstart</title></head><body>
+{{range .Flashes}}<p class="flash" id="flash">{{.}}</p>{{end}}
+{{if .Login}}<p id="greeting">You are @{{.Login}} on GitHub</p>
+<form method="post" action="/logout"><button>Log out</button></form>
+{{else}}<p><a id="login" href="/login/github">Log in with GitHub</a></p>{{end}}
+</body></html>`))
+
+// sessionKeys returns the cookie keys: from SESSION_HASH_KEY and
+// SESSION_BLOCK_KEY (hex) when set, else fresh random ones, so sessions
+// end when the process does.
+func sessionKeys() (hashKey, blockKey []byte) {
+	hashKey, _ = hex.DecodeString(os.Getenv("SESSION_HASH_KEY"))
+	blockKey, _ = hex.DecodeString(os.Getenv("SESSION_BLOCK_KEY"))
+	if len(hashKey) != 32 && len(hashKey) != 64 {
+		hashKey = make([]byte, 32)
+		rand.Read(hashKey)
+	}
+	if len(blockKey) != 32 {
+		blockKey = make([]byte, 32)
+		rand.Read(blockKey)
+	}
+	return hashKey, blockKey
+}
+
+func or(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-gonic/gin"
+)
+
+func body(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The quickstart's flow through the consent page, as a person clicks it.
+func TestQuickstartOffline(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	fake := dancetest.NewProvider(dancetest.Config{Consent: true})
+	defer fake.Close()
+	app, err := newApp(fakeGitHub(fake), []byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	br := dancetest.NewBrowser(t)
+
+	if page := body(t, br.Get(srv.URL+"/")); !strings.Contains(page, `href="/login/github"`) {
+		t.Fatalf("home page has no login link:\n%s", page)
+	}
+
+	consent := click(t, br, srv.URL+"/login/github", fake, "authorize")
+	if consent == nil {
+		return
+	}
+	resp := br.Get(consent.String()) // the callback
+	body(t, resp)
+	if loc := br.Location(resp); loc.Path != "/" {
+		t.Fatalf("after the dance: redirect to %s", loc)
+	}
+	if page := body(t, br.Get(srv.URL+"/")); !strings.Contains(page, "You are @octocat on GitHub") {
+		t.Fatalf("home page after login:\n%s", page)
+	}
+	// Log out.
+	resp, err = br.PostForm(srv.URL+"/logout", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body(t, resp)
+	if page := body(t, br.Get(srv.URL+"/")); strings.Contains(page, "You are @") {
+		t.Fatal("still logged in after logout")
+	}
+
+	// Deny: the error hook's message is shown.
+	cb := click(t, br, srv.URL+"/login/github", fake, "deny")
+	body(t, br.Get(cb.String()))
+	if page := body(t, br.Get(srv.URL+"/")); !strings.Contains(page, "Login with GitHub failed: The user denied the request.") {
+		t.Fatalf("home page after deny:\n%s", page)
+	}
+}
+
+// click starts the login, opens the consent page, and presses a button;
+// it returns the callback URL the provider redirects to.
+func click(t *testing.T, br *dancetest.Browser, login string, fake *dancetest.Provider, button string) *url.URL {
+	t.Helper()
+	resp := br.Get(login)
+	body(t, resp)
+	page := body(t, br.Get(br.Location(resp).String()))
+	if !strings.Contains(page, `id="authorize"`) || !strings.Contains(page, `id="deny"`) {
+		t.Fatalf("no consent page:\n%s", page)
+	}
+	m := regexp.MustCompile(`name="query" value="([^"]*)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("consent form has no query")
+	}
+	q := html.UnescapeString(m[1])
+	resp, err := br.PostForm(fake.URL+"/authorize", url.Values{"query": {q}, "decision": {button}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body(t, resp)
+	return br.Location(resp)
+}

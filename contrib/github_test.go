@@ -1,0 +1,79 @@
+package contrib_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-contrib/sessions/cookie"
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/contrib"
+	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-gonic/gin"
+)
+
+func TestGitHubDefaults(t *testing.T) {
+	t.Setenv("GITHUB_OAUTH_CLIENT_ID", "env-id")
+	t.Setenv("GITHUB_OAUTH_CLIENT_SECRET", "env-secret")
+	bp, err := contrib.GitHub(contrib.GitHubConfig{Scopes: []string{"user:email"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := bp.OAuth2Config()
+	if cfg.ClientID != "env-id" || cfg.ClientSecret != "env-secret" {
+		t.Errorf("credentials not read from the environment")
+	}
+	if cfg.Endpoint.AuthURL != "https://github.com/login/oauth/authorize" || cfg.Endpoint.TokenURL != "https://github.com/login/oauth/access_token" {
+		t.Errorf("endpoints = %+v", cfg.Endpoint)
+	}
+	if bp.BaseURL().String() != "https://api.github.com/" || bp.Name() != "github" {
+		t.Errorf("base %s name %s", bp.BaseURL(), bp.Name())
+	}
+	if strings.Join(cfg.Scopes, " ") != "user:email" {
+		t.Errorf("scopes = %v", cfg.Scopes)
+	}
+}
+
+// The preset does a whole dance against the fake, with the endpoints
+// overridden, and its client reaches the API.
+func TestGitHubDanceAgainstFake(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	p := dancetest.NewProvider(dancetest.Config{})
+	defer p.Close()
+	bp, err := contrib.GitHub(contrib.GitHubConfig{
+		ClientID: p.ClientID(), ClientSecret: p.ClientSecret(),
+		Endpoints: contrib.Endpoints{AuthURL: p.URL + "/authorize", TokenURL: p.URL + "/token"},
+		Options:   dance.Options{BaseURL: p.URL},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := gin.New()
+	r.Use(sessions.Sessions("s", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
+	bp.Register(r.Group("/login"))
+	r.GET("/", bp.Middleware(), func(c *gin.Context) {
+		var user struct{ Login string }
+		gh := c.MustGet("github").(*dance.Client)
+		if err := gh.GetJSON("/user", &user); err != nil {
+			c.String(500, err.Error())
+			return
+		}
+		c.String(200, "You are @%s on GitHub", user.Login)
+	})
+	app := httptest.NewServer(r)
+	defer app.Close()
+	br := dancetest.NewBrowser(t)
+	if resp := br.Dance(app.URL + "/login/github"); resp.StatusCode != http.StatusFound {
+		t.Fatalf("dance ended with %d", resp.StatusCode)
+	}
+	resp := br.Get(app.URL + "/")
+	defer resp.Body.Close()
+	buf := new(strings.Builder)
+	_, _ = io.Copy(buf, resp.Body)
+	if buf.String() != "You are @octocat on GitHub" {
+		t.Fatalf("home = %q", buf.String())
+	}
+}
