@@ -69,6 +69,10 @@ type OAuth2Config struct {
 	// Default [AuthStyleInHeader]. Flask-Dance: the session's
 	// include_client_id (true is [AuthStyleInParams]).
 	AuthStyle AuthStyle
+	// RefreshURL is the endpoint used to refresh expired tokens, absolute
+	// or relative to BaseURL; empty means the blueprint is not refreshable.
+	// Flask-Dance: auto_refresh_url (presets set it where Flask-Dance does).
+	RefreshURL string
 	// DisablePKCE turns PKCE off, for the rare provider that rejects it.
 	// PKCE (S256) is on by default.
 	DisablePKCE bool
@@ -87,6 +91,7 @@ type oauth2Flow struct {
 	authParams  []oauth2.AuthCodeOption
 	tokenParams []oauth2.AuthCodeOption
 	pkce        bool
+	refreshURL  string // absolute; empty when not refreshable
 	authorizeFn func(req *http.Request, tok *Token) error
 }
 
@@ -123,6 +128,13 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 		// sending the code twice; be explicit instead.
 		f.cfg.Endpoint.AuthStyle = AuthStyleInHeader
 	}
+	if cfg.RefreshURL != "" {
+		u, err := bp.resolve(cfg.RefreshURL)
+		if err != nil {
+			return nil, err
+		}
+		f.refreshURL = u.String()
+	}
 	f.cfg.Scopes = append([]string(nil), cfg.Scopes...)
 	for _, k := range sortedKeys(cfg.AuthParams) {
 		f.authParams = append(f.authParams, oauth2.SetAuthURLParam(k, cfg.AuthParams[k]))
@@ -144,6 +156,15 @@ func (bp *Blueprint) OAuth2Config() *oauth2.Config {
 	cfg := f.cfg
 	cfg.Scopes = append([]string(nil), f.cfg.Scopes...)
 	return &cfg
+}
+
+// RefreshURL returns the absolute refresh endpoint (Flask-Dance's
+// auto_refresh_url), or "" when the blueprint is not refreshable.
+func (bp *Blueprint) RefreshURL() string {
+	if f, ok := bp.proto.(*oauth2Flow); ok {
+		return f.refreshURL
+	}
+	return ""
 }
 
 func (f *oauth2Flow) login(bp *Blueprint, c *gin.Context) {

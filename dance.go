@@ -117,6 +117,10 @@ type Options struct {
 	// Logger receives debug logs of the dance. Default slog.Default().
 	// It never receives secrets, tokens, codes or states.
 	Logger *slog.Logger
+	// Profile maps the provider's identity API to a [Profile], for
+	// [Client.Profile]. Presets set it; set it yourself for a generic
+	// blueprint, or to override a preset's.
+	Profile ProfileFunc
 }
 
 // protocol is what differs between OAuth 1 and OAuth 2.
@@ -149,6 +153,7 @@ type Blueprint struct {
 	timeout        time.Duration
 	header         http.Header
 	log            *slog.Logger
+	profile        ProfileFunc
 	flowKey        string
 	replay         *replayCache
 }
@@ -174,6 +179,7 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		timeout:        o.Timeout,
 		header:         o.Header.Clone(),
 		log:            o.Logger,
+		profile:        o.Profile,
 		flowKey:        "_dance_" + name + "_flow",
 		replay:         newReplayCache(),
 	}

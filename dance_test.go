@@ -703,3 +703,42 @@ func TestNoSessionMiddlewareIsAClearError(t *testing.T) {
 		t.Fatalf("status %d, want 500", resp.StatusCode)
 	}
 }
+
+func TestProfile(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
+		c.Profile = func(cl *dance.Client) (*dance.Profile, error) {
+			var u struct{ Login string }
+			if err := cl.GetJSON("/user", &u); err != nil {
+				return nil, err
+			}
+			return &dance.Profile{Login: u.Login}, nil
+		}
+		c.RefreshURL = "/token"
+	})
+	h.router.GET("/profile", func(c *gin.Context) {
+		p, err := h.bp.Client(c).Profile()
+		if err != nil {
+			c.String(500, err.Error())
+			return
+		}
+		c.String(200, p.Provider+":"+p.Login)
+	})
+	h.browser.Dance(h.url("/login/github"))
+	if _, body := h.get(h.url("/profile")); body != "github:octocat" {
+		t.Fatalf("profile = %q", body)
+	}
+	if h.bp.RefreshURL() != h.p.URL+"/token" {
+		t.Fatalf("RefreshURL = %q", h.bp.RefreshURL())
+	}
+}
+
+func TestNoProfileMapping(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	h.router.GET("/profile", func(c *gin.Context) {
+		_, err := h.bp.Client(c).Profile()
+		c.String(200, "%v", errors.Is(err, dance.ErrNoProfile))
+	})
+	if _, body := h.get(h.url("/profile")); body != "true" {
+		t.Fatalf("got %q", body)
+	}
+}
