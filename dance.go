@@ -258,6 +258,17 @@ func (bp *Blueprint) Storage() storage.Storage { return bp.storage }
 // and setup; do not call it while the blueprint serves requests.
 func (bp *Blueprint) SetStorage(s storage.Storage) { bp.storage = s }
 
+// SetHTTPClient replaces the client used to reach the provider (token
+// endpoint and API calls); nil restores the shared default. It is meant for
+// tests (for example to record API calls) and setup; do not call it while
+// the blueprint serves requests.
+func (bp *Blueprint) SetHTTPClient(hc *http.Client) {
+	if hc == nil {
+		hc = sharedClient
+	}
+	bp.httpClient = hc
+}
+
 // HTTPClient returns the client used to reach the provider.
 func (bp *Blueprint) HTTPClient() *http.Client { return bp.httpClient }
 

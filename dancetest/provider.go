@@ -443,3 +443,21 @@ func (p *Provider) OAuth2Config(name string) dance.OAuth2Config {
 		Options:      dance.Options{BaseURL: p.URL + "/"},
 	}
 }
+
+// StandIn returns an HTTP client that sends every request to this
+// provider, whatever its host, keeping the path and query: the provider
+// then stands in for a real one (api.github.com, say), for example to
+// record a cassette without network access.
+func (p *Provider) StandIn() *http.Client {
+	target, _ := url.Parse(p.URL)
+	base := p.Client().Transport
+	return &http.Client{Transport: roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		r := req.Clone(req.Context())
+		r.URL.Scheme, r.URL.Host, r.Host = target.Scheme, target.Host, ""
+		return base.RoundTrip(r)
+	})}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -43,7 +43,7 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("open http://localhost:%s/\n", port)
-	log.Fatal(http.ListenAndServe(":"+port, app))
+	log.Fatal(http.ListenAndServe(":"+port, app.Engine))
 }
 
 // fakeGitHub points the GitHub preset at a fake provider.
@@ -56,9 +56,20 @@ func fakeGitHub(p *dancetest.Provider) contrib.GitHubConfig {
 	}
 }
 
+// app is the quickstart: its router, its GitHub blueprint and its session
+// store (the tests use the last two to log a user in without a dance).
+type app struct {
+	Engine *gin.Engine
+	GitHub *dance.Blueprint
+	Store  sessions.Store
+}
+
+// sessionName is the name of the quickstart's session cookie.
+const sessionName = "quickstart"
+
 // newApp is the whole app: an encrypted cookie session, the GitHub
 // blueprint under /login, and a home page that greets the user.
-func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*gin.Engine, error) {
+func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*app, error) {
 	github, err := contrib.GitHub(cfg)
 	if err != nil {
 		return nil, err
@@ -73,7 +84,7 @@ func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*gin.Engine, er
 	r := gin.Default()
 	store := cookie.NewStore(hashKey, blockKey) // signed and AES-encrypted
 	store.Options(sessions.Options{Path: "/", MaxAge: 86400 * 7, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	r.Use(sessions.Sessions("quickstart", store))
+	r.Use(sessions.Sessions(sessionName, store))
 	github.Register(r.Group("/login"))
 	r.Use(github.Middleware())
 
@@ -97,11 +108,21 @@ func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*gin.Engine, er
 		c.Header("Content-Type", "text/html; charset=utf-8")
 		_ = home.Execute(c.Writer, page)
 	})
+	// A page only for logged-in users: Required sends the others to log
+	// in, and back here afterwards.
+	r.GET("/me", github.Required(), func(c *gin.Context) {
+		var user map[string]any
+		if err := c.MustGet("github").(*dance.Client).GetJSON("/user", &user); err != nil {
+			c.String(http.StatusBadGateway, "GitHub API: %v", err)
+			return
+		}
+		c.JSON(http.StatusOK, user)
+	})
 	r.POST("/logout", func(c *gin.Context) {
 		_ = c.MustGet("github").(*dance.Client).DeleteToken()
 		c.Redirect(http.StatusSeeOther, "/")
 	})
-	return r, nil
+	return &app{Engine: r, GitHub: github, Store: store}, nil
 }
 
 type homePage struct {

@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-gonic/gin"
 )
@@ -33,7 +35,7 @@ func TestQuickstartOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(app)
+	srv := httptest.NewServer(app.Engine)
 	defer srv.Close()
 	br := dancetest.NewBrowser(t)
 
@@ -92,4 +94,66 @@ func click(t *testing.T, br *dancetest.Browser, login string, fake *dancetest.Pr
 	}
 	body(t, resp)
 	return br.Location(resp)
+}
+
+var testKeys = [][]byte{[]byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef0123456789abcdef")}
+
+// realGitHub is the quickstart configured for github.com, as in
+// production; API calls are replayed from a cassette.
+func realGitHub(t *testing.T) *app {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	a, err := newApp(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret"}, testKeys[0], testKeys[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestUnauthorizedIsSentToLogin(t *testing.T) {
+	a := realGitHub(t)
+	w := httptest.NewRecorder()
+	a.Engine.ServeHTTP(w, httptest.NewRequest("GET", "/me", nil))
+	if w.Code != http.StatusFound || w.Header().Get("Location") != "/login/github?next=%2Fme" {
+		t.Fatalf("got %d to %q", w.Code, w.Header().Get("Location"))
+	}
+}
+
+// The home page of a logged-in user, with GitHub's answer replayed from
+// testdata/cassettes/TestAuthorizedHomeFromCassette.yaml.
+func TestAuthorizedHomeFromCassette(t *testing.T) {
+	a := realGitHub(t)
+	if os.Getenv("DANCE_RECORD_WITH_FAKE") == "1" {
+		// How the committed cassette was made: this machine cannot reach
+		// GitHub, so the fake provider stood in for api.github.com.
+		fake := dancetest.NewProvider(dancetest.Config{})
+		defer fake.Close()
+		a.GitHub.SetHTTPClient(fake.StandIn())
+		t.Setenv("GITHUB_OAUTH_ACCESS_TOKEN", fake.IssueToken())
+		t.Setenv("DANCE_RECORD", "1")
+	}
+	dancetest.Cassette(t, a.GitHub)
+	req := dancetest.AuthorizedRequest(t, "GET", "/", a.Store, sessionName, a.GitHub, dancetest.Token(dancetest.AccessToken(a.GitHub)))
+	w := httptest.NewRecorder()
+	a.Engine.ServeHTTP(w, req)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "You are @octocat on GitHub") {
+		t.Fatalf("got %d:\n%s", w.Code, w.Body.String())
+	}
+}
+
+// The whole dance, with the preset pointed at the fake in one call.
+func TestFullDanceAgainstFake(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	fake := dancetest.NewProvider(dancetest.Config{})
+	defer fake.Close()
+	var cfg contrib.GitHubConfig
+	fake.Configure(t, &cfg)
+	a, err := newApp(cfg, testKeys[0], testKeys[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser, base := dancetest.Dance(t, a.Engine, "/login/github")
+	if page := body(t, browser.Get(base+"/")); !strings.Contains(page, "You are @octocat on GitHub") {
+		t.Fatalf("home page:\n%s", page)
+	}
 }

@@ -1,0 +1,128 @@
+package dancetest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/storage"
+	"github.com/gin-gonic/gin"
+)
+
+// SwapStorage makes bp use s for the rest of the test and puts the original
+// storage back when the test ends: the Go form of monkeypatching
+// blueprint.storage with a MemoryStorage or NullStorage in Flask-Dance's
+// testing docs.
+//
+//	dancetest.SwapStorage(t, github, storage.NewMemory(&dance.Token{AccessToken: "fake"}))
+func SwapStorage(t testing.TB, bp *dance.Blueprint, s storage.Storage) {
+	t.Helper()
+	old := bp.Storage()
+	bp.SetStorage(s)
+	t.Cleanup(func() { bp.SetStorage(old) })
+}
+
+// SessionCookie returns the session cookie that an app using store (under
+// the session name) would set for a user holding tok for bp. It goes
+// through the real sessions middleware and bp's own storage, so the cookie
+// is signed and encrypted exactly as the app's would be. Add it to a
+// request to call a handler "as an authorized user" without a dance.
+func SessionCookie(t testing.TB, store sessions.Store, name string, bp *dance.Blueprint, tok *dance.Token) *http.Cookie {
+	t.Helper()
+	r := gin.New()
+	r.Use(sessions.Sessions(name, store))
+	var setErr error
+	r.GET("/", func(c *gin.Context) {
+		setErr = bp.SetToken(c, tok)
+		if setErr == nil {
+			setErr = sessions.Default(c).Save()
+		}
+		c.Status(http.StatusNoContent)
+	})
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	if setErr != nil {
+		t.Fatalf("dancetest: storing the token for %s: %v", bp.Name(), setErr)
+	}
+	var found *http.Cookie
+	for _, c := range w.Result().Cookies() {
+		if c.Name == name {
+			found = c // the last one wins, as in a browser
+		}
+	}
+	if found == nil {
+		t.Fatalf("dancetest: the session store set no %q cookie; does bp %s use the session storage?", name, bp.Name())
+	}
+	return found
+}
+
+// AuthorizedRequest returns a request to target that carries tok for bp in
+// the app's session cookie; see [SessionCookie].
+func AuthorizedRequest(t testing.TB, method, target string, store sessions.Store, name string, bp *dance.Blueprint, tok *dance.Token) *http.Request {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	req.AddCookie(SessionCookie(t, store, name, bp, tok))
+	return req
+}
+
+// Token returns a bearer token that expires in an hour.
+func Token(accessToken string) *dance.Token {
+	return &dance.Token{AccessToken: accessToken, TokenType: "Bearer", ExpiresAt: time.Now().Add(time.Hour)}
+}
+
+// ExpiredToken returns a bearer token that expired an hour ago, with a
+// refresh token, for testing what an app does with stale credentials.
+func ExpiredToken(accessToken string) *dance.Token {
+	return &dance.Token{AccessToken: accessToken, TokenType: "Bearer", RefreshToken: "refresh-" + accessToken, ExpiresAt: time.Now().Add(-time.Hour)}
+}
+
+// Dance serves app on a loopback port for the rest of the test and drives
+// a whole dance from loginPath ("/login/github") against a provider that
+// approves at once. It fails the test unless the dance ends in a redirect
+// away from the login route, and returns the browser, holding the logged-in
+// cookies, and the app's base URL.
+func Dance(t testing.TB, app http.Handler, loginPath string) (b *Browser, baseURL string) {
+	t.Helper()
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
+	b = NewBrowser(t)
+	resp := b.Dance(srv.URL + loginPath)
+	loc, err := resp.Location()
+	if resp.StatusCode != http.StatusFound || err != nil || loc.Path == loginPath {
+		t.Fatalf("dancetest: the dance from %s ended with status %d (Location %v)", loginPath, resp.StatusCode, loc)
+	}
+	return b, srv.URL
+}
+
+// Configure points a contrib preset's Config (passed by pointer) at the
+// fake provider: it sets ClientID and ClientSecret, the embedded
+// contrib.Endpoints (AuthURL, TokenURL) and Options.BaseURL. It fails the
+// test if cfg lacks those fields.
+//
+//	cfg := contrib.GitHubConfig{Scopes: []string{"user:email"}}
+//	fake.Configure(t, &cfg)
+//	github, err := contrib.GitHub(cfg)
+func (p *Provider) Configure(t testing.TB, cfg any) {
+	t.Helper()
+	v := reflect.ValueOf(cfg)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		t.Fatalf("dancetest: Configure wants a pointer to a Config struct, got %T", cfg)
+	}
+	v = v.Elem()
+	set := func(field, value string) {
+		f := v.FieldByName(field)
+		if !f.IsValid() || f.Kind() != reflect.String || !f.CanSet() {
+			t.Fatalf("dancetest: %s has no string field %s", v.Type(), field)
+		}
+		f.SetString(value)
+	}
+	set("ClientID", p.cfg.ClientID)
+	set("ClientSecret", p.cfg.ClientSecret)
+	set("AuthURL", p.URL+"/authorize")
+	set("TokenURL", p.URL+"/token")
+	set("BaseURL", p.URL+"/")
+}
