@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
@@ -364,7 +365,7 @@ func tokenFromResponse(body []byte, contentType string, otok *oauth2.Token) (*To
 	tok.TokenType = otok.TokenType
 	tok.RefreshToken = otok.RefreshToken
 	if !otok.Expiry.IsZero() {
-		tok.ExpiresAt = otok.Expiry
+		tok.ExpiresAt = otok.Expiry.Truncate(time.Microsecond) // what the JSON keeps
 	}
 	return tok, nil
 }

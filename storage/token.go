@@ -236,7 +236,9 @@ func FromMap(m map[string]any, now time.Time) (*Token, error) {
 			return nil, err
 		}
 		if sec != 0 {
-			t.ExpiresAt = now.Add(time.Duration(sec * float64(time.Second)))
+			// Microseconds are what the JSON keeps; truncate so that a
+			// token reads back equal to itself.
+			t.ExpiresAt = now.Add(time.Duration(sec * float64(time.Second))).Truncate(time.Microsecond)
 		}
 	}
 	return t, nil

@@ -1,0 +1,136 @@
+package dance_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-contrib/sessions/cookie"
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/storage"
+	"github.com/gin-gonic/gin"
+)
+
+// FuzzSafeNext: whatever the input, an accepted next URL stays on this
+// origin once a browser resolves it.
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/", "/a?b=c", "//evil.com", `/\evil.com`, "https://evil.com", "/%2F%2F", "/\t/evil.com", "/a/../b"} {
+		f.Add(s)
+	}
+	base, _ := url.Parse("https://app.example.com/login/github/authorized")
+	f.Fuzz(func(t *testing.T, next string) {
+		got := dance.SafeNext(next)
+		if got == "" {
+			return
+		}
+		if got != next {
+			t.Fatalf("SafeNext(%q) = %q, want the input or nothing", next, got)
+		}
+		u, err := base.Parse(got)
+		if err != nil {
+			t.Fatalf("accepted %q, which does not parse: %v", got, err)
+		}
+		if u.Host != base.Host || u.Scheme != base.Scheme {
+			t.Fatalf("accepted %q, which leaves the origin: %s", got, u)
+		}
+		// Browsers read '\' as '/' in http(s) URLs.
+		if b, err := base.Parse(strings.ReplaceAll(got, `\`, "/")); err != nil || b.Host != base.Host {
+			t.Fatalf("accepted %q, which a browser would take off-origin", got)
+		}
+	})
+}
+
+// FuzzTokenJSON: any bytes from a storage decode to a token or an error,
+// never a panic, and a decoded token encodes again.
+func FuzzTokenJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"access_token":"a","token_type":"bearer","scope":["x"],"expires_in":3599,"expires_at":1700000000.5}`,
+		`{"oauth_token":"t","oauth_token_secret":"s","user_id":"1","screen_name":"x"}`,
+		`{"access_token":"a","scope":"a b","expires_at":"1700000000"}`,
+		`{"expires_at":1e308}`, `null`, `[]`, `{"scope":[1,2]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var tok dance.Token
+		if err := tok.UnmarshalJSON(b); err != nil {
+			return
+		}
+		out, err := tok.MarshalJSON()
+		if err != nil {
+			t.Fatalf("decoded token does not encode: %v", err)
+		}
+		var again dance.Token
+		if err := again.UnmarshalJSON(out); err != nil {
+			t.Fatalf("re-decoding our own JSON: %v", err)
+		}
+		if again.AccessToken != tok.AccessToken || again.RefreshToken != tok.RefreshToken || !again.ExpiresAt.Equal(tok.ExpiresAt) {
+			t.Fatalf("round trip changed the token")
+		}
+	})
+}
+
+// FuzzCallback: any query string and cookie on the OAuth 2 callback gives
+// a 3xx/4xx/5xx (never a panic), stores nothing unless a real dance
+// completed, and never redirects off-origin.
+func FuzzCallback(f *testing.F) {
+	for _, s := range []struct{ q, cookie string }{
+		{"code=abc&state=xyz", ""},
+		{"error=access_denied&error_description=no", ""},
+		{"state=%00&code=%ff", "session=garbage"},
+		{"code=a&state=b&next=//evil.com", "session=MTcwMDAwMDAwMHxhYmN8ZGVm"},
+		{"", ""},
+		{"error=&state=", "session="},
+	} {
+		f.Add(s.q, s.cookie)
+	}
+	gin.SetMode(gin.TestMode)
+	fake := dancetest.NewUnstartedProvider(dancetest.Config{})
+	mem := storage.NewMemory(nil)
+	cfg := dance.OAuth2Config{
+		Name: "github", ClientID: fake.ClientID(), ClientSecret: fake.ClientSecret(),
+		AuthURL: "http://provider.invalid/authorize", TokenURL: "http://provider.invalid/token",
+		Options: dance.Options{Storage: mem, HTTPClient: &http.Client{Transport: handlerTransport{fake}}},
+	}
+	bp, err := dance.NewOAuth2(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	r := gin.New()
+	r.Use(sessions.Sessions("session", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
+	bp.Register(r.Group("/login"))
+	f.Fuzz(func(t *testing.T, rawQuery, cookieHeader string) {
+		req := httptest.NewRequest("GET", "/login/github/authorized", nil)
+		req.URL.RawQuery = rawQuery
+		if cookieHeader != "" {
+			req.Header.Set("Cookie", cookieHeader)
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		if w.Code < 300 || w.Code > 599 {
+			t.Fatalf("status %d for %q", w.Code, rawQuery)
+		}
+		if loc := w.Header().Get("Location"); loc != "" {
+			u, err := url.Parse(loc)
+			if err != nil || u.Host != "" || u.Scheme != "" || strings.HasPrefix(loc, "//") || strings.Contains(loc, `\`) {
+				t.Fatalf("redirect off-origin: %q", loc)
+			}
+		}
+		if tok, _ := mem.Get(nil, "github"); tok != nil {
+			t.Fatalf("a token was stored for %q", rawQuery)
+		}
+	})
+}
+
+// handlerTransport serves requests with an http.Handler, in process.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	w := httptest.NewRecorder()
+	t.h.ServeHTTP(w, req)
+	return w.Result(), nil
+}
