@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -177,5 +178,144 @@ func TestOIDCNonceMissingFromSession(t *testing.T) {
 	}
 	if h.tokenPosts() != 0 {
 		t.Error("the code was exchanged")
+	}
+}
+
+// Acceptance 8.
+func TestOIDCIssuerParamMismatchRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(q url.Values)
+	}{
+		{"other issuer", func(q url.Values) { q.Set("iss", "https://evil.example") }},
+		{"missing where promised", func(q url.Values) { q.Del("iss") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, _ := newOIDCHarness(t, dancetest.Config{IssParameter: true}, discovered)
+			cb := h.approve(h.login("/login/oidc"))
+			q := cb.Query()
+			tc.edit(q)
+			cb.RawQuery = q.Encode()
+			resp, _ := h.get(cb.String())
+			if resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("callback = %d, want 403", resp.StatusCode)
+			}
+			if h.tokenPosts() != 0 {
+				t.Error("the code was sent to the token endpoint despite the mix-up")
+			}
+			if h.storedToken() != nil {
+				t.Error("a token was stored")
+			}
+			if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrIssuerMismatch) {
+				t.Fatalf("errors %v, want ErrIssuerMismatch", errs)
+			}
+		})
+	}
+}
+
+// googleLike is a generic blueprint set up as the Google preset is meant
+// to be: a fixed issuer and JWKS (no discovery), hosted_domain sent as
+// "hd" and checked in the ID token with RequireClaim.
+func googleLike(p *dancetest.Provider, log *slog.Logger) (*dance.Blueprint, error) {
+	cfg := p.OAuth2Config("google")
+	cfg.Scopes = []string{"openid", "email"}
+	cfg.AuthParams = map[string]string{"hd": "example.com"}
+	cfg.Issuer = p.Issuer()
+	cfg.JWKSURL = "/jwks"
+	cfg.IDTokenCheck = dance.RequireClaim("hd", "example.com")
+	cfg.Logger = log
+	return dance.NewOAuth2(cfg)
+}
+
+// Acceptance 9.
+func TestHostedDomainClaimChecked(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		hd   any
+		ok   bool
+	}{
+		{"right domain", "example.com", true},
+		{"wrong domain", "evil.example", false},
+		{"missing", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, _ := newOIDCHarness(t, dancetest.Config{IDToken: dancetest.IDTokenConfig{Claims: map[string]any{"hd": tc.hd}}}, googleLike)
+			auth := h.login("/login/google")
+			if auth.Query().Get("hd") != "example.com" || auth.Query().Get("nonce") == "" {
+				t.Fatalf("authorize URL lacks hd or nonce")
+			}
+			resp, _ := h.get(h.approve(auth).String())
+			if !tc.ok {
+				if resp.StatusCode != http.StatusForbidden || h.storedToken() != nil {
+					t.Fatalf("hd %v: callback %d, stored %v; want refused", tc.hd, resp.StatusCode, h.storedToken() != nil)
+				}
+				if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrIDToken) || !strings.Contains(errs[0].Error(), `claim "hd"`) {
+					t.Fatalf("errors %v", errs)
+				}
+				return
+			}
+			if resp.StatusCode != http.StatusFound || h.storedToken() == nil {
+				t.Fatalf("right hd: callback %d; errors %v", resp.StatusCode, h.errors())
+			}
+		})
+	}
+}
+
+// A multi-tenant issuer ("{tenantid}", Azure AD v2.0 "common") accepts the
+// issuer of the token's own tenant, and nothing else.
+func TestTenantIssuerTemplate(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		iss, tid string
+		ok       bool
+	}{
+		{"own tenant", "/t-1/v2.0", "t-1", true},
+		{"other tenant's issuer", "/t-2/v2.0", "t-1", false},
+		{"no tid", "/t-1/v2.0", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, _ := newOIDCHarness(t, dancetest.Config{}, func(p *dancetest.Provider, log *slog.Logger) (*dance.Blueprint, error) {
+				claims := map[string]any{"iss": p.URL + tc.iss, "tid": tc.tid}
+				if tc.tid == "" {
+					claims["tid"] = nil
+				}
+				p.SetIDToken(dancetest.IDTokenConfig{Claims: claims})
+				cfg := p.OAuth2Config("azure")
+				cfg.Scopes = []string{"openid", "offline_access"}
+				cfg.Issuer = p.URL + "/{tenantid}/v2.0"
+				cfg.JWKSURL = "/jwks"
+				cfg.Logger = log
+				return dance.NewOAuth2(cfg)
+			})
+			resp, _ := h.get(h.approve(h.login("/login/azure")).String())
+			if got := resp.StatusCode == http.StatusFound && h.storedToken() != nil; got != tc.ok {
+				t.Fatalf("accepted = %v, want %v (status %d, errors %v)", got, tc.ok, resp.StatusCode, h.errors())
+			}
+		})
+	}
+}
+
+// A refresh that brings a new ID token verifies it (no nonce) before the
+// token is saved; a bad one is refused and the old token kept.
+func TestRefreshVerifiesNewIDToken(t *testing.T) {
+	a := newTokenApp(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
+		c.Scopes = []string{"openid"}
+		c.Issuer = strings.TrimSuffix(c.BaseURL, "/") // the fake's URL
+		c.JWKSURL = "/jwks"
+	})
+	a.p.SetIDToken(dancetest.IDTokenConfig{WrongKey: true})
+	old := a.seedExpired("alice", a.p.IssueRefreshToken("openid"))
+	if code, body, _ := a.get("alice", "/me"); code != http.StatusBadGateway || !strings.Contains(body, "ID token") {
+		t.Fatalf("bad refreshed ID token: %d %q, want 502", code, body)
+	}
+	if s := a.store.token("alice", "acme"); s == nil || s.AccessToken != old.AccessToken {
+		t.Fatal("a refresh with a bad ID token replaced the stored token")
+	}
+	a.p.SetIDToken(dancetest.IDTokenConfig{})
+	if code, body, _ := a.get("alice", "/me"); code != 200 || body != "octocat" {
+		t.Fatalf("good refreshed ID token: %d %q", code, body)
+	}
+	if code, body, _ := a.get("alice", "/claims"); code != 200 || body != "583231" {
+		t.Fatalf("claims after refresh: %d %q", code, body)
 	}
 }

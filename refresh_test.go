@@ -113,6 +113,14 @@ func newTokenApp(t *testing.T, pcfg dancetest.Config, edit func(*dance.OAuth2Con
 			c.String(200, "%v", user["login"])
 		}
 	})
+	r.GET("/claims", func(c *gin.Context) {
+		claims, err := bp.Client(c).Claims()
+		if err != nil {
+			c.String(http.StatusNotFound, err.Error())
+			return
+		}
+		c.String(200, claims.String("sub"))
+	})
 	r.GET("/private", bp.Required(), func(c *gin.Context) { c.String(200, "secret page") })
 	r.GET("/revoke", func(c *gin.Context) {
 		err := bp.Revoke(c, dance.RevokeOptions{DeleteIfUnsupported: c.Query("delete") == "1"})
