@@ -108,6 +108,12 @@ func TestOIDCDiscoveryLoginVerifiesIDToken(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, `"email":"octocat@example.com"`) {
 		t.Fatalf("/claims on a later request = %d %q", resp.StatusCode, body)
 	}
+	logs := h.logs.String()
+	for _, secret := range append(h.p.Secrets(), nonce) {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the logs hold a secret (%d chars)", len(secret))
+		}
+	}
 	// A replayed callback does not get through a second time.
 	if resp, _ := h.get(cb.String()); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("replayed callback = %d, want 403", resp.StatusCode)
