@@ -73,8 +73,6 @@ type OAuth2Config struct {
 	// or relative to BaseURL; empty means the blueprint is not refreshable.
 	// Flask-Dance: auto_refresh_url (presets set it where Flask-Dance does).
 	RefreshURL string
-	// ExpiryLeeway (in Options) says how early a token counts as expired.
-
 	// RevokeURL is the provider's RFC 7009 token revocation endpoint,
 	// absolute or relative to BaseURL, for [Blueprint.Revoke], for example
 	// Google's https://oauth2.googleapis.com/revoke. Flask-Dance has no
