@@ -74,6 +74,38 @@ type OAuth2Config struct {
 	// or relative to BaseURL; empty means the blueprint is not refreshable.
 	// Flask-Dance: auto_refresh_url (presets set it where Flask-Dance does).
 	RefreshURL string
+	// RevokeURL is the provider's RFC 7009 token revocation endpoint,
+	// absolute or relative to BaseURL, for [Blueprint.Revoke], for example
+	// Google's https://oauth2.googleapis.com/revoke. Flask-Dance has no
+	// such option; its docs (1.6.3) show a hand-written call instead.
+	RevokeURL string
+	// Revoke revokes a token at a provider whose revocation API is not RFC
+	// 7009, for example [RevokeGitHubGrant]. It wins over RevokeURL. With
+	// neither, [Blueprint.Revoke] returns [ErrRevocationUnsupported].
+	Revoke RevokeFunc
+
+	// Issuer is the OpenID Connect issuer, for example
+	// "https://accounts.google.com". When it is set and the scope holds
+	// "openid", every ID token is verified (signature with the keys at
+	// JWKSURL, iss, aud holding the client ID, exp, and the nonce sent at
+	// login), and a callback "iss" parameter (RFC 9207) must equal it.
+	// For a multi-tenant issuer, "{tenantid}" in Issuer stands for the
+	// token's "tid" claim (Azure AD v2.0 "common"). [NewOIDC] fills it in
+	// from discovery. Flask-Dance verifies no ID tokens; this is new.
+	Issuer string
+	// JWKSURL is the provider's JSON Web Key Set, needed with Issuer.
+	// [NewOIDC] fills it in from discovery.
+	JWKSURL string
+	// IDTokenCheck is an extra check of the verified ID token claims, for
+	// example [RequireClaim]("hd", domain) for Google's hosted_domain. A
+	// token it refuses is refused like a bad signature.
+	IDTokenCheck ClaimCheck
+	// RequireIssuerParam refuses a callback without an "iss" parameter,
+	// for providers that promise one (RFC 9207's
+	// authorization_response_iss_parameter_supported; [NewOIDC] sets it
+	// from discovery).
+	RequireIssuerParam bool
+
 	// DisablePKCE turns PKCE off, for the rare provider that rejects it.
 	// PKCE (S256) is on by default.
 	DisablePKCE bool
@@ -94,6 +126,9 @@ type oauth2Flow struct {
 	pkce        bool
 	refreshURL  string // absolute; empty when not refreshable
 	authorizeFn func(req *http.Request, tok *Token) error
+	revoke      RevokeFunc
+	openid      bool        // the scope holds "openid": send a nonce
+	oidc        *idVerifier // nil when ID tokens are not verified
 }
 
 // NewOAuth2 builds a generic OAuth 2 blueprint. It fails when the
@@ -137,6 +172,15 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 		f.refreshURL = u.String()
 	}
 	f.cfg.Scopes = append([]string(nil), cfg.Scopes...)
+	f.openid = slices.Contains(f.cfg.Scopes, "openid")
+	if f.revoke, err = revokeFunc(bp, cfg); err != nil {
+		return nil, err
+	}
+	if cfg.Issuer != "" {
+		if f.oidc, err = newIDVerifier(bp, cfg, f.cfg.ClientID); err != nil {
+			return nil, err
+		}
+	}
 	for _, k := range sortedKeys(cfg.AuthParams) {
 		f.authParams = append(f.authParams, oauth2.SetAuthURLParam(k, cfg.AuthParams[k]))
 	}
@@ -184,6 +228,10 @@ func (f *oauth2Flow) login(bp *Blueprint, c *gin.Context) {
 	if f.pkce {
 		fl.Verifier = oauth2.GenerateVerifier()
 		opts = append(opts[:len(opts):len(opts)], oauth2.S256ChallengeOption(fl.Verifier))
+	}
+	if f.openid {
+		fl.Nonce = newState()
+		opts = append(opts[:len(opts):len(opts)], oauth2.SetAuthURLParam("nonce", fl.Nonce))
 	}
 	authURL := cfg.AuthCodeURL(fl.State, opts...)
 	if err := bp.saveFlow(sess, fl); err != nil {
@@ -247,12 +295,23 @@ func (f *oauth2Flow) authorized(bp *Blueprint, c *gin.Context) {
 		bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: ErrVerifierMissing})
 		return
 	}
+	if f.openid && fl.Nonce == "" {
+		bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: ErrNonceMissing})
+		return
+	}
+	// 5. RFC 9207: the answer must come from our issuer.
+	if f.oidc != nil {
+		if err := f.oidc.checkIssuerParam(q); err != nil {
+			bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: err})
+			return
+		}
+	}
 	code := q.Get("code")
 	if code == "" {
 		bp.fail(c, http.StatusBadRequest, &Error{Provider: bp.name, Stage: StageRequest, Err: fmt.Errorf("%w \"code\"", ErrMissingParameter)})
 		return
 	}
-	// 5. Exchange the code.
+	// 6. Exchange the code.
 	tok, e := f.exchange(bp, c, code, fl.Verifier)
 	if e != nil {
 		status := http.StatusBadGateway
@@ -261,6 +320,18 @@ func (f *oauth2Flow) authorized(bp *Blueprint, c *gin.Context) {
 		}
 		bp.fail(c, status, e)
 		return
+	}
+	// 7. OpenID Connect: verify the ID token before anything sees it.
+	if f.oidc != nil && f.openid {
+		raw, _ := tok.Extra["id_token"].(string)
+		ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
+		claims, e := f.oidc.verify(ctx, bp, raw, fl.Nonce)
+		cancel()
+		if e != nil {
+			bp.fail(c, http.StatusForbidden, e)
+			return
+		}
+		c.Set(bp.claimsKey(), claims)
 	}
 	bp.finish(c, fl, tok)
 }
@@ -310,10 +381,17 @@ func (f *oauth2Flow) exchange(bp *Blueprint, c *gin.Context, code, verifier stri
 	return tok, nil
 }
 
-// exchangeError turns an x/oauth2 error into an *Error without the
-// response body or URL details that might carry sensitive values.
+// exchangeError turns an x/oauth2 error from the code exchange into an
+// *Error; see tokenEndpointError.
 func exchangeError(name string, err error) *Error {
-	e := &Error{Provider: name, Stage: StageToken}
+	return tokenEndpointError(name, StageToken, ErrTokenExchange, err)
+}
+
+// tokenEndpointError turns an x/oauth2 error into an *Error of the given
+// stage that wraps sentinel, without the response body or URL details that
+// might carry sensitive values.
+func tokenEndpointError(name string, stage Stage, sentinel, err error) *Error {
+	e := &Error{Provider: name, Stage: stage}
 	var re *oauth2.RetrieveError
 	switch {
 	case errors.As(err, &re):
@@ -321,14 +399,14 @@ func exchangeError(name string, err error) *Error {
 		if re.Response != nil {
 			e.Status = re.Response.StatusCode
 		}
-		e.Err = ErrTokenExchange
+		e.Err = sentinel
 		if e.Code == "" && e.Status != 0 {
-			e.Err = fmt.Errorf("%w: the token endpoint answered %s", ErrTokenExchange, http.StatusText(e.Status))
+			e.Err = fmt.Errorf("%w: the token endpoint answered %s", sentinel, http.StatusText(e.Status))
 		}
 	case isTimeout(err):
-		e.Err = fmt.Errorf("%w: %w", ErrTokenExchange, context.DeadlineExceeded)
+		e.Err = fmt.Errorf("%w: %w", sentinel, context.DeadlineExceeded)
 	case errors.Is(err, context.Canceled):
-		e.Err = fmt.Errorf("%w: %w", ErrTokenExchange, context.Canceled)
+		e.Err = fmt.Errorf("%w: %w", sentinel, context.Canceled)
 	default:
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -336,10 +414,13 @@ func exchangeError(name string, err error) *Error {
 		}
 		msg := err.Error()
 		msg = strings.TrimPrefix(msg, "oauth2: ")
-		e.Err = fmt.Errorf("%w: %s", ErrTokenExchange, msg)
+		e.Err = fmt.Errorf("%w: %s", sentinel, msg)
 	}
 	return e
 }
+
+// wrapf wraps sentinel with the text of err, without wrapping err itself.
+func wrapf(sentinel, err error) error { return fmt.Errorf("%w: %v", sentinel, err) }
 
 // tokenFromResponse builds a Token from the raw token response, falling back
 // to x/oauth2's view for what it parsed (expiry, type).

@@ -100,15 +100,30 @@ func (cl *Client) Token() (*Token, error) {
 	return cl.tok, cl.err
 }
 
-// Authorized reports whether the current user has a usable token. An error
-// means the storage could not be read; it is not the same as "logged out",
-// and callers should not send the user to log in again because of it.
+// Authorized reports whether the current user has a usable token: one that
+// has not expired (within [Options.ExpiryLeeway]), or that has expired but
+// can be refreshed (the blueprint has a RefreshURL and the token a refresh
+// token; the refresh itself happens on the first API call, not here, so
+// Authorized makes no provider call). An expired token that cannot be
+// refreshed is not usable, so Authorized reports false and [Required]
+// sends the user to log in again; the token stays stored until the new
+// login replaces it.
+//
+// An error means the storage could not be read; it is not the same as
+// "logged out", and callers should not send the user to log in again
+// because of it.
 func (cl *Client) Authorized() (bool, error) {
 	tok, err := cl.Token()
 	if err != nil {
 		return false, err
 	}
-	return tok.Valid(), nil
+	if !tok.Valid() {
+		return false, nil
+	}
+	if tok.Expired(now(), cl.bp.leeway) {
+		return cl.bp.refreshable(tok), nil
+	}
+	return true, nil
 }
 
 // AccessToken returns the OAuth 2 access token, or "" when there is none.
@@ -246,15 +261,16 @@ func (cl *Client) GetJSON(ref string, v any) error {
 	return nil
 }
 
-// authTransport adds the user's token and the blueprint's headers to each
-// request, then hands it to the shared transport.
+// authTransport adds the user's token (refreshed first if it has expired)
+// and the blueprint's headers to each request, then hands it to the shared
+// transport.
 type authTransport struct {
 	cl   *Client
 	base http.RoundTripper
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	tok, err := t.cl.Token()
+	tok, err := t.cl.FreshToken()
 	if err != nil {
 		closeBody(req)
 		return nil, err

@@ -61,6 +61,9 @@ const (
 	DefaultTimeout = 30 * time.Second
 	// StateLifetime is how long a login may take before its state expires.
 	StateLifetime = 10 * time.Minute
+	// DefaultExpiryLeeway is how long before its expiry a token counts as
+	// expired, so that it does not expire on its way to the provider.
+	DefaultExpiryLeeway = 30 * time.Second
 )
 
 // Options are the settings that every blueprint has, whatever its protocol
@@ -117,6 +120,12 @@ type Options struct {
 	// Logger receives debug logs of the dance. Default slog.Default().
 	// It never receives secrets, tokens, codes or states.
 	Logger *slog.Logger
+	// ExpiryLeeway is how long before its expiry a token counts as
+	// expired (and is refreshed, when the blueprint can). Default
+	// [DefaultExpiryLeeway]; a negative value means no leeway. It plays the
+	// part of requests-oauthlib's expiry check behind Flask-Dance's
+	// auto_refresh_url.
+	ExpiryLeeway time.Duration
 	// Profile maps the provider's identity API to a [Profile], for
 	// [Client.Profile]. Presets set it; set it yourself for a generic
 	// blueprint, or to override a preset's.
@@ -156,6 +165,8 @@ type Blueprint struct {
 	profile        ProfileFunc
 	flowKey        string
 	replay         *replayCache
+	leeway         time.Duration
+	refresher      *refresher
 }
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -182,6 +193,8 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		profile:        o.Profile,
 		flowKey:        "_dance_" + name + "_flow",
 		replay:         newReplayCache(),
+		leeway:         o.ExpiryLeeway,
+		refresher:      newRefresher(),
 	}
 	for _, p := range []string{bp.loginPath, bp.authorizedPath} {
 		if !strings.HasPrefix(p, "/") {
@@ -229,6 +242,12 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 	}
 	if bp.log == nil {
 		bp.log = slog.Default()
+	}
+	switch {
+	case bp.leeway == 0:
+		bp.leeway = DefaultExpiryLeeway
+	case bp.leeway < 0:
+		bp.leeway = 0
 	}
 	return bp, nil
 }

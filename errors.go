@@ -21,6 +21,9 @@ const (
 	StageStore     Stage = "store"     // saving or loading the token
 	StageRequest   Stage = "request"   // a malformed callback request
 	StageAPI       Stage = "api"       // a call to the provider's API through a Client
+	StageRefresh   Stage = "refresh"   // refreshing an expired token
+	StageRevoke    Stage = "revoke"    // revoking a token at the provider
+	StageIDToken   Stage = "id_token"  // verifying an OpenID Connect ID token
 )
 
 // Error is the error that dance hands to error hooks and returns from its
@@ -92,6 +95,31 @@ var (
 	// ErrNoToken means a Client was used to call the provider's API
 	// without a stored token.
 	ErrNoToken = errors.New("no OAuth token for this request")
+	// ErrTokenExpired means the stored token has expired and cannot be
+	// refreshed: it has no refresh token, the blueprint is not
+	// refreshable, or the provider refused the refresh (invalid_grant, in
+	// which case the stored token has been deleted). The user must log in
+	// again.
+	ErrTokenExpired = errors.New("the OAuth token has expired; log in again")
+	// ErrRefresh means a refresh failed for a reason that may pass (the
+	// provider was down or slow); the stored token is kept.
+	ErrRefresh = errors.New("token refresh failed")
+	// ErrRevocationUnsupported means the blueprint's provider has no
+	// revocation API that dance knows of.
+	ErrRevocationUnsupported = errors.New("the provider has no token revocation API")
+	// ErrRevoke means the provider did not confirm the revocation; the
+	// stored token is kept.
+	ErrRevoke = errors.New("token revocation failed")
+	// ErrIDToken means an OpenID Connect ID token was missing or failed
+	// verification (signature, iss, aud, exp, nonce or a claim check).
+	ErrIDToken = errors.New("ID token verification failed")
+	// ErrNonceMissing means the scope holds "openid" but the session holds
+	// no nonce for this login.
+	ErrNonceMissing = errors.New("OpenID Connect nonce missing from the session")
+	// ErrIssuerMismatch means the callback's "iss" parameter (RFC 9207) is
+	// not the blueprint's issuer, or is missing where the provider
+	// promised it: a possible mix-up attack.
+	ErrIssuerMismatch = errors.New("issuer mismatch in the authorization response")
 	// ErrNotRegistered means a blueprint's routes were used before
 	// [Blueprint.Register] was called.
 	ErrNotRegistered = errors.New("blueprint is not registered on a router")

@@ -27,6 +27,7 @@ import (
 type flow struct {
 	State    string `json:"s"`
 	Verifier string `json:"v,omitempty"` // PKCE code verifier
+	Nonce    string `json:"o,omitempty"` // OpenID Connect nonce
 	Secret   string `json:"t,omitempty"` // OAuth 1 request-token secret
 	Token    string `json:"k,omitempty"` // OAuth 1 request token
 	Next     string `json:"n,omitempty"`

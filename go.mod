@@ -3,9 +3,12 @@ module github.com/gin-dance/dance
 go 1.26.0
 
 require (
+	github.com/coreos/go-oidc/v3 v3.21.0
 	github.com/gin-contrib/sessions v1.0.4
 	github.com/gin-gonic/gin v1.12.0
+	github.com/go-jose/go-jose/v4 v4.1.9
 	golang.org/x/oauth2 v0.38.0
+	golang.org/x/sync v0.19.0
 	gopkg.in/dnaeon/go-vcr.v4 v4.0.7
 )
 

@@ -31,11 +31,23 @@ type BeforeLoginFunc func(c *gin.Context, bp *Blueprint, authURL string)
 type AuthorizedFunc func(c *gin.Context, bp *Blueprint, tok *Token) (store bool, err error)
 
 // ErrorFunc runs when the dance fails: the provider sent an error, the
-// state did not match, the token exchange failed, or the token could not be
-// stored. It is the Go form of Flask-Dance's oauth_error signal. It may
+// state did not match, the token exchange failed, an ID token failed
+// verification, or the token could not be stored. It also runs when a
+// [Client] tried to refresh an expired token and failed (stage
+// [StageRefresh]; for invalid_grant the error matches [ErrTokenExpired] and
+// the stored token has been deleted); there c is the request whose handler
+// made the API call, and a hook that writes to c answers that request. It is the Go form of Flask-Dance's oauth_error signal. It may
 // answer the request by writing to c (for example an error page); if no
 // error hook answers, dance answers with its default for that error.
 type ErrorFunc func(c *gin.Context, bp *Blueprint, err *Error)
+
+// TokenRefreshedFunc runs after an expired token has been refreshed and
+// the new token saved, with the token before and after. It runs once per
+// refresh, on the request that made the provider call. It has no Flask-Dance
+// counterpart (Flask-Dance saves refreshed tokens silently, through
+// requests-oauthlib's token_updater); use it to keep your own copy of the
+// token or to log refreshes. It must not change old or new.
+type TokenRefreshedFunc func(c *gin.Context, bp *Blueprint, old, new *Token)
 
 // Hooks holds the hook functions of one or more blueprints. The zero value
 // is ready to use, and it is safe for concurrent use. Pass one *Hooks in
@@ -46,6 +58,7 @@ type Hooks struct {
 	beforeLogin []BeforeLoginFunc
 	authorized  []AuthorizedFunc
 	errs        []ErrorFunc
+	refreshed   []TokenRefreshedFunc
 }
 
 // OnBeforeLogin adds f to the before-login hooks.
@@ -66,6 +79,13 @@ func (h *Hooks) OnAuthorized(f AuthorizedFunc) {
 func (h *Hooks) OnError(f ErrorFunc) {
 	h.mu.Lock()
 	h.errs = append(h.errs, f)
+	h.mu.Unlock()
+}
+
+// OnTokenRefreshed adds f to the token-refreshed hooks.
+func (h *Hooks) OnTokenRefreshed(f TokenRefreshedFunc) {
+	h.mu.Lock()
+	h.refreshed = append(h.refreshed, f)
 	h.mu.Unlock()
 }
 
@@ -117,5 +137,14 @@ func (h *Hooks) runError(c *gin.Context, bp *Blueprint, e *Error) {
 		if answered(c) {
 			return
 		}
+	}
+}
+
+func (h *Hooks) runTokenRefreshed(c *gin.Context, bp *Blueprint, old, new *Token) {
+	h.mu.RLock()
+	fs := h.refreshed
+	h.mu.RUnlock()
+	for _, f := range fs {
+		f(c, bp, old, new)
 	}
 }

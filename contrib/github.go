@@ -1,6 +1,16 @@
 package contrib
 
-import "github.com/gin-dance/dance"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-dance/dance"
+)
 
 // GitHubConfig configures the GitHub preset, the Go form of Flask-Dance's
 // make_github_blueprint. Provider documentation:
@@ -29,11 +39,48 @@ type GitHubConfig struct {
 // GitHub returns a blueprint named "github" for GitHub's OAuth apps. Its
 // routes are /github and /github/authorized on the router it is
 // registered on, and its client calls https://api.github.com/.
+// [dance.Blueprint.Revoke] deletes the app's grant with GitHub's "delete an
+// app authorization" API (GitHub has no RFC 7009 endpoint).
 func GitHub(cfg GitHubConfig) (*dance.Blueprint, error) {
 	return preset{
 		name:     "github",
 		authURL:  "https://github.com/login/oauth/authorize",
 		tokenURL: "https://github.com/login/oauth/access_token",
 		baseURL:  "https://api.github.com/",
-	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options, nil)
+	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options, func(c *dance.OAuth2Config) {
+		c.Revoke = revokeGitHubGrant
+	})
+}
+
+// revokeGitHubGrant is GitHub's "delete an app authorization": DELETE
+// {BaseURL}/applications/{client_id}/grant with the client ID and secret as
+// Basic auth and the access token in the JSON body. It revokes the token
+// and every other token of the user for the app. GitHub answers 204.
+// https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization
+func revokeGitHubGrant(ctx context.Context, bp *dance.Blueprint, tok *dance.Token) error {
+	cfg := bp.OAuth2Config()
+	u := bp.BaseURL().JoinPath("applications", url.PathEscape(cfg.ClientID), "grant")
+	body, _ := json.Marshal(map[string]string{"access_token": tok.AccessToken})
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/vnd.github+json")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
+	req.SetBasicAuth(cfg.ClientID, cfg.ClientSecret)
+	resp, err := bp.HTTPClient().Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return dance.RevokeResponseError(bp, resp)
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	return nil
 }

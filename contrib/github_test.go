@@ -1,6 +1,7 @@
 package contrib_test
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
 
@@ -75,5 +77,58 @@ func TestGitHubDanceAgainstFake(t *testing.T) {
 	_, _ = io.Copy(buf, resp.Body)
 	if buf.String() != "You are @octocat on GitHub" {
 		t.Fatalf("home = %q", buf.String())
+	}
+}
+
+// Acceptance 5 (issue 6), GitHub-style: Revoke deletes the app's grant
+// with a DELETE and Basic auth, then empties the storage.
+func TestGitHubRevokeDeletesGrant(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	p := dancetest.NewProvider(dancetest.Config{})
+	defer p.Close()
+	at := p.IssueToken()
+	mem := storage.NewMemory(&dance.Token{AccessToken: at, TokenType: "bearer"})
+	bp, err := contrib.GitHub(contrib.GitHubConfig{
+		ClientID: p.ClientID(), ClientSecret: p.ClientSecret(),
+		Options: dance.Options{BaseURL: p.URL, Storage: mem},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got error
+	r := gin.New()
+	r.GET("/", func(c *gin.Context) { got = bp.Revoke(c, dance.RevokeOptions{}) })
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if got != nil {
+		t.Fatalf("Revoke: %v", got)
+	}
+	reqs := p.RequestsTo("/applications/" + p.ClientID() + "/grant")
+	if len(reqs) != 1 || reqs[0].Method != http.MethodDelete {
+		t.Fatalf("grant endpoint got %d requests, want 1 DELETE", len(reqs))
+	}
+	user, pass, ok := (&http.Request{Header: reqs[0].Header}).BasicAuth()
+	if !ok || user != p.ClientID() || pass != p.ClientSecret() {
+		t.Errorf("DELETE without the client's Basic auth")
+	}
+	if !strings.Contains(reqs[0].Body, at) {
+		t.Errorf("DELETE body does not name the access token")
+	}
+	if p.TokenActive(at) {
+		t.Error("the fake still accepts the token")
+	}
+	if tok, _ := mem.Get(nil, "github"); tok != nil {
+		t.Error("the token is still stored")
+	}
+
+	// Revoking again: GitHub answers 404, which is an error, and a token
+	// put back in storage stays there.
+	_ = mem.Set(nil, "github", &dance.Token{AccessToken: at})
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	var e *dance.Error
+	if !errors.Is(got, dance.ErrRevoke) || !errors.As(got, &e) || e.Status != http.StatusNotFound {
+		t.Fatalf("second Revoke = %v, want ErrRevoke with 404", got)
+	}
+	if tok, _ := mem.Get(nil, "github"); tok == nil {
+		t.Error("a failed revocation deleted the token")
 	}
 }

@@ -46,18 +46,17 @@ func app(bp *dance.Blueprint) *gin.Engine {
 	bp.Register(r.Group("/login"))
 	r.GET("/", bp.Middleware(), func(c *gin.Context) {
 		cl := c.MustGet(bp.Name()).(*dance.Client)
-		ok, err := cl.Authorized()
+		tok, err := cl.Token()
 		if err != nil {
 			c.String(500, err.Error())
 			return
 		}
-		if !ok {
-			c.String(200, "anonymous")
+		if tok != nil && tok.Expired(time.Now(), 0) {
+			c.String(200, "expired")
 			return
 		}
-		tok, _ := cl.Token()
-		if tok.Expired(time.Now(), 0) {
-			c.String(200, "expired")
+		if ok, _ := cl.Authorized(); !ok {
+			c.String(200, "anonymous")
 			return
 		}
 		var user struct{ Login string }

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -67,6 +68,18 @@ type Config struct {
 	Extra map[string]any
 	// Delay is how long FailSlow waits. Default 5 s.
 	Delay time.Duration
+	// RotateRefreshTokens makes a refresh answer with a new refresh token
+	// and retire the old one. Without it a refresh answers with no
+	// refresh_token, and the old one stays valid (as Google does).
+	RotateRefreshTokens bool
+	// IssParameter adds RFC 9207's "iss" to the authorization response and
+	// advertises it in the discovery document.
+	IssParameter bool
+	// Issuer is the OpenID Connect issuer. Default the server's URL.
+	Issuer string
+	// IDToken controls the ID tokens issued when the scope holds "openid".
+	// Change it later with [Provider.SetIDToken].
+	IDToken IDTokenConfig
 }
 
 // Request is one request that the fake provider received.
@@ -77,11 +90,20 @@ type Request struct {
 	Form       url.Values
 	Header     http.Header
 	RemoteAddr string
+	// Body is the raw body of a request that is not a form (for example
+	// the JSON of a grant deletion).
+	Body string
 }
 
 type grant struct {
-	clientID, redirectURI, challenge, method, scope string
-	used                                            bool
+	clientID, redirectURI, challenge, method, scope, nonce string
+	used                                                   bool
+}
+
+// refreshGrant is what a refresh token can do.
+type refreshGrant struct {
+	scope string
+	valid bool
 }
 
 // Provider is a fake OAuth 2 provider. Its endpoints are:
@@ -90,6 +112,15 @@ type grant struct {
 //	POST /authorize        the consent page's decision
 //	POST /token            token endpoint (authorization_code grant)
 //	GET  /user             the user, with a valid bearer token
+//	POST /token            also the refresh_token grant
+//	POST /revoke           RFC 7009 token revocation
+//	DELETE /applications/{client_id}/grant   GitHub-style grant deletion
+//	GET  /.well-known/openid-configuration   OpenID Connect discovery
+//	GET  /jwks             the key set that signs ID tokens
+//
+// When the scope holds "openid", the token response carries an ID token
+// signed with ES256, with the nonce of the authorization request; see
+// [IDTokenConfig] for the ways to spoil it.
 //
 // It checks what a real provider checks: client credentials (Basic auth or
 // form), the redirect_uri, single-use codes, and the PKCE verifier.
@@ -97,12 +128,15 @@ type Provider struct {
 	*httptest.Server
 	cfg Config
 
-	mu       sync.Mutex
-	requests []Request
-	grants   map[string]*grant
-	tokens   map[string]bool
-	issued   []string // refresh tokens
-	failure  Failure
+	mu           sync.Mutex
+	requests     []Request
+	grants       map[string]*grant
+	tokens       map[string]bool
+	issued       []string // refresh tokens
+	refresh      map[string]*refreshGrant
+	failure      Failure
+	revokeStatus int
+	oidc         *oidcKeys
 }
 
 // NewProvider starts a fake provider on a loopback port. Close it when
@@ -141,7 +175,7 @@ func newProvider(cfg Config) *Provider {
 	if cfg.Delay == 0 {
 		cfg.Delay = 5 * time.Second
 	}
-	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}}
+	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys()}
 }
 
 // ClientID returns the client ID the provider accepts.
@@ -154,6 +188,14 @@ func (p *Provider) ClientSecret() string { return p.cfg.ClientSecret }
 func (p *Provider) Fail(f Failure) {
 	p.mu.Lock()
 	p.failure = f
+	p.mu.Unlock()
+}
+
+// FailRevoke makes the revocation endpoints answer status (for example
+// 500) until told otherwise; 0 answers normally.
+func (p *Provider) FailRevoke(status int) {
+	p.mu.Lock()
+	p.revokeStatus = status
 	p.mu.Unlock()
 }
 
@@ -191,7 +233,7 @@ func (p *Provider) Secrets() []string {
 	}
 	out = append(out, p.issued...)
 	for _, r := range p.requests {
-		for _, k := range []string{"state", "code", "code_verifier", "refresh_token"} {
+		for _, k := range []string{"state", "code", "code_verifier", "refresh_token", "nonce", "token", "client_secret"} {
 			if v := r.Query.Get(k); v != "" {
 				out = append(out, v)
 			}
@@ -213,12 +255,34 @@ func (p *Provider) IssueToken() string {
 	return t
 }
 
+// IssueRefreshToken mints a refresh token that the refresh grant accepts,
+// for the given scope, for tests that start from a stored, expired token.
+func (p *Provider) IssueRefreshToken(scope string) string {
+	rt := "rt-" + random()
+	p.mu.Lock()
+	p.issued = append(p.issued, rt)
+	p.refresh[rt] = &refreshGrant{scope: scope, valid: true}
+	p.mu.Unlock()
+	return rt
+}
+
+// TokenActive reports whether the access or refresh token t is known and
+// not revoked.
+func (p *Provider) TokenActive(t string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.tokens[t] || (p.refresh[t] != nil && p.refresh[t].valid)
+}
+
 // ServeHTTP implements http.Handler.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), RemoteAddr: r.RemoteAddr}
 	if r.Method == http.MethodPost {
 		rec.Form = r.PostForm
+	} else if r.Body != nil {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		rec.Body = string(b)
 	}
 	p.mu.Lock()
 	p.requests = append(p.requests, rec)
@@ -233,6 +297,14 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.token(w, r)
 	case r.URL.Path == "/user" && r.Method == http.MethodGet:
 		p.user(w, r)
+	case r.URL.Path == "/revoke" && r.Method == http.MethodPost:
+		p.revoke(w, r)
+	case strings.HasPrefix(r.URL.Path, "/applications/") && strings.HasSuffix(r.URL.Path, "/grant") && r.Method == http.MethodDelete:
+		p.deleteGrant(w, r, rec.Body)
+	case r.URL.Path == "/.well-known/openid-configuration" && r.Method == http.MethodGet:
+		p.discovery(w)
+	case r.URL.Path == "/jwks" && r.Method == http.MethodGet:
+		p.jwks(w)
 	default:
 		http.NotFound(w, r)
 	}
@@ -282,12 +354,15 @@ func (p *Provider) approve(q url.Values) string {
 	p.grants[code] = &grant{
 		clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"),
 		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
-		scope: q.Get("scope"),
+		scope: q.Get("scope"), nonce: q.Get("nonce"),
 	}
 	p.mu.Unlock()
 	v := url.Values{"code": {code}}
 	if s := q.Get("state"); s != "" {
 		v.Set("state", s)
+	}
+	if p.cfg.IssParameter {
+		v.Set("iss", p.Issuer())
 	}
 	return callbackURL(q.Get("redirect_uri"), v)
 }
@@ -338,15 +413,12 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	clientID, secret, basic := r.BasicAuth()
-	if basic {
-		clientID, _ = url.QueryUnescape(clientID)
-		secret, _ = url.QueryUnescape(secret)
-	} else {
-		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	clientID, ok := p.clientAuth(w, r)
+	if !ok {
+		return
 	}
-	if clientID != p.cfg.ClientID || subtle.ConstantTimeCompare([]byte(secret), []byte(p.cfg.ClientSecret)) != 1 {
-		writeJSON(w, 401, map[string]any{"error": "invalid_client"})
+	if r.PostForm.Get("grant_type") == "refresh_token" {
+		p.refreshGrant(w, r)
 		return
 	}
 	if r.PostForm.Get("grant_type") != "authorization_code" {
@@ -356,7 +428,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	code := r.PostForm.Get("code")
 	p.mu.Lock()
 	g := p.grants[code]
-	ok := g != nil && !g.used
+	ok = g != nil && !g.used
 	if ok {
 		g.used = true
 	}
@@ -384,13 +456,131 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		resp["expires_in"] = p.cfg.ExpiresIn
 	}
 	if p.cfg.RefreshToken {
-		rt := "rt-" + random()
-		p.mu.Lock()
-		p.issued = append(p.issued, rt)
-		p.mu.Unlock()
-		resp["refresh_token"] = rt
+		resp["refresh_token"] = p.IssueRefreshToken(g.scope)
+	}
+	if hasScope(g.scope, "openid") {
+		resp["id_token"] = p.idToken(g.nonce)
 	}
 	writeJSON(w, 200, resp)
+}
+
+// clientAuth checks the client credentials of a form request (Basic auth,
+// form-encoded as RFC 6749 says, or form fields) and answers 401 when they
+// are wrong.
+func (p *Provider) clientAuth(w http.ResponseWriter, r *http.Request) (clientID string, ok bool) {
+	clientID, secret, basic := r.BasicAuth()
+	if basic {
+		clientID, _ = url.QueryUnescape(clientID)
+		secret, _ = url.QueryUnescape(secret)
+	} else {
+		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	if clientID != p.cfg.ClientID || subtle.ConstantTimeCompare([]byte(secret), []byte(p.cfg.ClientSecret)) != 1 {
+		writeJSON(w, 401, map[string]any{"error": "invalid_client"})
+		return "", false
+	}
+	return clientID, true
+}
+
+// refreshGrant answers the refresh_token grant: a new access token, and a
+// new refresh token only with RotateRefreshTokens.
+func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request) {
+	rt := r.PostForm.Get("refresh_token")
+	p.mu.Lock()
+	g := p.refresh[rt]
+	ok := g != nil && g.valid
+	if ok && p.cfg.RotateRefreshTokens {
+		g.valid = false
+	}
+	p.mu.Unlock()
+	if !ok {
+		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "unknown or revoked refresh token"})
+		return
+	}
+	resp := map[string]any{"access_token": p.IssueToken(), "token_type": "bearer"}
+	if p.cfg.ExpiresIn > 0 {
+		resp["expires_in"] = p.cfg.ExpiresIn
+	}
+	if p.cfg.RotateRefreshTokens {
+		resp["refresh_token"] = p.IssueRefreshToken(g.scope)
+	}
+	if hasScope(g.scope, "openid") {
+		resp["id_token"] = p.idToken("")
+	}
+	writeJSON(w, 200, resp)
+}
+
+// revoke is an RFC 7009 revocation endpoint: it authenticates the client
+// and revokes the token, answering 200 even for an unknown token.
+func (p *Provider) revoke(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	status := p.revokeStatus
+	p.mu.Unlock()
+	if status != 0 {
+		writeJSON(w, status, map[string]any{"error": "server_error"})
+		return
+	}
+	if _, ok := p.clientAuth(w, r); !ok {
+		return
+	}
+	t := r.PostForm.Get("token")
+	if t == "" {
+		writeJSON(w, 400, map[string]any{"error": "invalid_request", "error_description": "no token"})
+		return
+	}
+	p.retire(t)
+	w.WriteHeader(http.StatusOK)
+}
+
+// deleteGrant is GitHub's "delete an app authorization": DELETE
+// /applications/{client_id}/grant with Basic auth of the client ID and
+// secret, and {"access_token": "…"} as the body. It answers 204.
+func (p *Provider) deleteGrant(w http.ResponseWriter, r *http.Request, body string) {
+	p.mu.Lock()
+	status := p.revokeStatus
+	p.mu.Unlock()
+	if status != 0 {
+		writeJSON(w, status, map[string]any{"message": "Server Error"})
+		return
+	}
+	id, secret, ok := r.BasicAuth()
+	pathID := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/applications/"), "/grant")
+	if !ok || id != p.cfg.ClientID || pathID != id || subtle.ConstantTimeCompare([]byte(secret), []byte(p.cfg.ClientSecret)) != 1 {
+		writeJSON(w, 401, map[string]any{"message": "Requires authentication"})
+		return
+	}
+	var req struct {
+		AccessToken string `json:"access_token"`
+	}
+	if json.Unmarshal([]byte(body), &req) != nil || req.AccessToken == "" {
+		writeJSON(w, 422, map[string]any{"message": "Validation Failed"})
+		return
+	}
+	if !p.TokenActive(req.AccessToken) {
+		writeJSON(w, 404, map[string]any{"message": "Not Found"})
+		return
+	}
+	p.retire(req.AccessToken)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// retire revokes an access or refresh token.
+func (p *Provider) retire(t string) {
+	p.mu.Lock()
+	delete(p.tokens, t)
+	if g := p.refresh[t]; g != nil {
+		g.valid = false
+	}
+	p.mu.Unlock()
+}
+
+func hasScope(scope, s string) bool {
+	for _, f := range strings.Fields(scope) {
+		if f == s {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Provider) user(w http.ResponseWriter, r *http.Request) {

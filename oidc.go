@@ -1,0 +1,270 @@
+package dance
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/go-jose/go-jose/v4"
+)
+
+// Claims are the claims of an OpenID Connect ID token that dance verified,
+// decoded from JSON: "sub", "email", "hd", and so on.
+type Claims map[string]any
+
+// String returns the claim name as a string, or "" when it is absent or
+// not a string.
+func (cl Claims) String(name string) string {
+	s, _ := cl[name].(string)
+	return s
+}
+
+// ClaimCheck is an extra check of a verified ID token's claims, run after
+// the signature, iss, aud, exp and nonce checks. Returning an error refuses
+// the login (or the refresh); the error text reaches the error hooks and
+// must hold no secret.
+type ClaimCheck func(claims Claims) error
+
+// RequireClaim returns a [ClaimCheck] that refuses a token whose claim name
+// is missing or is not the string value. Google's hosted_domain is
+// RequireClaim("hd", domain): the "hd" parameter sent at login only
+// chooses the account picker's domain, and any Google user can remove it,
+// so the claim must be checked (Flask-Dance docs 2.1.11).
+func RequireClaim(name, value string) ClaimCheck {
+	return func(claims Claims) error {
+		got, ok := claims[name].(string)
+		if !ok {
+			return fmt.Errorf("claim %q is missing", name)
+		}
+		if subtle.ConstantTimeCompare([]byte(got), []byte(value)) != 1 {
+			return fmt.Errorf("claim %q is not the expected value", name)
+		}
+		return nil
+	}
+}
+
+// tenantPlaceholder in an issuer stands for the token's "tid" claim.
+const tenantPlaceholder = "{tenantid}"
+
+// signingAlgs are the algorithms accepted for ID tokens: the asymmetric
+// ones that go-oidc supports. "none" and the HMAC family never are.
+var signingAlgs = []string{
+	oidc.RS256, oidc.RS384, oidc.RS512, oidc.ES256, oidc.ES384, oidc.ES512,
+	oidc.PS256, oidc.PS384, oidc.PS512, oidc.EdDSA,
+}
+
+// idVerifier verifies the ID tokens of one blueprint with go-oidc.
+type idVerifier struct {
+	issuer     string // may hold {tenantid}
+	verifier   *oidc.IDTokenVerifier
+	check      ClaimCheck
+	requireIss bool
+}
+
+func newIDVerifier(bp *Blueprint, cfg OAuth2Config, clientID string) (*idVerifier, error) {
+	if _, err := parseAbsolute(strings.ReplaceAll(cfg.Issuer, tenantPlaceholder, "t")); err != nil {
+		return nil, fmt.Errorf("dance: %s: Issuer: %w", bp.name, err)
+	}
+	if cfg.JWKSURL == "" {
+		return nil, fmt.Errorf("dance: %s: Issuer is set but JWKSURL is not; use NewOIDC for discovery", bp.name)
+	}
+	jwks, err := bp.resolve(cfg.JWKSURL)
+	if err != nil {
+		return nil, err
+	}
+	// The key set fetches (and re-fetches, on an unknown key ID) with the
+	// blueprint's HTTP client; go-oidc caches the keys.
+	keys := oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), bp.httpClient), jwks.String())
+	v := &idVerifier{issuer: cfg.Issuer, check: cfg.IDTokenCheck, requireIss: cfg.RequireIssuerParam}
+	v.verifier = oidc.NewVerifier(cfg.Issuer, keys, &oidc.Config{
+		ClientID:             clientID,
+		SupportedSigningAlgs: signingAlgs,
+		Now:                  func() time.Time { return now() },
+		// A {tenantid} issuer is checked below, once the tid is known.
+		SkipIssuerCheck: strings.Contains(cfg.Issuer, tenantPlaceholder),
+	})
+	return v, nil
+}
+
+// issuerFor returns the issuer a token with the given tid claim must have.
+func (v *idVerifier) issuerFor(tid string) string {
+	return strings.ReplaceAll(v.issuer, tenantPlaceholder, tid)
+}
+
+// issuerMatches reports whether iss is the issuer, a {tenantid} standing
+// for any one path segment.
+func (v *idVerifier) issuerMatches(iss string) bool {
+	before, after, templated := strings.Cut(v.issuer, tenantPlaceholder)
+	if !templated {
+		return iss == v.issuer
+	}
+	mid, ok := strings.CutPrefix(iss, before)
+	if !ok {
+		return false
+	}
+	mid, ok = strings.CutSuffix(mid, after)
+	return ok && mid != "" && !strings.ContainsAny(mid, "/?#")
+}
+
+// checkIssuerParam is RFC 9207: the authorization response's "iss" must be
+// the issuer; a missing one is refused only when the provider promised it.
+func (v *idVerifier) checkIssuerParam(q url.Values) error {
+	if !q.Has("iss") {
+		if v.requireIss {
+			return fmt.Errorf("%w: the callback has no \"iss\" parameter", ErrIssuerMismatch)
+		}
+		return nil
+	}
+	if !v.issuerMatches(q.Get("iss")) {
+		return ErrIssuerMismatch
+	}
+	return nil
+}
+
+// verify checks the raw ID token and, when nonce is not empty, its nonce,
+// and returns its claims.
+func (v *idVerifier) verify(ctx context.Context, bp *Blueprint, raw, nonce string) (Claims, *Error) {
+	fail := func(reason string) *Error {
+		return &Error{Provider: bp.name, Stage: StageIDToken, Err: fmt.Errorf("%w: %s", ErrIDToken, reason)}
+	}
+	if raw == "" {
+		return nil, fail("the token response has no id_token")
+	}
+	idt, err := v.verifier.Verify(ctx, raw)
+	if err != nil {
+		var exp *oidc.TokenExpiredError
+		if errors.As(err, &exp) {
+			return nil, fail("the ID token has expired")
+		}
+		return nil, fail(strings.TrimPrefix(err.Error(), "oidc: "))
+	}
+	claims := Claims{}
+	if err := idt.Claims(&claims); err != nil {
+		return nil, fail("the ID token claims are not a JSON object")
+	}
+	if strings.Contains(v.issuer, tenantPlaceholder) {
+		tid := claims.String("tid")
+		if tid == "" || strings.ContainsAny(tid, "/?#") || idt.Issuer != v.issuerFor(tid) {
+			return nil, fail("id token issued by a different provider")
+		}
+	}
+	if nonce != "" {
+		if idt.Nonce == "" {
+			return nil, fail("the ID token has no nonce")
+		}
+		if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
+			return nil, fail("nonce mismatch")
+		}
+	}
+	if v.check != nil {
+		if err := v.check(claims); err != nil {
+			return nil, fail(err.Error())
+		}
+	}
+	return claims, nil
+}
+
+// claimsKey is where the callback leaves the verified claims in the
+// gin.Context for the authorized hooks.
+func (bp *Blueprint) claimsKey() string { return "dance." + bp.name + ".claims" }
+
+// ErrNoClaims means there are no verified ID token claims: the blueprint
+// does not verify ID tokens (no Issuer, or no "openid" in the scope), or
+// the stored token has no ID token.
+var ErrNoClaims = errors.New("no verified ID token claims")
+
+// Claims returns the verified claims of the current user's ID token. On
+// the callback (in the authorized hooks) they are the claims just
+// verified; later they are decoded from the stored token's id_token,
+// which dance verified before storing it (at login or refresh) and does
+// not verify again: the storage is trusted, as it is for the token itself.
+// It returns an error matching [ErrNoClaims] when there are none.
+func (cl *Client) Claims() (Claims, error) {
+	f, ok := cl.bp.proto.(*oauth2Flow)
+	if !ok || f.oidc == nil || !f.openid {
+		return nil, &Error{Provider: cl.bp.name, Stage: StageIDToken, Err: ErrNoClaims}
+	}
+	if v, ok := cl.c.Get(cl.bp.claimsKey()); ok {
+		if claims, ok := v.(Claims); ok {
+			return claims, nil
+		}
+	}
+	tok, err := cl.Token()
+	if err != nil {
+		return nil, err
+	}
+	raw, _ := tok.Get("id_token").(string)
+	if raw == "" {
+		return nil, &Error{Provider: cl.bp.name, Stage: StageIDToken, Err: ErrNoClaims}
+	}
+	jws, err := jose.ParseSignedCompact(raw, joseAlgs)
+	if err != nil {
+		return nil, &Error{Provider: cl.bp.name, Stage: StageIDToken, Err: fmt.Errorf("%w: the stored id_token is malformed", ErrNoClaims)}
+	}
+	claims := Claims{}
+	if err := json.Unmarshal(jws.UnsafePayloadWithoutVerification(), &claims); err != nil {
+		return nil, &Error{Provider: cl.bp.name, Stage: StageIDToken, Err: fmt.Errorf("%w: the stored id_token is malformed", ErrNoClaims)}
+	}
+	return claims, nil
+}
+
+var joseAlgs = func() []jose.SignatureAlgorithm {
+	out := make([]jose.SignatureAlgorithm, len(signingAlgs))
+	for i, a := range signingAlgs {
+		out[i] = jose.SignatureAlgorithm(a)
+	}
+	return out
+}()
+
+// NewOIDC builds an OpenID Connect blueprint from cfg.Issuer by discovery
+// (the issuer's /.well-known/openid-configuration, through go-oidc): the
+// authorization, token, JWKS and (when advertised) revocation endpoints,
+// and whether the provider sends RFC 9207's "iss" parameter. Fields of cfg
+// that are set win over discovery. The scope defaults to "openid profile
+// email", and "openid" is added when missing, so every login sends a nonce
+// and every ID token is verified.
+//
+// Discovery uses ctx and cfg.HTTPClient; it is the only network call made
+// while building a blueprint, so build it once at start-up.
+func NewOIDC(ctx context.Context, cfg OAuth2Config) (*Blueprint, error) {
+	if cfg.Issuer == "" {
+		return nil, fmt.Errorf("dance: %s: NewOIDC needs an Issuer", cfg.Name)
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = sharedClient
+	}
+	p, err := oidc.NewProvider(oidc.ClientContext(ctx, hc), cfg.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("dance: %s: OpenID Connect discovery: %w", cfg.Name, err)
+	}
+	var meta struct {
+		JWKS       string `json:"jwks_uri"`
+		Revocation string `json:"revocation_endpoint"`
+		IssParam   bool   `json:"authorization_response_iss_parameter_supported"`
+	}
+	if err := p.Claims(&meta); err != nil {
+		return nil, fmt.Errorf("dance: %s: OpenID Connect discovery: %w", cfg.Name, err)
+	}
+	ep := p.Endpoint()
+	cfg.AuthURL = or(cfg.AuthURL, ep.AuthURL)
+	cfg.TokenURL = or(cfg.TokenURL, ep.TokenURL)
+	cfg.JWKSURL = or(cfg.JWKSURL, meta.JWKS)
+	if cfg.Revoke == nil {
+		cfg.RevokeURL = or(cfg.RevokeURL, meta.Revocation)
+	}
+	cfg.RequireIssuerParam = cfg.RequireIssuerParam || meta.IssParam
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = []string{"openid", "profile", "email"}
+	} else if !slices.Contains(cfg.Scopes, "openid") {
+		cfg.Scopes = append([]string{"openid"}, cfg.Scopes...)
+	}
+	return NewOAuth2(cfg)
+}
