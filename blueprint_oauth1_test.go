@@ -518,17 +518,23 @@ func TestOAuth1NoSecretsInLogsOrErrors(t *testing.T) {
 	h.p1.FailEndpoint(dancetest.OAuth1AccessToken, 401, "oauth_problem=token_rejected")
 	get(h.approve(h.login("/login/twitter")).String())
 	h.p1.FailEndpoint(dancetest.OAuth1AccessToken, 0, "")
+	// A 200 that the client cannot use still holds a token secret.
+	const leaked = "rts-unconfirmed-secret-value"
+	h.p1.FailEndpoint(dancetest.OAuth1RequestToken, 200, "oauth_token=rt-unconfirmed&oauth_token_secret="+leaked)
+	get(h.url("/login/twitter"))
+	h.p1.FailEndpoint(dancetest.OAuth1RequestToken, 0, "")
 	h.p1.Deny(true)
 	get(h.approve(h.login("/login/twitter")).String())
 
-	if len(errTexts) < 6 {
+	mustContain(t, strings.Join(errTexts, "\n"), "oauth_callback_confirmed")
+	if len(errTexts) < 7 {
 		t.Fatalf("only %d errors produced; the scenario is broken", len(errTexts))
 	}
 	logs := h.logs.String()
 	if !strings.Contains(logs, "dance:") {
 		t.Fatal("no debug logs captured")
 	}
-	secrets := h.p1.Secrets()
+	secrets := append(h.p1.Secrets(), leaked)
 	if len(secrets) < 20 {
 		t.Fatalf("only %d secrets collected", len(secrets))
 	}
