@@ -478,6 +478,16 @@ func (f *oauth1Flow) authorize(req *http.Request, tok *Token) error {
 		req.ContentLength = int64(len(b))
 		signed.Body = io.NopCloser(bytes.NewReader(b))
 		signed.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		form, err := url.ParseQuery(string(b))
+		if err != nil {
+			return fmt.Errorf("the form body is not form-encoded: %w", err)
+		}
+		if err := singleValued(form); err != nil {
+			return err
+		}
+	}
+	if err := singleValued(req.URL.Query()); err != nil {
+		return err
 	}
 	// dghubble/oauth1 signs in its Transport; catch the signed request
 	// there instead of sending it.
@@ -488,6 +498,17 @@ func (f *oauth1Flow) authorize(req *http.Request, tok *Token) error {
 		return fmt.Errorf("signing the request: %w", err)
 	}
 	req.Header.Set("Authorization", catch.header)
+	return nil
+}
+
+// singleValued refuses a parameter given more than once: dghubble/oauth1
+// signs only its first value, so the provider would refuse the signature.
+func singleValued(v url.Values) error {
+	for k, vs := range v {
+		if len(vs) > 1 {
+			return fmt.Errorf("OAuth 1 signing does not support the repeated parameter %q", k)
+		}
+	}
 	return nil
 }
 

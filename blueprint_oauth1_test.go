@@ -325,6 +325,12 @@ func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&echo)
 		c.JSON(resp.StatusCode, echo)
 	})
+	h.router.GET("/me-repeated", func(c *gin.Context) {
+		var user map[string]any
+		if err := h.bp.Client(c).GetJSON("/user?x=1&x=2", &user); err != nil {
+			c.String(502, err.Error())
+		}
+	})
 	h.router.GET("/plant-bad", func(c *gin.Context) {
 		tok, _ := h.bp.GetToken(c)
 		tok.OAuthTokenSecret = "wrong"
@@ -358,6 +364,12 @@ func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 		if !r.Verified || r.OAuth["oauth_token"] != stored["oauth_token"] {
 			t.Errorf("%s %s: verified %v (%s), signed with the stored token: %v", r.Method, r.Path, r.Verified, r.Problem, r.OAuth["oauth_token"] == stored["oauth_token"])
 		}
+	}
+	// A repeated parameter, which dghubble/oauth1 cannot sign, is a clear
+	// error before anything is sent.
+	resp, body = h.get(h.url("/me-repeated"))
+	if resp.StatusCode != 502 || !strings.Contains(body, `repeated parameter "x"`) || len(h.p1.RequestsTo(dancetest.OAuth1API)) != 2 {
+		t.Fatalf("/me-repeated: %d %s", resp.StatusCode, body)
 	}
 	// A wrong token secret gives a signature the fake refuses.
 	h.get(h.url("/plant-bad"))
