@@ -455,6 +455,7 @@ func tokenFromResponse(body []byte, contentType string, otok *oauth2.Token) (*To
 // x/oauth2 does not expose (id_token, scope, user_id, …) are kept.
 type captureTransport struct {
 	base        http.RoundTripper
+	status      int
 	body        []byte
 	contentType string
 }
@@ -472,7 +473,7 @@ func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err != nil {
 		return nil, err
 	}
-	t.body, t.contentType = body, resp.Header.Get("Content-Type")
+	t.status, t.body, t.contentType = resp.StatusCode, body, resp.Header.Get("Content-Type")
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
 }

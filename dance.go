@@ -17,7 +17,8 @@
 //
 // Blueprints are configured with Config structs, as golang.org/x/oauth2 is:
 // [OAuth2Config] for a generic OAuth 2 provider (Flask-Dance's
-// OAuth2ConsumerBlueprint), with the settings every blueprint shares in an
+// OAuth2ConsumerBlueprint) and [OAuth1Config] for a generic OAuth 1 provider
+// (OAuth1ConsumerBlueprint), with the settings every blueprint shares in an
 // embedded [Options], and one Config struct per preset in package contrib.
 // Structs were chosen over functional options because every Flask-Dance
 // argument then maps to one documented, discoverable field, zero values
@@ -141,8 +142,8 @@ type protocol interface {
 }
 
 // Blueprint is one provider's OAuth dance: its routes, hooks, storage and
-// API client. Build one with [NewOAuth2] or a contrib preset; it is safe
-// for concurrent use once built.
+// API client. Build one with [NewOAuth2], [NewOAuth1] or a contrib preset;
+// it is safe for concurrent use once built.
 type Blueprint struct {
 	name           string
 	proto          protocol

@@ -353,7 +353,8 @@ func TestProviderErrorRunsErrorHooks(t *testing.T) {
 	})
 }
 
-// Acceptance 11.
+// Acceptance 11 (and OAuth 1 acceptance 10: the same table runs for both
+// protocols).
 func TestFinalRedirect(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
@@ -371,19 +372,21 @@ func TestFinalRedirect(t *testing.T) {
 		{"backslash next ignored", "", "", `/\evil.com`, "/"},
 		{"encoded backslash ignored", "", "", "/%5Cevil.com", "/%5Cevil.com"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
-				c.RedirectURL, c.RedirectTo = tc.redirectURL, tc.redirectTo
+		for _, proto := range protocols {
+			t.Run(proto.name+"/"+tc.name, func(t *testing.T) {
+				h := proto.new(t, func(o *dance.Options) {
+					o.RedirectURL, o.RedirectTo = tc.redirectURL, tc.redirectTo
+				})
+				login := h.url(h.loginPath())
+				if tc.next != "" {
+					login += "?next=" + url.QueryEscape(tc.next)
+				}
+				resp := h.browser.Dance(login)
+				if got := resp.Header.Get("Location"); got != tc.want {
+					t.Errorf("Location = %q, want %q", got, tc.want)
+				}
 			})
-			login := h.url("/login/github")
-			if tc.next != "" {
-				login += "?next=" + url.QueryEscape(tc.next)
-			}
-			resp := h.browser.Dance(login)
-			if got := resp.Header.Get("Location"); got != tc.want {
-				t.Errorf("Location = %q, want %q", got, tc.want)
-			}
-		})
+		}
 	}
 }
 
@@ -425,27 +428,39 @@ func TestRequiredMiddleware(t *testing.T) {
 	}
 }
 
-// Acceptance 13.
+// Acceptance 13 (and OAuth 1 acceptance 10: the same cases run for both
+// protocols).
 func TestAuthorizedHooks(t *testing.T) {
+	for _, proto := range protocols {
+		t.Run(proto.name, func(t *testing.T) { testAuthorizedHooks(t, proto.new) })
+	}
+	t.Run("oauth2/scoped to the blueprint", testHooksScopedToBlueprint)
+}
+
+func testAuthorizedHooks(t *testing.T, newH func(*testing.T, func(*dance.Options)) *harness) {
 	t.Run("runs once with the token", func(t *testing.T) {
-		h := newHarness(t, dancetest.Config{}, nil)
+		h := newH(t, nil)
 		var calls []string
 		h.bp.Hooks().OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
-			calls = append(calls, bp.Name()+":"+tok.AccessToken)
+			calls = append(calls, bp.Name()+":"+tokenID(tok))
 			return true, nil
 		})
-		h.browser.Dance(h.url("/login/github"))
+		h.browser.Dance(h.url(h.loginPath()))
 		stored := h.storedToken()
-		if len(calls) != 1 || calls[0] != "github:"+stored["access_token"].(string) {
+		id, _ := stored["access_token"].(string)
+		if id == "" {
+			id, _ = stored["oauth_token"].(string)
+		}
+		if len(calls) != 1 || id == "" || calls[0] != h.name+":"+id {
 			t.Fatalf("calls = %v", len(calls))
 		}
 	})
 	t.Run("veto", func(t *testing.T) {
-		h := newHarness(t, dancetest.Config{}, nil)
+		h := newH(t, nil)
 		second := false
 		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
 		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
-		resp := h.browser.Dance(h.url("/login/github"))
+		resp := h.browser.Dance(h.url(h.loginPath()))
 		if resp.StatusCode != http.StatusFound || h.storedToken() != nil {
 			t.Fatalf("status %d; token stored despite veto", resp.StatusCode)
 		}
@@ -454,14 +469,14 @@ func TestAuthorizedHooks(t *testing.T) {
 		}
 	})
 	t.Run("response", func(t *testing.T) {
-		h := newHarness(t, dancetest.Config{}, nil)
+		h := newH(t, nil)
 		second := false
 		h.bp.Hooks().OnAuthorized(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
 			c.Redirect(http.StatusSeeOther, "/custom")
 			return true, nil
 		})
 		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
-		resp := h.browser.Dance(h.url("/login/github"))
+		resp := h.browser.Dance(h.url(h.loginPath()))
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/custom" {
 			t.Fatalf("got %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -470,11 +485,11 @@ func TestAuthorizedHooks(t *testing.T) {
 		}
 	})
 	t.Run("error", func(t *testing.T) {
-		h := newHarness(t, dancetest.Config{}, nil)
+		h := newH(t, nil)
 		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) {
 			return true, errors.New("no such local user")
 		})
-		resp := h.browser.Dance(h.url("/login/github"))
+		resp := h.browser.Dance(h.url(h.loginPath()))
 		if resp.StatusCode != http.StatusInternalServerError || h.storedToken() != nil {
 			t.Fatalf("status %d, or token stored", resp.StatusCode)
 		}
@@ -482,35 +497,36 @@ func TestAuthorizedHooks(t *testing.T) {
 			t.Fatalf("error hooks got %v", errs)
 		}
 	})
-	t.Run("scoped to the blueprint", func(t *testing.T) {
-		pa := dancetest.NewProvider(dancetest.Config{})
-		defer pa.Close()
-		pb := dancetest.NewProvider(dancetest.Config{})
-		defer pb.Close()
-		a, err := dance.NewOAuth2(pa.OAuth2Config("a"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := dance.NewOAuth2(pb.OAuth2Config("b"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var fired []string
-		a.Hooks().OnAuthorized(func(_ *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
-			fired = append(fired, "a-hook:"+bp.Name())
-			return true, nil
-		})
-		app := newTestServer(t, newRouter(a, b))
-		br := dancetest.NewBrowser(t)
-		br.Dance(app + "/login/b")
-		if len(fired) != 0 {
-			t.Fatalf("blueprint a's hook fired for b: %v", fired)
-		}
-		br.Dance(app + "/login/a")
-		if len(fired) != 1 || fired[0] != "a-hook:a" {
-			t.Fatalf("fired = %v", fired)
-		}
+}
+
+func testHooksScopedToBlueprint(t *testing.T) {
+	pa := dancetest.NewProvider(dancetest.Config{})
+	defer pa.Close()
+	pb := dancetest.NewProvider(dancetest.Config{})
+	defer pb.Close()
+	a, err := dance.NewOAuth2(pa.OAuth2Config("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := dance.NewOAuth2(pb.OAuth2Config("b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fired []string
+	a.Hooks().OnAuthorized(func(_ *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
+		fired = append(fired, "a-hook:"+bp.Name())
+		return true, nil
 	})
+	app := newTestServer(t, newRouter(a, b))
+	br := dancetest.NewBrowser(t)
+	br.Dance(app + "/login/b")
+	if len(fired) != 0 {
+		t.Fatalf("blueprint a's hook fired for b: %v", fired)
+	}
+	br.Dance(app + "/login/a")
+	if len(fired) != 1 || fired[0] != "a-hook:a" {
+		t.Fatalf("fired = %v", fired)
+	}
 }
 
 func TestSharedHooks(t *testing.T) {

@@ -47,7 +47,9 @@ func (s *syncBuffer) String() string {
 // loopback port, against a fake provider.
 type harness struct {
 	t       *testing.T
-	p       *dancetest.Provider
+	name    string                    // the blueprint's name
+	p       *dancetest.Provider       // the OAuth 2 provider, or nil
+	p1      *dancetest.OAuth1Provider // the OAuth 1 provider, or nil
 	bp      *dance.Blueprint
 	router  *gin.Engine
 	app     *httptest.Server
@@ -62,7 +64,7 @@ type harness struct {
 // before it is built.
 func newHarness(t *testing.T, pcfg dancetest.Config, edit func(*dance.OAuth2Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, logs: &syncBuffer{}}
+	h := &harness{t: t, name: "github", logs: &syncBuffer{}}
 	h.p = dancetest.NewProvider(pcfg)
 	t.Cleanup(h.p.Close)
 	cfg := h.p.OAuth2Config("github")
@@ -74,6 +76,13 @@ func newHarness(t *testing.T, pcfg dancetest.Config, edit func(*dance.OAuth2Conf
 	if err != nil {
 		t.Fatalf("NewOAuth2: %v", err)
 	}
+	h.serve(bp)
+	return h
+}
+
+// serve builds and serves the app around bp.
+func (h *harness) serve(bp *dance.Blueprint) {
+	t := h.t
 	h.bp = bp
 	bp.Hooks().OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
 		h.mu.Lock()
@@ -84,8 +93,37 @@ func newHarness(t *testing.T, pcfg dancetest.Config, edit func(*dance.OAuth2Conf
 	h.app = httptest.NewServer(h.router)
 	t.Cleanup(h.app.Close)
 	h.browser = dancetest.NewBrowser(t)
-	return h
 }
+
+// protocols build a harness for each protocol with default providers, for
+// the tests that OAuth 1 and OAuth 2 share (hooks, redirects). edit may
+// change the common options.
+var protocols = []struct {
+	name string
+	new  func(t *testing.T, edit func(*dance.Options)) *harness
+}{
+	{"oauth2", func(t *testing.T, edit func(*dance.Options)) *harness {
+		return newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
+			if edit != nil {
+				edit(&c.Options)
+			}
+		})
+	}},
+	{"oauth1", func(t *testing.T, edit func(*dance.Options)) *harness {
+		return newOAuth1Harness(t, dancetest.OAuth1Config{}, func(c *dance.OAuth1Config) {
+			if edit != nil {
+				edit(&c.Options)
+			}
+		})
+	}},
+}
+
+// loginPath is the path of the blueprint's login route.
+func (h *harness) loginPath() string { return "/login/" + h.name }
+
+// tokenID is what identifies a token of either protocol: the OAuth 2
+// access token or the OAuth 1 oauth_token.
+func tokenID(tok *dance.Token) string { return tok.AccessToken + tok.OAuthToken }
 
 // newRouter is the app: sessions, the blueprint under /login, and a few
 // handlers that use the client.

@@ -1,0 +1,31 @@
+package contrib
+
+import "github.com/gin-dance/dance"
+
+// OAuth1Endpoints override an OAuth 1 preset's provider URLs. Empty fields
+// keep the provider's own. Tests point them at a fake provider.
+type OAuth1Endpoints struct {
+	// RequestTokenURL is the request-token endpoint.
+	RequestTokenURL string
+	// AuthURL is the authorization page.
+	AuthURL string
+	// AccessTokenURL is the access-token endpoint.
+	AccessTokenURL string
+}
+
+// oauth1Preset is the data that makes a provider's OAuth 1 blueprint.
+type oauth1Preset struct {
+	name, requestTokenURL, authURL, accessTokenURL, baseURL string
+}
+
+// build fills in the preset's defaults around the user's settings.
+func (p oauth1Preset) build(cfg dance.OAuth1Config, ep OAuth1Endpoints) (*dance.Blueprint, error) {
+	cfg.Name = p.name
+	cfg.RequestTokenURL = or(ep.RequestTokenURL, p.requestTokenURL)
+	cfg.AuthURL = or(ep.AuthURL, p.authURL)
+	cfg.AccessTokenURL = or(ep.AccessTokenURL, p.accessTokenURL)
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = p.baseURL
+	}
+	return dance.NewOAuth1(cfg)
+}
