@@ -67,6 +67,15 @@ type Config struct {
 	Extra map[string]any
 	// Delay is how long FailSlow waits. Default 5 s.
 	Delay time.Duration
+	// Paths are extra API endpoints, keyed by path, for example
+	// "/oauth2/v2/userinfo" for a preset's identity endpoint. Each answers
+	// any method with its value as JSON (a string or []byte is sent as it
+	// is), after the same token check as /user. They win over the
+	// built-in endpoints' paths, except /authorize and /token.
+	Paths map[string]any
+	// AuthScheme is the scheme the API endpoints expect in the
+	// Authorization header. Default "Bearer"; Zoho uses "Zoho-oauthtoken".
+	AuthScheme string
 }
 
 // Request is one request that the fake provider received.
@@ -77,6 +86,19 @@ type Request struct {
 	Form       url.Values
 	Header     http.Header
 	RemoteAddr string
+}
+
+// ClientAuth says how a token request carried the client credentials:
+// "basic" (HTTP Basic auth), "params" (client_id in the form body), or ""
+// (neither).
+func (r Request) ClientAuth() string {
+	if strings.HasPrefix(r.Header.Get("Authorization"), "Basic ") {
+		return "basic"
+	}
+	if r.Form.Get("client_id") != "" {
+		return "params"
+	}
+	return ""
 }
 
 type grant struct {
@@ -90,6 +112,7 @@ type grant struct {
 //	POST /authorize        the consent page's decision
 //	POST /token            token endpoint (authorization_code grant)
 //	GET  /user             the user, with a valid bearer token
+//	*    Config.Paths       extra API endpoints, with a valid token
 //
 // It checks what a real provider checks: client credentials (Basic auth or
 // form), the redirect_uri, single-use codes, and the PKCE verifier.
@@ -137,6 +160,9 @@ func newProvider(cfg Config) *Provider {
 	}
 	if cfg.ExpiresIn == 0 {
 		cfg.ExpiresIn = 3600
+	}
+	if cfg.AuthScheme == "" {
+		cfg.AuthScheme = "Bearer"
 	}
 	if cfg.Delay == 0 {
 		cfg.Delay = 5 * time.Second
@@ -231,8 +257,10 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.decide(w, r)
 	case r.URL.Path == "/token" && r.Method == http.MethodPost:
 		p.token(w, r)
+	case p.cfg.Paths[r.URL.Path] != nil:
+		p.user(w, r, p.cfg.Paths[r.URL.Path])
 	case r.URL.Path == "/user" && r.Method == http.MethodGet:
-		p.user(w, r)
+		p.user(w, r, p.cfg.User)
 	default:
 		http.NotFound(w, r)
 	}
@@ -393,8 +421,9 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, resp)
 }
 
-func (p *Provider) user(w http.ResponseWriter, r *http.Request) {
-	at, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+// user answers an API call with body, when it carries a valid token.
+func (p *Provider) user(w http.ResponseWriter, r *http.Request, body any) {
+	at, ok := strings.CutPrefix(r.Header.Get("Authorization"), p.cfg.AuthScheme+" ")
 	p.mu.Lock()
 	ok = ok && p.tokens[at]
 	p.mu.Unlock()
@@ -402,7 +431,16 @@ func (p *Provider) user(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, map[string]any{"message": "Bad credentials"})
 		return
 	}
-	writeJSON(w, 200, p.cfg.User)
+	switch b := body.(type) {
+	case string:
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, b)
+	case []byte:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b)
+	default:
+		writeJSON(w, 200, b)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
