@@ -33,8 +33,8 @@ type DropboxConfig struct {
 	// Flask-Dance: disable_signup.
 	DisableSignup bool
 	// RequireRole is "work" to require a Dropbox Business account, or
-	// "personal" to require a personal one (require_role=). Flask-Dance:
-	// require_role.
+	// "personal" to require a personal one (require_role=).
+	// Flask-Dance: require_role.
 	RequireRole string
 	// Endpoints override www.dropbox.com's and api.dropbox.com's.
 	Endpoints

@@ -19,8 +19,8 @@ type FacebookConfig struct {
 	// Flask-Dance: scope.
 	Scopes []string
 	// RerequestDeclinedPermissions asks again for permissions the user
-	// declined before (auth_type=rerequest). Flask-Dance:
-	// rerequest_declined_permissions.
+	// declined before (auth_type=rerequest).
+	// Flask-Dance: rerequest_declined_permissions.
 	RerequestDeclinedPermissions bool
 	// Endpoints override www.facebook.com's and graph.facebook.com's.
 	Endpoints

@@ -38,7 +38,6 @@ func Twitch(cfg TwitchConfig) (*dance.Blueprint, error) {
 		clientIDInBody: true,
 		refreshable:    true,
 		clientIDHeader: "Client-Id",
-
 		profile: &profileSpec{
 			url: "users", id: "data.0.id", login: "data.0.login", name: "data.0.display_name",
 			email: "data.0.email", avatar: "data.0.profile_image_url",
