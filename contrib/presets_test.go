@@ -238,7 +238,7 @@ func runPresetCase(t *testing.T, tc presetCase) {
 			v = accessToken(calls[0].Header.Get("Authorization"))
 		}
 		if got := calls[0].Query.Get(k); got != v || got == "" {
-			t.Errorf("API call query %s = %q, want %q", k, got, v)
+			t.Errorf("API call query %s is wrong or missing", k) // values may be tokens: not printed
 		}
 	}
 	if tc.profile != nil {
