@@ -264,6 +264,11 @@ var sharedTransport = func() *http.Transport {
 
 var sharedClient = &http.Client{Transport: sharedTransport}
 
+// NewTransport returns a copy of the keep-alive transport that blueprints
+// share, for a blueprint that needs a transport of its own (for example
+// one that skips TLS verification) while keeping the shared settings.
+func NewTransport() *http.Transport { return sharedTransport.Clone() }
+
 // Name returns the blueprint's name: its context key, its default route
 // segment, and its storage key.
 func (bp *Blueprint) Name() string { return bp.name }

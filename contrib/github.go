@@ -19,6 +19,10 @@ import (
 // Route paths, redirects, storage, HTTP client and route handlers are in
 // the embedded [dance.Options] (login_url, authorized_url, redirect_url,
 // redirect_to, storage, session_class, rule_kwargs).
+//
+// Profile: GET /user; when its email is null (a private address), a
+// second call to /user/emails picks the primary verified address, which
+// needs the "user:email" scope. Name, Email and EmailVerified can be empty.
 type GitHubConfig struct {
 	// ClientID is the OAuth app's client ID; default from the environment
 	// variable GITHUB_OAUTH_CLIENT_ID. Flask-Dance: client_id.
@@ -47,9 +51,46 @@ func GitHub(cfg GitHubConfig) (*dance.Blueprint, error) {
 		authURL:  "https://github.com/login/oauth/authorize",
 		tokenURL: "https://github.com/login/oauth/access_token",
 		baseURL:  "https://api.github.com/",
-	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options, func(c *dance.OAuth2Config) {
-		c.Revoke = revokeGitHubGrant
-	})
+		revoke:   revokeGitHubGrant,
+		profile: &profileSpec{
+			url: "user", id: "id", login: "login", name: "name", email: "email", avatar: "avatar_url",
+			fix: githubPrimaryEmail,
+		},
+	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
+}
+
+// githubPrimaryEmail makes GitHub's second call: when /user has no public
+// e-mail, /user/emails lists the addresses, and the primary verified one
+// is the user's. Without the user:email scope GitHub answers 403 or 404,
+// and the e-mail stays empty.
+func githubPrimaryEmail(cl *dance.Client, p *dance.Profile) error {
+	if p.Email != "" {
+		return nil
+	}
+	body, err := getJSON(cl, http.MethodGet, "user/emails", nil)
+	var apiErr *dance.APIError
+	if errors.As(err, &apiErr) && (apiErr.Status == http.StatusForbidden || apiErr.Status == http.StatusNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var emails []struct {
+		Email    string `json:"email"`
+		Primary  bool   `json:"primary"`
+		Verified bool   `json:"verified"`
+	}
+	if err := json.Unmarshal(body, &emails); err != nil {
+		return &dance.Error{Provider: p.Provider, Stage: dance.StageAPI, Err: errors.New("the e-mail list is not a JSON array")}
+	}
+	for _, e := range emails {
+		if e.Primary && e.Verified {
+			verified := true
+			p.Email, p.EmailVerified = e.Email, &verified
+			break
+		}
+	}
+	return nil
 }
 
 // revokeGitHubGrant is GitHub's "delete an app authorization": DELETE

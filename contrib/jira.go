@@ -19,15 +19,15 @@ import (
 // relative URLs ("rest/api/2/myself") resolve against it.
 type JIRAConfig struct {
 	// ConsumerKey is the application link's consumer key; default from the
-	// environment variable JIRA_OAUTH_CONSUMER_KEY. Flask-Dance:
-	// consumer_key.
+	// environment variable JIRA_OAUTH_CONSUMER_KEY.
+	// Flask-Dance: consumer_key.
 	ConsumerKey string
 	// RSAKey is the application link's RSA private key, as PEM text or as
-	// the path of a PEM file; default from JIRA_OAUTH_RSA_KEY. Flask-Dance:
-	// rsa_key.
+	// the path of a PEM file; default from JIRA_OAUTH_RSA_KEY.
+	// Flask-Dance: rsa_key.
 	RSAKey string
-	// Endpoints override the OAuth endpoints under BaseURL (for tests).
-	Endpoints OAuth1Endpoints
+	// OAuth1Endpoints override the OAuth endpoints under BaseURL (for tests).
+	OAuth1Endpoints
 	// Options are the settings every blueprint has; BaseURL is required.
 	dance.Options
 }
@@ -56,5 +56,5 @@ func JIRA(cfg JIRAConfig) (*dance.Blueprint, error) {
 		RSAKeyEnv:       "JIRA_OAUTH_RSA_KEY",
 		DefaultHeader:   http.Header{"Content-Type": {"application/json"}},
 		Options:         cfg.Options,
-	}, cfg.Endpoints)
+	}, cfg.OAuth1Endpoints)
 }

@@ -87,7 +87,7 @@ func TestTwitterDanceAgainstFake(t *testing.T) {
 	t.Setenv("TWITTER_OAUTH_CLIENT_KEY", p.ConsumerKey())
 	t.Setenv("TWITTER_OAUTH_CLIENT_SECRET", p.ConsumerSecret())
 	bp, err := contrib.Twitter(contrib.TwitterConfig{
-		Endpoints: contrib.OAuth1Endpoints{
+		OAuth1Endpoints: contrib.OAuth1Endpoints{
 			RequestTokenURL: p.URL + "/oauth/request_token",
 			AuthURL:         p.URL + "/oauth/authorize",
 			AccessTokenURL:  p.URL + "/oauth/access_token",

@@ -16,8 +16,8 @@ type TwitterConfig struct {
 	// APISecret is the app's API secret (consumer secret); default from
 	// TWITTER_OAUTH_CLIENT_SECRET. Flask-Dance: api_secret.
 	APISecret string
-	// Endpoints override api.twitter.com's (for tests).
-	Endpoints OAuth1Endpoints
+	// OAuth1Endpoints override api.twitter.com's (for tests).
+	OAuth1Endpoints
 	// Options are the settings every blueprint has. BaseURL defaults to
 	// https://api.twitter.com/1.1/.
 	dance.Options
@@ -40,5 +40,5 @@ func Twitter(cfg TwitterConfig) (*dance.Blueprint, error) {
 		ClientKeyEnv:    "TWITTER_OAUTH_CLIENT_KEY",
 		ClientSecretEnv: "TWITTER_OAUTH_CLIENT_SECRET",
 		Options:         cfg.Options,
-	}, cfg.Endpoints)
+	}, cfg.OAuth1Endpoints)
 }

@@ -77,7 +77,7 @@ func (p *Provider) discovery(w http.ResponseWriter) {
 		"issuer":                                         iss,
 		"authorization_endpoint":                         iss + "/authorize",
 		"token_endpoint":                                 iss + "/token",
-		"jwks_uri":                                       iss + "/jwks",
+		"jwks_uri":                                       iss + p.cfg.JWKSPath,
 		"userinfo_endpoint":                              iss + "/user",
 		"revocation_endpoint":                            iss + "/revoke",
 		"response_types_supported":                       []string{"code"},

@@ -77,9 +77,21 @@ type Config struct {
 	IssParameter bool
 	// Issuer is the OpenID Connect issuer. Default the server's URL.
 	Issuer string
+	// JWKSPath is where the key set is served. Default "/jwks"; a preset
+	// test sets the provider's own path (Google's "/oauth2/v3/certs").
+	JWKSPath string
 	// IDToken controls the ID tokens issued when the scope holds "openid".
 	// Change it later with [Provider.SetIDToken].
 	IDToken IDTokenConfig
+	// Paths are extra API endpoints, keyed by path, for example
+	// "/oauth2/v2/userinfo" for a preset's identity endpoint. Each answers
+	// any method with its value as JSON (a string or []byte is sent as it
+	// is), after the same token check as /user. They win over the
+	// built-in endpoints' paths, except /authorize and /token.
+	Paths map[string]any
+	// AuthScheme is the scheme the API endpoints expect in the
+	// Authorization header. Default "Bearer"; Zoho uses "Zoho-oauthtoken".
+	AuthScheme string
 }
 
 // Request is one request that the fake provider received.
@@ -93,6 +105,19 @@ type Request struct {
 	// Body is the raw body of a request that is not a form (for example
 	// the JSON of a grant deletion).
 	Body string
+}
+
+// ClientAuth says how a token request carried the client credentials:
+// "basic" (HTTP Basic auth), "params" (client_id in the form body), or ""
+// (neither).
+func (r Request) ClientAuth() string {
+	if strings.HasPrefix(r.Header.Get("Authorization"), "Basic ") {
+		return "basic"
+	}
+	if r.Form.Get("client_id") != "" {
+		return "params"
+	}
+	return ""
 }
 
 type grant struct {
@@ -121,6 +146,7 @@ type refreshGrant struct {
 // When the scope holds "openid", the token response carries an ID token
 // signed with ES256, with the nonce of the authorization request; see
 // [IDTokenConfig] for the ways to spoil it.
+//   - Config.Paths       extra API endpoints, with a valid token
 //
 // It checks what a real provider checks: client credentials (Basic auth or
 // form), the redirect_uri, single-use codes, and the PKCE verifier.
@@ -171,6 +197,12 @@ func newProvider(cfg Config) *Provider {
 	}
 	if cfg.ExpiresIn == 0 {
 		cfg.ExpiresIn = 3600
+	}
+	if cfg.JWKSPath == "" {
+		cfg.JWKSPath = "/jwks"
+	}
+	if cfg.AuthScheme == "" {
+		cfg.AuthScheme = "Bearer"
 	}
 	if cfg.Delay == 0 {
 		cfg.Delay = 5 * time.Second
@@ -295,15 +327,17 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.decide(w, r)
 	case r.URL.Path == "/token" && r.Method == http.MethodPost:
 		p.token(w, r)
+	case p.cfg.Paths[r.URL.Path] != nil:
+		p.user(w, r, p.cfg.Paths[r.URL.Path])
 	case r.URL.Path == "/user" && r.Method == http.MethodGet:
-		p.user(w, r)
+		p.user(w, r, p.cfg.User)
 	case r.URL.Path == "/revoke" && r.Method == http.MethodPost:
 		p.revoke(w, r)
 	case strings.HasPrefix(r.URL.Path, "/applications/") && strings.HasSuffix(r.URL.Path, "/grant") && r.Method == http.MethodDelete:
 		p.deleteGrant(w, r, rec.Body)
 	case r.URL.Path == "/.well-known/openid-configuration" && r.Method == http.MethodGet:
 		p.discovery(w)
-	case r.URL.Path == "/jwks" && r.Method == http.MethodGet:
+	case r.URL.Path == p.cfg.JWKSPath && r.Method == http.MethodGet:
 		p.jwks(w)
 	default:
 		http.NotFound(w, r)
@@ -583,8 +617,9 @@ func hasScope(scope, s string) bool {
 	return false
 }
 
-func (p *Provider) user(w http.ResponseWriter, r *http.Request) {
-	at, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+// user answers an API call with body, when it carries a valid token.
+func (p *Provider) user(w http.ResponseWriter, r *http.Request, body any) {
+	at, ok := strings.CutPrefix(r.Header.Get("Authorization"), p.cfg.AuthScheme+" ")
 	p.mu.Lock()
 	ok = ok && p.tokens[at]
 	p.mu.Unlock()
@@ -592,7 +627,16 @@ func (p *Provider) user(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, map[string]any{"message": "Bad credentials"})
 		return
 	}
-	writeJSON(w, 200, p.cfg.User)
+	switch b := body.(type) {
+	case string:
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, b)
+	case []byte:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b)
+	default:
+		writeJSON(w, 200, b)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

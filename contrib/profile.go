@@ -1,0 +1,155 @@
+package contrib
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-dance/dance"
+)
+
+// profileSpec maps a provider's identity response to a [dance.Profile].
+// Field paths are dot-separated keys into the JSON object ("user.id",
+// "data.0.login", "picture.data.url"); a number picks an array element.
+type profileSpec struct {
+	url    string // identity endpoint, relative to BaseURL or absolute
+	method string // default GET
+	header http.Header
+
+	id, login, email, verified, avatar string
+	// name is the display name's path; when it is empty in the response,
+	// the non-empty values at nameParts are joined with a space.
+	name      string
+	nameParts []string
+	// fix completes the profile after the mapping (computed avatar URLs,
+	// second calls).
+	fix func(cl *dance.Client, p *dance.Profile) error
+}
+
+// maxProfile bounds the identity response read into memory.
+const maxProfile = 1 << 20
+
+// fetcher returns the ProfileFunc that calls url and maps its answer.
+func (s *profileSpec) fetcher(url string) dance.ProfileFunc {
+	return func(cl *dance.Client) (*dance.Profile, error) {
+		raw, err := getJSON(cl, or(s.method, http.MethodGet), url, s.header)
+		if err != nil {
+			return nil, err
+		}
+		p, err := s.mapProfile(raw)
+		if err != nil {
+			return nil, &dance.Error{Provider: cl.Blueprint().Name(), Stage: dance.StageAPI, Err: err}
+		}
+		p.Provider = cl.Blueprint().Name()
+		if s.fix != nil {
+			if err := s.fix(cl, p); err != nil {
+				return nil, err
+			}
+		}
+		return p, nil
+	}
+}
+
+// mapProfile maps a raw identity response.
+func (s *profileSpec) mapProfile(body []byte) (*dance.Profile, error) {
+	var raw map[string]any
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return nil, fmt.Errorf("the identity response is not a JSON object")
+	}
+	// A second decoding keeps numbers exact, for IDs beyond 2^53.
+	var exact map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	_ = dec.Decode(&exact)
+	p := &dance.Profile{
+		ID:        str(lookup(exact, s.id)),
+		Login:     str(lookup(raw, s.login)),
+		Name:      str(lookup(raw, s.name)),
+		Email:     str(lookup(raw, s.email)),
+		AvatarURL: str(lookup(raw, s.avatar)),
+		Raw:       raw,
+	}
+	if p.Name == "" && len(s.nameParts) > 0 {
+		var parts []string
+		for _, path := range s.nameParts {
+			if v := str(lookup(raw, path)); v != "" {
+				parts = append(parts, v)
+			}
+		}
+		p.Name = strings.Join(parts, " ")
+	}
+	if b, ok := lookup(raw, s.verified).(bool); ok && p.Email != "" {
+		p.EmailVerified = &b
+	}
+	if p.ID == "" {
+		return nil, fmt.Errorf("the identity response has no user ID")
+	}
+	return p, nil
+}
+
+// getJSON calls ref through the user's client and returns the body of a
+// 2xx answer.
+func getJSON(cl *dance.Client, method, ref string, h http.Header) ([]byte, error) {
+	req, err := cl.NewRequest(method, ref, nil)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	resp, err := cl.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		u := *resp.Request.URL
+		u.RawQuery = ""
+		return nil, &dance.APIError{Status: resp.StatusCode, URL: u.String(), Body: string(b)}
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, maxProfile))
+}
+
+// lookup follows a dot-separated path into decoded JSON; nil when absent.
+func lookup(v any, path string) any {
+	if path == "" {
+		return nil
+	}
+	for _, k := range strings.Split(path, ".") {
+		switch t := v.(type) {
+		case map[string]any:
+			v = t[k]
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(t) {
+				return nil
+			}
+			v = t[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+// str renders a JSON scalar as a string: strings as they are, numbers
+// without exponent, anything else (null, objects) as "".
+func str(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case json.Number:
+		return t.String()
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	}
+	return ""
+}
