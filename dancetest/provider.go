@@ -67,6 +67,10 @@ type Config struct {
 	Extra map[string]any
 	// Delay is how long FailSlow waits. Default 5 s.
 	Delay time.Duration
+	// DiscardRequests stops the provider from keeping the requests it
+	// receives, so that a long benchmark or load run does not grow without
+	// bound. [Provider.Requests] and [Provider.Secrets] then see none.
+	DiscardRequests bool
 }
 
 // Request is one request that the fake provider received.
@@ -216,13 +220,9 @@ func (p *Provider) IssueToken() string {
 // ServeHTTP implements http.Handler.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
-	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), RemoteAddr: r.RemoteAddr}
-	if r.Method == http.MethodPost {
-		rec.Form = r.PostForm
+	if !p.cfg.DiscardRequests {
+		p.record(r)
 	}
-	p.mu.Lock()
-	p.requests = append(p.requests, rec)
-	p.mu.Unlock()
 
 	switch {
 	case r.URL.Path == "/authorize" && r.Method == http.MethodGet:
@@ -236,6 +236,16 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+func (p *Provider) record(r *http.Request) {
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), RemoteAddr: r.RemoteAddr}
+	if r.Method == http.MethodPost {
+		rec.Form = r.PostForm
+	}
+	p.mu.Lock()
+	p.requests = append(p.requests, rec)
+	p.mu.Unlock()
 }
 
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
