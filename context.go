@@ -17,8 +17,9 @@ import (
 // c.MustGet("github").(*dance.Client) or [ClientFrom]. The client loads the
 // token lazily, so a handler that never uses it costs no storage read.
 func (bp *Blueprint) Middleware() gin.HandlerFunc {
+	key := any(bp.name) // boxed once here, not on every request
 	return func(c *gin.Context) {
-		c.Set(bp.name, &Client{bp: bp, c: c})
+		c.Set(key, &Client{bp: bp, c: c})
 		c.Next()
 	}
 }

@@ -92,6 +92,10 @@ type Config struct {
 	// AuthScheme is the scheme the API endpoints expect in the
 	// Authorization header. Default "Bearer"; Zoho uses "Zoho-oauthtoken".
 	AuthScheme string
+	// DiscardRequests stops the provider from keeping the requests it
+	// receives, so that a long benchmark or load run does not grow without
+	// bound. [Provider.Requests] and [Provider.Secrets] then see none.
+	DiscardRequests bool
 }
 
 // Request is one request that the fake provider received.
@@ -309,16 +313,14 @@ func (p *Provider) TokenActive(t string) bool {
 // ServeHTTP implements http.Handler.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
-	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), RemoteAddr: r.RemoteAddr}
-	if r.Method == http.MethodPost {
-		rec.Form = r.PostForm
-	} else if r.Body != nil {
+	var body string // a non-form body, such as the JSON of a grant deletion
+	if r.Method != http.MethodPost && r.Body != nil {
 		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		rec.Body = string(b)
+		body = string(b)
 	}
-	p.mu.Lock()
-	p.requests = append(p.requests, rec)
-	p.mu.Unlock()
+	if !p.cfg.DiscardRequests {
+		p.record(r, body)
+	}
 
 	switch {
 	case r.URL.Path == "/authorize" && r.Method == http.MethodGet:
@@ -334,7 +336,7 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/revoke" && r.Method == http.MethodPost:
 		p.revoke(w, r)
 	case strings.HasPrefix(r.URL.Path, "/applications/") && strings.HasSuffix(r.URL.Path, "/grant") && r.Method == http.MethodDelete:
-		p.deleteGrant(w, r, rec.Body)
+		p.deleteGrant(w, r, body)
 	case r.URL.Path == "/.well-known/openid-configuration" && r.Method == http.MethodGet:
 		p.discovery(w)
 	case r.URL.Path == p.cfg.JWKSPath && r.Method == http.MethodGet:
@@ -342,6 +344,16 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+func (p *Provider) record(r *http.Request, body string) {
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), RemoteAddr: r.RemoteAddr, Body: body}
+	if r.Method == http.MethodPost {
+		rec.Form = r.PostForm
+	}
+	p.mu.Lock()
+	p.requests = append(p.requests, rec)
+	p.mu.Unlock()
 }
 
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {

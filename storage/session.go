@@ -62,7 +62,9 @@ func (s *Session) Get(c *gin.Context, name string) (*Token, error) {
 		return nil, nil
 	}
 	tok := new(Token)
-	if err := json.Unmarshal([]byte(raw), tok); err != nil {
+	// UnmarshalJSON validates and decodes in one pass; json.Unmarshal
+	// would scan the text once more before calling it.
+	if err := tok.UnmarshalJSON([]byte(raw)); err != nil {
 		return nil, fmt.Errorf("storage: session token for %q: %w", name, err)
 	}
 	return tok, nil

@@ -1,0 +1,147 @@
+// Command load serves each contender's app on a loopback port and drives it
+// with concurrent keep-alive clients, one workload and one contender at a
+// time, then prints requests per second, p50 and p99 latency, and the
+// ratios between contenders of the same run.
+//
+//	go run ./load -c 64 -d 10s
+//
+// A W2 operation is a whole dance (two requests to the app, and the token
+// exchange with the fake provider). Everything stays on 127.0.0.1, and each
+// run is bounded by -d and -n.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gin-dance/dance/bench"
+)
+
+func main() {
+	conc := flag.Int("c", 64, "concurrent clients")
+	dur := flag.Duration("d", 10*time.Second, "duration of each workload × contender run")
+	maxOps := flag.Int64("n", 2_000_000, "at most this many operations per run")
+	only := flag.String("w", "", "comma-separated workloads to run (default all)")
+	flag.Parse()
+	if *conc < 1 || *conc > 1024 || *dur <= 0 || *dur > 10*time.Minute || *maxOps < 1 {
+		fmt.Fprintln(os.Stderr, "load: want 1 ≤ -c ≤ 1024, 0 < -d ≤ 10m, -n ≥ 1")
+		os.Exit(2)
+	}
+	if err := run(*conc, *dur, *maxOps, *only); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+type stats struct {
+	ops, errs int64
+	rps       float64
+	p50, p99  time.Duration
+}
+
+func run(conc int, dur time.Duration, maxOps int64, only string) error {
+	env := bench.NewEnv()
+	defer env.Close()
+	apps, err := env.Apps()
+	if err != nil {
+		return err
+	}
+	want := map[bench.Workload]bool{}
+	for _, w := range strings.Split(only, ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			want[bench.Workload(strings.ToUpper(w))] = true
+		}
+	}
+	fmt.Printf("load: %d clients, %s per run, loopback only\n\n", conc, dur)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "workload\tcontender\tops/s\tp50\tp99\tops/s ÷ floor\tp99 ÷ floor\terrors\t")
+	for _, w := range bench.Workloads {
+		if len(want) > 0 && !want[w] {
+			continue
+		}
+		res := map[string]stats{}
+		var order []string
+		for _, a := range apps {
+			if !a.Has(w) {
+				continue
+			}
+			st, err := measure(env, w, a, conc, dur, maxOps)
+			if err != nil {
+				return err
+			}
+			res[a.Name] = st
+			order = append(order, a.Name)
+		}
+		floor := res[bench.Floor]
+		for _, name := range order {
+			st := res[name]
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%.3f\t%.3f\t%d\t\n", w, name, st.rps,
+				st.p50.Round(time.Microsecond), st.p99.Round(time.Microsecond),
+				st.rps/floor.rps, float64(st.p99)/float64(floor.p99), st.errs)
+		}
+		if g, ok := res[bench.Goth]; ok {
+			fmt.Fprintf(tw, "%s\tdance ÷ goth\t%.2f×\t\t\t\t\t\t\n", w, res[bench.Dance].rps/g.rps)
+		}
+	}
+	return tw.Flush()
+}
+
+// measure serves a, checks its answer in full, then drives w for dur with
+// conc clients.
+func measure(env *bench.Env, w bench.Workload, a *bench.App, conc int, dur time.Duration, maxOps int64) (stats, error) {
+	base, stop := bench.Serve(a.Handler)
+	defer stop()
+	client := bench.NoRedirectClient(conc)
+	defer client.CloseIdleConnections()
+	s := bench.Remote{Client: client, Base: base}
+	if err := bench.Do(env, w, a, s, true); err != nil {
+		return stats{}, fmt.Errorf("verification: %w", err)
+	}
+	var (
+		ops, errs atomic.Int64
+		mu        sync.Mutex
+		lat       []time.Duration
+		wg        sync.WaitGroup
+		firstErr  atomic.Value
+	)
+	deadline := time.Now().Add(dur)
+	start := time.Now()
+	for range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine := make([]time.Duration, 0, 4096)
+			for time.Now().Before(deadline) && ops.Add(1) <= maxOps {
+				t0 := time.Now()
+				if err := bench.Do(env, w, a, s, false); err != nil {
+					errs.Add(1)
+					firstErr.CompareAndSwap(nil, err)
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if e := firstErr.Load(); e != nil && errs.Load()*100 > int64(len(lat)) {
+		return stats{}, fmt.Errorf("%s %s: %d errors, first: %v", w, a.Name, errs.Load(), e)
+	}
+	slices.Sort(lat)
+	st := stats{ops: int64(len(lat)), errs: errs.Load(), rps: float64(len(lat)) / elapsed.Seconds()}
+	if n := len(lat); n > 0 {
+		st.p50 = lat[n/2]
+		st.p99 = lat[min(n-1, n*99/100)]
+	}
+	return st, nil
+}

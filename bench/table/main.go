@@ -1,0 +1,115 @@
+// Command table reads `go test -bench -benchmem` output of the bench
+// package (several -count runs) on stdin and prints the budget table:
+// dance/floor ns/op, dance's allocs/op over the floor's, and dance's
+// throughput against goth's, each from medians of the same run.
+//
+//	go test -run '^$' -bench . -benchmem -count 6 . | tee bench.txt
+//	go run ./table < bench.txt
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"maps"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// budget is one row of the issue's budget table.
+type budget struct {
+	ratio  float64 // dance/floor ns/op at most
+	allocs float64 // allocs/op over floor at most
+	goth   float64 // dance throughput at least this × goth's; 0: n/a
+}
+
+var budgets = map[string]budget{
+	"W1": {1.20, 15, 1.0},
+	"W2": {1.15, 40, 1.3},
+	"W3": {1.10, 15, 0},
+	"W4": {1.15, 8, 0},
+	"W5": {1.02, 1, 0},
+}
+
+var lineRE = regexp.MustCompile(`^Benchmark(W\d)/contender=([\w-]+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
+
+type sample struct{ ns, allocs []float64 }
+
+func main() {
+	data := map[string]map[string]*sample{}
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		m := lineRE.FindStringSubmatch(strings.TrimSpace(sc.Text()))
+		if m == nil {
+			continue
+		}
+		w, c := m[1], m[2]
+		if data[w] == nil {
+			data[w] = map[string]*sample{}
+		}
+		s := data[w][c]
+		if s == nil {
+			s = &sample{}
+			data[w][c] = s
+		}
+		ns, _ := strconv.ParseFloat(m[4], 64)
+		s.ns = append(s.ns, ns)
+		if m[6] != "" {
+			a, _ := strconv.ParseFloat(m[6], 64)
+			s.allocs = append(s.allocs, a)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Fprintln(os.Stderr, "table:", err)
+		os.Exit(1)
+	}
+	if len(data) == 0 {
+		fmt.Fprintln(os.Stderr, "table: no benchmark lines on stdin")
+		os.Exit(1)
+	}
+	fmt.Println("| workload | dance/floor ns/op (budget) | allocs/op over floor (budget) | dance vs goth throughput (budget) |")
+	fmt.Println("|---|---|---|---|")
+	for _, w := range slices.Sorted(maps.Keys(data)) {
+		row(w, "floor", data[w], budgets[w])
+		if data[w]["floor-session"] != nil {
+			row(w+" vs a floor that reads the token from the session", "floor-session", data[w], budgets[w])
+		}
+	}
+}
+
+func row(label, floor string, d map[string]*sample, b budget) {
+	f, ds, g := d[floor], d["dance"], d["goth"]
+	if f == nil || ds == nil {
+		return
+	}
+	ratio := median(ds.ns) / median(f.ns)
+	allocs := median(ds.allocs) - median(f.allocs)
+	gothCell := "n/a"
+	if g != nil && floor == "floor" {
+		x := median(g.ns) / median(ds.ns)
+		gothCell = fmt.Sprintf("%.2f× (≥ %.1f×) %s", x, b.goth, mark(x >= b.goth))
+	}
+	fmt.Printf("| %s | %.3f (≤ %.2f) %s | %+.0f (≤ +%.0f) %s | %s |\n", label,
+		ratio, b.ratio, mark(ratio <= b.ratio), allocs, b.allocs, mark(allocs <= b.allocs), gothCell)
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "MISS"
+}
+
+func median(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	s := slices.Clone(x)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
