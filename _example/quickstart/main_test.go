@@ -157,3 +157,28 @@ func TestFullDanceAgainstFake(t *testing.T) {
 		t.Fatalf("home page:\n%s", page)
 	}
 }
+
+// An expired token (GitHub tokens do not refresh): the user is shown the
+// login link again, Required sends them to log in, and GitHub is not called
+// with the stale token.
+func TestExpiredTokenAsksToLogInAgain(t *testing.T) {
+	a := realGitHub(t)
+	fake := dancetest.NewProvider(dancetest.Config{})
+	defer fake.Close()
+	a.GitHub.SetHTTPClient(fake.StandIn()) // any call would reach the fake
+	tok := dancetest.ExpiredToken(fake.IssueToken())
+
+	w := httptest.NewRecorder()
+	a.Engine.ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", a.Store, sessionName, a.GitHub, tok))
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `href="/login/github"`) || strings.Contains(w.Body.String(), "You are @") {
+		t.Fatalf("home with an expired token: %d\n%s", w.Code, w.Body.String())
+	}
+	w = httptest.NewRecorder()
+	a.Engine.ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/me", a.Store, sessionName, a.GitHub, tok))
+	if w.Code != http.StatusFound || w.Header().Get("Location") != "/login/github?next=%2Fme" {
+		t.Fatalf("/me with an expired token: %d to %q", w.Code, w.Header().Get("Location"))
+	}
+	if n := len(fake.RequestsTo("/user")); n != 0 {
+		t.Fatalf("the provider was called %d times with an expired token", n)
+	}
+}
