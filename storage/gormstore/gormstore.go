@@ -171,6 +171,10 @@ type Config struct {
 	// Cache keeps tokens in front of the database; nil means none.
 	// Flask-Dance: cache.
 	Cache Cache
+	// CacheRetry is how long the store leaves the cache alone after a
+	// cache call fails, so that requests do not each wait for an
+	// unreachable Redis. Default 5 s.
+	CacheRetry time.Duration
 	// Logger receives a warning when the cache fails (once per outage).
 	// Default slog.Default(). It never receives tokens.
 	Logger *slog.Logger
@@ -189,8 +193,10 @@ type Store struct {
 	anonymous func(any) bool
 	cache     Cache
 	log       *slog.Logger
+	retry     time.Duration
 	cacheDown atomic.Bool
-	schemas   sync.Map // schema cache for user values
+	skipUntil atomic.Int64 // unix nanoseconds; the cache is skipped until then
+	schemas   sync.Map     // schema cache for user values
 }
 
 var _ storage.Storage = (*Store)(nil)
@@ -225,7 +231,11 @@ func New(db *gorm.DB, cfg Config) (*Store, error) {
 		userIDFn:  cfg.UserID,
 		anonymous: cfg.Anonymous,
 		cache:     cfg.Cache,
+		retry:     cfg.CacheRetry,
 		log:       cfg.Logger,
+	}
+	if s.retry <= 0 {
+		s.retry = 5 * time.Second
 	}
 	if s.table == "" {
 		s.table = stmt.Schema.Table
@@ -278,7 +288,8 @@ func (s *Store) GetFor(c *gin.Context, name string, who Who) (*storage.Token, er
 	}
 	ctx := reqContext(c)
 	key := s.cacheKey(name, uid)
-	if s.cache != nil {
+	useCache := s.useCache()
+	if useCache {
 		tok, found, err := s.cache.Get(ctx, key)
 		if s.cacheOK(err) && found {
 			return tok, nil
@@ -294,7 +305,7 @@ func (s *Store) GetFor(c *gin.Context, name string, who Who) (*storage.Token, er
 	if len(rows) > 0 {
 		tok = rows[0].Token.Token
 	}
-	if s.cache != nil {
+	if useCache {
 		s.cacheOK(s.cache.Set(ctx, key, tok))
 	}
 	return tok, nil
@@ -373,7 +384,7 @@ func (s *Store) where(db *gorm.DB, name string, uid any) *gorm.DB {
 }
 
 func (s *Store) invalidate(ctx context.Context, name string, uid any) {
-	if s.cache != nil {
+	if s.useCache() {
 		s.cacheOK(s.cache.Delete(ctx, s.cacheKey(name, uid)))
 	}
 }
@@ -389,8 +400,16 @@ func (s *Store) cacheKey(name string, uid any) string {
 	return "flask_dance_token|" + s.table + "|" + name + "|" + u
 }
 
+// useCache reports whether the store has a cache that has not failed in
+// the last CacheRetry.
+func (s *Store) useCache() bool {
+	return s.cache != nil && time.Now().UnixNano() >= s.skipUntil.Load()
+}
+
 // cacheOK reports whether a cache call succeeded. A failure is logged
-// once per outage, and the caller falls back to the database.
+// once per outage, the cache is left alone for CacheRetry, and the caller
+// falls back to the database. An invalidation lost to an outage leaves a
+// stale entry for at most the cache's TTL.
 func (s *Store) cacheOK(err error) bool {
 	if err == nil {
 		if s.cacheDown.CompareAndSwap(true, false) {
@@ -398,6 +417,7 @@ func (s *Store) cacheOK(err error) bool {
 		}
 		return true
 	}
+	s.skipUntil.Store(time.Now().Add(s.retry).UnixNano())
 	if s.cacheDown.CompareAndSwap(false, true) {
 		s.log.Warn("gormstore: token cache failed; using the database until it is back", "err", err.Error())
 	}

@@ -161,7 +161,6 @@ func ctx(uid uint) *gin.Context {
 	return c
 }
 
-
 // testApp is a Gin app with a session, a "log in as" route, and a
 // blueprint named "fake" on a fake provider that stores into a Store.
 type testApp struct {
@@ -174,10 +173,11 @@ type testApp struct {
 
 // newTestApp builds the app. The session's "uid" is the logged-in user;
 // when overrideFromSession is true, a middleware sets it as the
-// per-request override, as an app's login middleware would.
-func newTestApp(t testing.TB, s *Store, overrideFromSession bool) *testApp {
+// per-request override, as an app's login middleware would. provider
+// optionally configures the fake provider.
+func newTestApp(t testing.TB, s *Store, overrideFromSession bool, provider ...dancetest.Config) *testApp {
 	t.Helper()
-	fake := dancetest.NewProvider(dancetest.Config{})
+	fake := dancetest.NewProvider(append(provider, dancetest.Config{})[0])
 	t.Cleanup(fake.Close)
 	cfg := fake.OAuth2Config("fake")
 	cfg.Storage = s
