@@ -339,6 +339,10 @@ func (f *oauth2Flow) authorized(bp *Blueprint, c *gin.Context) {
 // finish runs the authorized hooks, stores the token unless vetoed, and
 // redirects: the common end of the OAuth 1 and OAuth 2 callbacks.
 func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
+	// As Flask-Dance's blueprint.session during oauth_authorized, the
+	// request's client already uses the new token, so hooks can call the
+	// provider's API before (or instead of) storing it.
+	bp.Client(c).use(tok)
 	store, err := bp.hooks.runAuthorized(c, bp, tok)
 	if err != nil {
 		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageHook, Err: err})

@@ -159,6 +159,14 @@ func (cl *Client) DeleteToken() error {
 	return nil
 }
 
+// use makes the client use tok for the rest of the request, without
+// storing it.
+func (cl *Client) use(tok *Token) {
+	cl.mu.Lock()
+	cl.tok, cl.err, cl.loaded = tok, nil, true
+	cl.mu.Unlock()
+}
+
 // HTTPClient returns an *http.Client that sends the user's token with every
 // request, over the blueprint's shared transport. URLs given to it must be
 // absolute; use [Client.NewRequest] or the helpers for relative ones.

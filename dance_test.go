@@ -455,6 +455,22 @@ func testAuthorizedHooks(t *testing.T, newH func(*testing.T, func(*dance.Options
 			t.Fatalf("calls = %v", len(calls))
 		}
 	})
+	t.Run("client uses the new token", func(t *testing.T) {
+		h := newHarness(t, dancetest.Config{}, nil)
+		var login string
+		h.bp.Hooks().OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+			var user struct{ Login string }
+			if err := bp.Client(c).GetJSON("/user", &user); err != nil {
+				return false, err
+			}
+			login = user.Login
+			return false, nil // not stored: the client used it from memory
+		})
+		h.browser.Dance(h.url("/login/github"))
+		if login != "octocat" || h.storedToken() != nil {
+			t.Fatalf("hook's API call saw %q; stored %v", login, h.storedToken())
+		}
+	})
 	t.Run("veto", func(t *testing.T) {
 		h := newH(t, nil)
 		second := false

@@ -26,6 +26,10 @@ type BeforeLoginFunc func(c *gin.Context, bp *Blueprint, authURL string)
 //   - return an error to abort: the token is not stored and the error
 //     hooks run with an [*Error] of stage [StageHook].
 //
+// During the hook, bp.Client(c) already uses tok (it is not stored yet),
+// so the hook can call the provider's API, for example [Client.Profile],
+// as Flask-Dance's hooks use blueprint.session.
+//
 // All authorized hooks run in registration order, unless one writes a
 // response or returns an error.
 type AuthorizedFunc func(c *gin.Context, bp *Blueprint, tok *Token) (store bool, err error)

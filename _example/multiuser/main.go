@@ -1,0 +1,388 @@
+// Command multiuser is a dance app with local user accounts, created on
+// the first "log in with …", as in Flask-Dance's docs section 1.5.3: a
+// GORM/SQLite database with a User model and an OAuth model that belongs
+// to it, two providers (GitHub and GitLab) that can be linked to one
+// account, logout, and "revoke" that deletes a token.
+//
+//	go run ./_example/multiuser
+//
+// Without GITHUB_OAUTH_CLIENT_ID (or GITLAB_OAUTH_CLIENT_ID), that provider
+// is dance's fake provider, started in the same process, so the whole app
+// works offline. MULTIUSER_DB names the SQLite file (default multiuser.db).
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"log"
+	"net/http"
+	"os"
+
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-contrib/sessions/cookie"
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/contrib"
+	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/storage/gormstore"
+	"github.com/gin-gonic/gin"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+)
+
+// User is a local account.
+type User struct {
+	ID    uint
+	Name  string
+	Email string `gorm:"index"`
+}
+
+// OAuth is a link from a local account to a provider account, with its
+// token: Flask-Dance's OAuth model with a user association.
+type OAuth struct {
+	gormstore.Model
+	// ProviderUserID is the user's ID at the provider.
+	ProviderUserID string `gorm:"size:256;index"`
+	UserID         *uint
+	User           *User
+}
+
+// Config is what the app needs.
+type Config struct {
+	DB                 *gorm.DB
+	GitHub             contrib.GitHubConfig
+	GitLab             dance.OAuth2Config
+	HashKey, BlockKey  []byte // session cookie keys
+	LinkByVerifiedMail bool   // opt in to linking accounts whose verified e-mails match
+}
+
+func main() {
+	port := or(os.Getenv("PORT"), "8080")
+	cfg := Config{GitHub: contrib.GitHubConfig{}, GitLab: gitLab()}
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
+		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
+		defer fake.Close()
+		cfg.GitHub = fakeGitHub(fake)
+		log.Printf("no GITHUB_OAUTH_CLIENT_ID: GitHub is the fake provider at %s", fake.URL)
+	}
+	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" {
+		fake := dancetest.NewProvider(dancetest.Config{Consent: true, User: fakeGitLabUser})
+		defer fake.Close()
+		cfg.GitLab = fakeGitLab(fake)
+		log.Printf("no GITLAB_OAUTH_CLIENT_ID: GitLab is the fake provider at %s", fake.URL)
+	}
+	db, err := gorm.Open(sqlite.Open("file:"+or(os.Getenv("MULTIUSER_DB"), "multiuser.db")+"?_busy_timeout=5000&_foreign_keys=on"), &gorm.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg.DB = db
+	cfg.HashKey, cfg.BlockKey = randomKey(), randomKey()
+	app, err := newApp(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("open http://localhost:%s/\n", port)
+	log.Fatal(http.ListenAndServe(":"+port, app))
+}
+
+// gitLab is a generic blueprint for gitlab.com, with its profile mapping.
+func gitLab() dance.OAuth2Config {
+	return dance.OAuth2Config{
+		Name:     "gitlab",
+		Scopes:   []string{"read_user"},
+		AuthURL:  "https://gitlab.com/oauth/authorize",
+		TokenURL: "https://gitlab.com/oauth/token",
+		Options:  dance.Options{BaseURL: "https://gitlab.com/api/v4/"},
+	}
+}
+
+// fakeGitLabUser is the fake GitLab's user. Its e-mail is the fake
+// GitHub user's, to show that matching e-mails do not link accounts.
+var fakeGitLabUser = map[string]any{"id": 1234567, "username": "tanuki", "name": "The Tanuki", "email": "octocat@example.com"}
+
+// fakeGitHub points the GitHub preset at a fake provider.
+func fakeGitHub(p *dancetest.Provider) contrib.GitHubConfig {
+	return contrib.GitHubConfig{
+		ClientID:     p.ClientID(),
+		ClientSecret: p.ClientSecret(),
+		Endpoints:    contrib.Endpoints{AuthURL: p.URL + "/authorize", TokenURL: p.URL + "/token"},
+		Options:      dance.Options{BaseURL: p.URL + "/"},
+	}
+}
+
+// fakeGitLab points the GitLab blueprint at a fake provider.
+func fakeGitLab(p *dancetest.Provider) dance.OAuth2Config {
+	cfg := p.OAuth2Config("gitlab")
+	cfg.Scopes = []string{"read_user"}
+	return cfg
+}
+
+// profile reads the user endpoint of GitHub and GitLab, which agree on
+// "id", "name" and "email" ("login" and "username" differ).
+func profile(cl *dance.Client) (*dance.Profile, error) {
+	var u struct {
+		ID            json.Number `json:"id"`
+		Login         string      `json:"login"`
+		Username      string      `json:"username"`
+		Name          string      `json:"name"`
+		Email         string      `json:"email"`
+		EmailVerified *bool       `json:"email_verified"`
+	}
+	if err := cl.GetJSON("user", &u); err != nil {
+		return nil, err
+	}
+	if u.ID == "" {
+		return nil, errors.New("the provider did not say who the user is")
+	}
+	return &dance.Profile{ID: u.ID.String(), Login: or(u.Login, u.Username), Name: u.Name, Email: u.Email, EmailVerified: u.EmailVerified}, nil
+}
+
+type app struct {
+	Config
+	store *gormstore.Store
+	bps   []*dance.Blueprint
+}
+
+const sessionUserKey = "user_id"
+
+// newApp builds the app on cfg.DB, creating its tables.
+func newApp(cfg Config) (*gin.Engine, error) {
+	a := &app{Config: cfg}
+	if err := cfg.DB.AutoMigrate(&User{}, &OAuth{}); err != nil {
+		return nil, err
+	}
+	var err error
+	// Tokens are read for the logged-in user (Flask-Dance: user=current_user).
+	a.store, err = gormstore.New(cfg.DB, gormstore.Config{Model: &OAuth{}, User: a.currentUser})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.store.Migrate(context.Background()); err != nil {
+		return nil, err
+	}
+	hooks := new(dance.Hooks) // one set of hooks for both providers
+	hooks.OnAuthorized(a.loggedIn)
+	hooks.OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
+		flash(c, fmt.Sprintf("Login with %s failed: %s", bp.Name(), or(e.Description, e.Code, string(e.Stage))))
+	})
+	gh := cfg.GitHub
+	gh.Storage, gh.Hooks, gh.Profile = a.store, hooks, profile
+	github, err := contrib.GitHub(gh)
+	if err != nil {
+		return nil, err
+	}
+	gl := cfg.GitLab
+	gl.Storage, gl.Hooks, gl.Profile = a.store, hooks, profile
+	gitlab, err := dance.NewOAuth2(gl)
+	if err != nil {
+		return nil, err
+	}
+	a.bps = []*dance.Blueprint{github, gitlab}
+
+	r := gin.New()
+	r.Use(gin.Recovery())
+	store := cookie.NewStore(cfg.HashKey, cfg.BlockKey) // signed and AES-encrypted
+	store.Options(sessions.Options{Path: "/", MaxAge: 86400 * 7, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	r.Use(sessions.Sessions("multiuser", store))
+	for _, bp := range a.bps {
+		bp.Register(r.Group("/login"))
+		r.Use(bp.Middleware())
+	}
+	r.GET("/", a.home)
+	r.POST("/logout", func(c *gin.Context) {
+		sess := sessions.Default(c)
+		sess.Delete(sessionUserKey)
+		sess.AddFlash("You are logged out.")
+		_ = sess.Save()
+		c.Redirect(http.StatusSeeOther, "/")
+	})
+	r.POST("/revoke/:provider", a.revoke)
+	return r, nil
+}
+
+// currentUser returns the logged-in user, or nil.
+func (a *app) currentUser(c *gin.Context) any {
+	if u := a.user(c); u != nil {
+		return u
+	}
+	return nil
+}
+
+func (a *app) user(c *gin.Context) *User {
+	if v, ok := c.Get("user"); ok {
+		return v.(*User)
+	}
+	id, ok := sessions.Default(c).Get(sessionUserKey).(uint)
+	if !ok {
+		return nil
+	}
+	var u User
+	if a.DB.WithContext(c.Request.Context()).Limit(1).Find(&u, id).RowsAffected == 0 {
+		return nil
+	}
+	c.Set("user", &u)
+	return &u
+}
+
+func (a *app) logIn(c *gin.Context, u *User) error {
+	c.Set("user", u)
+	sess := sessions.Default(c)
+	sess.Set(sessionUserKey, u.ID)
+	return sess.Save()
+}
+
+// errRefused is a login the app turns down with a message to the user.
+type errRefused string
+
+func (e errRefused) Error() string { return string(e) }
+
+// loggedIn is the authorized hook of docs section 1.5.3: find or create
+// the OAuth row and the user, log the user in, and veto the default
+// storage, because the token is saved here.
+func (a *app) loggedIn(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+	p, err := bp.Client(c).Profile() // uses tok: it is not stored yet
+	if err != nil {
+		flash(c, "Failed to fetch user info from "+bp.Name()+".")
+		return false, nil
+	}
+	current := a.user(c)
+	var user *User
+	err = a.DB.WithContext(c.Request.Context()).Transaction(func(tx *gorm.DB) error {
+		var link OAuth
+		tx.Preload("User").Where("provider = ? AND provider_user_id = ?", bp.Name(), p.ID).Limit(1).Find(&link)
+		switch {
+		case link.ID != 0 && link.User != nil:
+			if current != nil && current.ID != link.User.ID {
+				return errRefused(fmt.Sprintf("This %s account is linked to another user.", bp.Name()))
+			}
+			user = link.User // a known account: log its user in
+		case current != nil:
+			user = current // logged in: link this provider to the account
+		default:
+			var same User
+			if p.Email != "" && tx.Where("email = ?", p.Email).Limit(1).Find(&same).RowsAffected > 0 {
+				// Matching e-mails alone do not prove it is the same person
+				// (see Auth.js's OAuthAccountNotLinked): link only if the
+				// app opted in and the provider verified the address.
+				if !a.LinkByVerifiedMail || p.EmailVerified == nil || !*p.EmailVerified {
+					return errRefused("An account with this e-mail already exists. Log in with the provider you used before, then link " + bp.Name() + ".")
+				}
+				user = &same
+			} else {
+				user = &User{Name: or(p.Name, p.Login), Email: p.Email}
+				if err := tx.Create(user).Error; err != nil {
+					return err
+				}
+			}
+		}
+		if link.ID == 0 {
+			// One token per (provider, user): reuse the user's row for this
+			// provider if another account of it was linked before.
+			tx.Where("provider = ? AND user_id = ?", bp.Name(), user.ID).Limit(1).Find(&link)
+		}
+		link.Provider, link.ProviderUserID, link.UserID, link.User = bp.Name(), p.ID, &user.ID, nil
+		link.Token = gormstore.JSONToken{Token: tok}
+		return tx.Save(&link).Error
+	})
+	var refused errRefused
+	if errors.As(err, &refused) {
+		flash(c, string(refused))
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := a.logIn(c, user); err != nil {
+		return false, err
+	}
+	flash(c, "Successfully signed in with "+bp.Name()+".")
+	return false, nil // saved above
+}
+
+// revoke deletes the current user's token for a provider (docs 1.6.3: a
+// real app would also revoke it at the provider first, where possible).
+func (a *app) revoke(c *gin.Context) {
+	if a.user(c) == nil {
+		c.Redirect(http.StatusSeeOther, "/")
+		return
+	}
+	for _, bp := range a.bps {
+		if bp.Name() == c.Param("provider") {
+			if err := bp.Client(c).DeleteToken(); err != nil {
+				c.String(http.StatusInternalServerError, "cannot delete the token")
+				return
+			}
+			flash(c, "Unlinked "+bp.Name()+".")
+		}
+	}
+	c.Redirect(http.StatusSeeOther, "/")
+}
+
+type homePage struct {
+	User    *User
+	Linked  []string
+	Others  []string
+	Flashes []any
+}
+
+func (a *app) home(c *gin.Context) {
+	sess := sessions.Default(c)
+	page := homePage{User: a.user(c), Flashes: sess.Flashes()}
+	_ = sess.Save()
+	for _, bp := range a.bps {
+		if page.User == nil {
+			page.Others = append(page.Others, bp.Name())
+			continue
+		}
+		ok, err := bp.Client(c).Authorized()
+		if err != nil {
+			c.String(http.StatusInternalServerError, "cannot read your accounts")
+			return
+		}
+		if ok {
+			page.Linked = append(page.Linked, bp.Name())
+		} else {
+			page.Others = append(page.Others, bp.Name())
+		}
+	}
+	c.Status(http.StatusOK)
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	_ = home.Execute(c.Writer, page)
+}
+
+var home = template.Must(template.New("home").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><title>dance multi-user</title></head><body>
+{{range .Flashes}}<p class="flash">{{.}}</p>{{end}}
+{{if .User}}<p id="greeting">Hello, {{.User.Name}} (user {{.User.ID}})</p>
+<h2>Linked accounts</h2><ul id="linked">{{range .Linked}}
+<li data-provider="{{.}}">{{.}} <form method="post" action="/revoke/{{.}}" style="display:inline"><button>Revoke</button></form></li>{{end}}
+</ul>
+{{range .Others}}<p><a class="link" href="/login/{{.}}">Link {{.}}</a></p>{{end}}
+<form method="post" action="/logout"><button>Log out</button></form>
+{{else}}{{range .Others}}<p><a class="login" href="/login/{{.}}">Log in with {{.}}</a></p>{{end}}{{end}}
+</body></html>`))
+
+func flash(c *gin.Context, msg string) {
+	sess := sessions.Default(c)
+	sess.AddFlash(msg)
+	_ = sess.Save()
+}
+
+// randomKey returns a fresh cookie key: sessions end with the process.
+func randomKey() []byte {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return b
+}
+
+func or(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

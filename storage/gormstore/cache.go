@@ -1,0 +1,124 @@
+package gormstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/gin-dance/dance/storage"
+	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/redis/go-redis/v9"
+)
+
+// Cache keeps tokens in front of the database, the Go form of the
+// Flask-Caching instance that SQLAlchemyStorage accepts. A [Store] caches
+// what it reads (also "no token", as a nil token), and deletes the key on
+// every Set and Delete. When a cache call fails, the store uses the
+// database and logs the outage once. Implementations must be safe for
+// concurrent use.
+type Cache interface {
+	// Get returns the token cached under key. found reports a hit; a hit
+	// may hold a nil token, which means "no token".
+	Get(ctx context.Context, key string) (tok *storage.Token, found bool, err error)
+	// Set caches tok (which may be nil) under key.
+	Set(ctx context.Context, key string, tok *storage.Token) error
+	// Delete removes key. Deleting a missing key is not an error.
+	Delete(ctx context.Context, key string) error
+}
+
+// DefaultCacheTTL is how long a cached token lives when no TTL is given.
+// It also bounds how long another instance, or a cache outage that made
+// an invalidation fail, can leave a stale token in a shared cache.
+const DefaultCacheTTL = 5 * time.Minute
+
+// MemoryCache is an in-process [Cache] with a size bound (least recently
+// used tokens go first) and a TTL, on hashicorp/golang-lru/v2's expirable
+// LRU. It suits a single app instance; use [RedisCache] for several.
+type MemoryCache struct {
+	lru *expirable.LRU[string, *storage.Token]
+}
+
+// NewMemoryCache returns a cache of at most size tokens (default 10,000
+// when size <= 0), each kept for ttl (default [DefaultCacheTTL]).
+func NewMemoryCache(size int, ttl time.Duration) *MemoryCache {
+	if size <= 0 {
+		size = 10_000
+	}
+	if ttl <= 0 {
+		ttl = DefaultCacheTTL
+	}
+	return &MemoryCache{lru: expirable.NewLRU[string, *storage.Token](size, nil, ttl)}
+}
+
+// Get implements [Cache]. It returns a copy of the cached token.
+func (m *MemoryCache) Get(_ context.Context, key string) (*storage.Token, bool, error) {
+	tok, ok := m.lru.Get(key)
+	return tok.Clone(), ok, nil
+}
+
+// Set implements [Cache]. It caches a copy of tok.
+func (m *MemoryCache) Set(_ context.Context, key string, tok *storage.Token) error {
+	m.lru.Add(key, tok.Clone())
+	return nil
+}
+
+// Delete implements [Cache].
+func (m *MemoryCache) Delete(_ context.Context, key string) error {
+	m.lru.Remove(key)
+	return nil
+}
+
+// Len returns the number of cached entries.
+func (m *MemoryCache) Len() int { return m.lru.Len() }
+
+// RedisCache is a [Cache] in Redis (github.com/redis/go-redis/v9), shared
+// by every instance of the app. Tokens are kept as Flask-Dance's JSON.
+//
+// Give the client short timeouts (for example DialTimeout and ReadTimeout
+// of 100 ms): while Redis is down, every token read waits for them before
+// the store falls back to the database.
+type RedisCache struct {
+	client redis.UniversalClient
+	prefix string
+	ttl    time.Duration
+}
+
+// NewRedisCache returns a cache in client. Keys start with prefix (which
+// may be ""), and live for ttl (default [DefaultCacheTTL]).
+func NewRedisCache(client redis.UniversalClient, prefix string, ttl time.Duration) *RedisCache {
+	if ttl <= 0 {
+		ttl = DefaultCacheTTL
+	}
+	return &RedisCache{client: client, prefix: prefix, ttl: ttl}
+}
+
+// Get implements [Cache].
+func (r *RedisCache) Get(ctx context.Context, key string) (*storage.Token, bool, error) {
+	b, err := r.client.Get(ctx, r.prefix+key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	var t JSONToken
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, false, err
+	}
+	return t.Token, true, nil
+}
+
+// Set implements [Cache].
+func (r *RedisCache) Set(ctx context.Context, key string, tok *storage.Token) error {
+	b, err := json.Marshal(JSONToken{tok})
+	if err != nil {
+		return err
+	}
+	return r.client.Set(ctx, r.prefix+key, b, r.ttl).Err()
+}
+
+// Delete implements [Cache].
+func (r *RedisCache) Delete(ctx context.Context, key string) error {
+	return r.client.Del(ctx, r.prefix+key).Err()
+}

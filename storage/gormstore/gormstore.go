@@ -1,0 +1,475 @@
+// Package gormstore keeps OAuth tokens in a SQL database through GORM,
+// optionally per user of the app: the Go form of Flask-Dance's
+// SQLAlchemyStorage and OAuthConsumerMixin.
+//
+// Its table and token JSON are Flask-Dance's, so a Go app and a Flask app
+// can share one database. SQLite (gorm.io/driver/sqlite), PostgreSQL
+// (gorm.io/driver/postgres) and MySQL/MariaDB (gorm.io/driver/mysql) are
+// tested.
+//
+// # One token per provider and user
+//
+// Flask-Dance replaces a token by deleting and then inserting, which races:
+// two concurrent dances of one user can leave two rows. A [Store] instead
+// relies on unique indexes that [Store.Migrate] creates, and replaces a
+// token with a single upsert statement (INSERT … ON CONFLICT DO UPDATE,
+// or ON DUPLICATE KEY UPDATE on MySQL), which is one transaction.
+//
+// Rows without a user (user_id NULL) need care, because every database
+// treats NULLs as distinct in a unique index. On SQLite and PostgreSQL a
+// partial unique index on (provider) WHERE user_id IS NULL keeps one such
+// row per provider. MySQL and MariaDB have no partial indexes, so there
+// Migrate adds a virtual generated column, dance_anon_provider, equal to
+// provider when user_id is NULL and NULL otherwise, with a unique index. It
+// is computed by the database, never written, and invisible to
+// Flask-Dance's model.
+package gormstore
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-dance/dance/storage"
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
+)
+
+// DefaultTable is the table of [Model]: Flask-Dance's table for a model
+// class named OAuth ("flask_dance_" + the lowercased class name).
+const DefaultTable = "flask_dance_oauth"
+
+// Model is the token row, the Go form of Flask-Dance's OAuthConsumerMixin,
+// with the same columns: id, provider, created_at and token. Use it as is
+// for tokens not tied to users, or embed it in your own model and add the
+// user association, as in Flask-Dance's docs:
+//
+//	type OAuth struct {
+//		gormstore.Model
+//		UserID *uint // NULL for tokens without a user
+//		User   *User
+//	}
+//
+// The embedded TableName keeps Flask-Dance's table name, flask_dance_oauth.
+type Model struct {
+	// ID is the integer primary key.
+	ID uint `gorm:"primaryKey"`
+	// Provider is the blueprint's name, for example "github".
+	Provider string `gorm:"size:50;not null"`
+	// CreatedAt is when the token was stored, in UTC.
+	CreatedAt time.Time `gorm:"not null"`
+	// Token is the token, in Flask-Dance's JSON layout.
+	Token JSONToken `gorm:"not null"`
+}
+
+// TableName returns [DefaultTable].
+func (Model) TableName() string { return DefaultTable }
+
+// JSONToken is a token column: a [storage.Token] kept as Flask-Dance's
+// JSON, in the database's JSON type (jsonb on PostgreSQL, json on MySQL,
+// MariaDB and SQLite). Its fields are those of the embedded *Token.
+type JSONToken struct {
+	*storage.Token
+}
+
+// Value implements driver.Valuer.
+func (t JSONToken) Value() (driver.Value, error) {
+	if t.Token == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(t.Token)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// Scan implements sql.Scanner.
+func (t *JSONToken) Scan(v any) error {
+	var b []byte
+	switch v := v.(type) {
+	case nil:
+		t.Token = nil
+		return nil
+	case []byte:
+		b = v
+	case string:
+		b = []byte(v)
+	default:
+		return fmt.Errorf("gormstore: cannot read a token from a %T column", v)
+	}
+	tok := new(storage.Token)
+	if err := json.Unmarshal(b, tok); err != nil {
+		return err
+	}
+	t.Token = tok
+	return nil
+}
+
+// MarshalJSON encodes the token in Flask-Dance's layout, or null.
+func (t JSONToken) MarshalJSON() ([]byte, error) {
+	if t.Token == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(t.Token)
+}
+
+// UnmarshalJSON decodes a token, or null.
+func (t *JSONToken) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		t.Token = nil
+		return nil
+	}
+	return t.Scan(b)
+}
+
+// GormDBDataType gives the column type per database.
+func (JSONToken) GormDBDataType(db *gorm.DB, _ *schema.Field) string {
+	if db.Dialector.Name() == "postgres" {
+		return "jsonb"
+	}
+	return "json"
+}
+
+// Config configures a [Store]: the Go form of SQLAlchemyStorage's
+// arguments.
+type Config struct {
+	// Model is a pointer to the token model: &gormstore.Model{} (the
+	// default) or your own struct that embeds [Model] and adds UserID (the
+	// user_id column) and User. Flask-Dance: model.
+	Model any
+	// Table overrides the model's table name. Default: the model's, which
+	// is [DefaultTable] for [Model] and for structs that embed it.
+	Table string
+	// User returns the user of request c, for example the one your login
+	// middleware put in the context, or nil. Its ID is the GORM primary
+	// key of the value. Flask-Dance: user (a user object, a function, or
+	// Flask-Login's current_user).
+	User func(c *gin.Context) any
+	// UserID returns the ID of the user of request c (a value of the
+	// user_id column's type), or nil. It takes precedence over User.
+	// Flask-Dance: user_id.
+	UserID func(c *gin.Context) any
+	// UserRequired makes Get, Set and Delete fail with
+	// [storage.ErrUserRequired] when no user is found. nil auto-detects:
+	// required when User or UserID is set. Flask-Dance: user_required.
+	UserRequired *bool
+	// Anonymous reports whether a user found through User (or [SetUser],
+	// or [Who].User) is an anonymous user, to be treated as no user. By
+	// default nil and values whose primary key is zero are anonymous.
+	// Flask-Dance: anon_user.
+	Anonymous func(user any) bool
+	// Cache keeps tokens in front of the database; nil means none.
+	// Flask-Dance: cache.
+	Cache Cache
+	// CacheRetry is how long the store leaves the cache alone after a
+	// cache call fails, so that requests do not each wait for an
+	// unreachable Redis. Default 5 s.
+	CacheRetry time.Duration
+	// Logger receives a warning when the cache fails (once per outage).
+	// Default slog.Default(). It never receives tokens.
+	Logger *slog.Logger
+}
+
+// Store is a token storage in a SQL table through GORM. It implements
+// [storage.Storage] and is safe for concurrent use.
+type Store struct {
+	db        *gorm.DB
+	model     any
+	table     string
+	hasUser   bool // the table has a user_id column
+	userFn    func(*gin.Context) any
+	userIDFn  func(*gin.Context) any
+	required  bool
+	anonymous func(any) bool
+	cache     Cache
+	log       *slog.Logger
+	retry     time.Duration
+	cacheDown atomic.Bool
+	skipUntil atomic.Int64 // unix nanoseconds; the cache is skipped until then
+	schemas   sync.Map     // schema cache for user values
+}
+
+var _ storage.Storage = (*Store)(nil)
+
+// New returns a store that keeps tokens in db. It fails when the model is
+// not a GORM model, or when a user source is configured but the model has
+// no user_id column. Call [Store.Migrate] to create the table and its
+// unique indexes.
+func New(db *gorm.DB, cfg Config) (*Store, error) {
+	if db == nil {
+		return nil, errors.New("gormstore: nil *gorm.DB")
+	}
+	model := cfg.Model
+	if model == nil {
+		model = &Model{}
+	}
+	stmt := &gorm.Statement{DB: db}
+	if err := stmt.Parse(model); err != nil {
+		return nil, fmt.Errorf("gormstore: Model: %w", err)
+	}
+	for _, col := range []string{"id", "provider", "token"} {
+		if stmt.Schema.LookUpField(col) == nil {
+			return nil, fmt.Errorf("gormstore: Model %s has no %q column; embed gormstore.Model", stmt.Schema.Name, col)
+		}
+	}
+	s := &Store{
+		db:        db,
+		model:     model,
+		table:     cfg.Table,
+		hasUser:   stmt.Schema.LookUpField("user_id") != nil,
+		userFn:    cfg.User,
+		userIDFn:  cfg.UserID,
+		anonymous: cfg.Anonymous,
+		cache:     cfg.Cache,
+		retry:     cfg.CacheRetry,
+		log:       cfg.Logger,
+	}
+	if s.retry <= 0 {
+		s.retry = 5 * time.Second
+	}
+	if s.table == "" {
+		s.table = stmt.Schema.Table
+	}
+	if cfg.UserRequired != nil {
+		s.required = *cfg.UserRequired
+	} else {
+		s.required = cfg.User != nil || cfg.UserID != nil
+	}
+	if (cfg.User != nil || cfg.UserID != nil || s.required) && !s.hasUser {
+		return nil, fmt.Errorf("gormstore: a user is configured but Model %s has no user_id column", stmt.Schema.Name)
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	return s, nil
+}
+
+// Table returns the name of the store's table.
+func (s *Store) Table() string { return s.table }
+
+// DB returns the store's *gorm.DB.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Get implements [storage.Storage]: it returns the token of the current
+// user (see [Store.GetFor]) for the blueprint name, or (nil, nil).
+func (s *Store) Get(c *gin.Context, name string) (*storage.Token, error) {
+	return s.GetFor(c, name, Who{})
+}
+
+// Set implements [storage.Storage]: it stores tok for the current user,
+// replacing any earlier token of that user for that blueprint.
+func (s *Store) Set(c *gin.Context, name string, tok *storage.Token) error {
+	return s.SetFor(c, name, Who{}, tok)
+}
+
+// Delete implements [storage.Storage]: it removes the current user's token
+// for the blueprint name, and no other.
+func (s *Store) Delete(c *gin.Context, name string) error {
+	return s.DeleteFor(c, name, Who{})
+}
+
+// GetFor is Get for the user who names, falling back to the configured
+// user and then to the per-request override (see [Who]). Flask-Dance:
+// SQLAlchemyStorage.get(blueprint, user=None, user_id=None).
+func (s *Store) GetFor(c *gin.Context, name string, who Who) (*storage.Token, error) {
+	uid, err := s.userID(c, name, who)
+	if err != nil {
+		return nil, err
+	}
+	ctx := reqContext(c)
+	key := s.cacheKey(name, uid)
+	useCache := s.useCache()
+	if useCache {
+		tok, found, err := s.cache.Get(ctx, key)
+		if s.cacheOK(err) && found {
+			return tok, nil
+		}
+	}
+	var rows []struct{ Token JSONToken }
+	err = s.where(s.db.WithContext(ctx), name, uid).
+		Select("token").Order("id DESC").Limit(1).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("gormstore: reading the %s token: %w", name, err)
+	}
+	var tok *storage.Token
+	if len(rows) > 0 {
+		tok = rows[0].Token.Token
+	}
+	if useCache {
+		s.cacheOK(s.cache.Set(ctx, key, tok))
+	}
+	return tok, nil
+}
+
+// SetFor is Set for the user who names (see [Who]). It replaces the
+// user's token for the blueprint with one upsert, so that concurrent sets
+// leave exactly one row. Flask-Dance: SQLAlchemyStorage.set.
+func (s *Store) SetFor(c *gin.Context, name string, who Who, tok *storage.Token) error {
+	uid, err := s.userID(c, name, who)
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		return s.DeleteFor(c, name, who)
+	}
+	ctx := reqContext(c)
+	row := map[string]any{
+		"provider":   name,
+		"created_at": time.Now().UTC().Truncate(time.Microsecond), // as Flask-Dance's utcnow
+		"token":      JSONToken{tok},
+	}
+	if uid != nil {
+		row["user_id"] = uid
+	}
+	up := clause.OnConflict{
+		Columns:   []clause.Column{{Name: "provider"}},
+		DoUpdates: clause.AssignmentColumns([]string{"token", "created_at"}),
+	}
+	if s.hasUser {
+		if uid == nil {
+			up.TargetWhere = clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "user_id IS NULL"}}}
+		} else {
+			up.Columns = append(up.Columns, clause.Column{Name: "user_id"})
+		}
+	}
+	err = retry(ctx, func() error {
+		return s.db.WithContext(ctx).Table(s.table).Clauses(up).Create(row).Error
+	})
+	if err != nil {
+		return fmt.Errorf("gormstore: storing the %s token: %w", name, err)
+	}
+	s.invalidate(ctx, name, uid)
+	return nil
+}
+
+// DeleteFor is Delete for the user who names (see [Who]). Flask-Dance:
+// SQLAlchemyStorage.delete.
+func (s *Store) DeleteFor(c *gin.Context, name string, who Who) error {
+	uid, err := s.userID(c, name, who)
+	if err != nil {
+		return err
+	}
+	ctx := reqContext(c)
+	err = retry(ctx, func() error {
+		return s.where(s.db.WithContext(ctx), name, uid).Delete(map[string]any{}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("gormstore: deleting the %s token: %w", name, err)
+	}
+	s.invalidate(ctx, name, uid)
+	return nil
+}
+
+// where selects the rows of the blueprint name and the user uid (nil: the
+// rows without a user).
+func (s *Store) where(db *gorm.DB, name string, uid any) *gorm.DB {
+	db = db.Table(s.table).Where("provider = ?", name)
+	if !s.hasUser {
+		return db
+	}
+	if uid == nil {
+		return db.Where("user_id IS NULL")
+	}
+	return db.Where("user_id = ?", uid)
+}
+
+func (s *Store) invalidate(ctx context.Context, name string, uid any) {
+	if s.useCache() {
+		s.cacheOK(s.cache.Delete(ctx, s.cacheKey(name, uid)))
+	}
+}
+
+// cacheKey is the cache key of a token: Flask-Dance's
+// "flask_dance_token|{name}|{user_id}", with the table in front so that
+// stores on different tables can share one cache.
+func (s *Store) cacheKey(name string, uid any) string {
+	u := "-"
+	if uid != nil {
+		u = fmt.Sprint(uid)
+	}
+	return "flask_dance_token|" + s.table + "|" + name + "|" + u
+}
+
+// useCache reports whether the store has a cache that has not failed in
+// the last CacheRetry.
+func (s *Store) useCache() bool {
+	return s.cache != nil && time.Now().UnixNano() >= s.skipUntil.Load()
+}
+
+// cacheOK reports whether a cache call succeeded. A failure is logged
+// once per outage, the cache is left alone for CacheRetry, and the caller
+// falls back to the database. An invalidation lost to an outage leaves a
+// stale entry for at most the cache's TTL.
+func (s *Store) cacheOK(err error) bool {
+	if err == nil {
+		if s.cacheDown.CompareAndSwap(true, false) {
+			s.log.Info("gormstore: token cache is back")
+		}
+		return true
+	}
+	s.skipUntil.Store(time.Now().Add(s.retry).UnixNano())
+	if s.cacheDown.CompareAndSwap(false, true) {
+		s.log.Warn("gormstore: token cache failed; using the database until it is back", "err", err.Error())
+	}
+	return false
+}
+
+func reqContext(c *gin.Context) context.Context {
+	if c != nil && c.Request != nil {
+		return c.Request.Context()
+	}
+	return context.Background()
+}
+
+// retry runs f again when the database reports a deadlock or a busy lock,
+// which concurrent upserts of one key can cause on MySQL and SQLite. The
+// statement is idempotent, so running it again is safe.
+func retry(ctx context.Context, f func() error) error {
+	var err error
+	for i := range 10 {
+		if err = f(); err == nil || !transient(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(i+1) * 5 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+// transient reports whether err is a deadlock, serialization failure or
+// busy lock. The drivers' error types are not imported, so that an app
+// links only the driver it uses; their messages are stable.
+func transient(err error) bool {
+	var coded interface{ SQLState() string } // pgconn.PgError
+	if errors.As(err, &coded) {
+		switch coded.SQLState() {
+		case "40001", "40P01":
+			return true
+		}
+	}
+	msg := err.Error()
+	for _, m := range []string{
+		"Error 1213 ", // MySQL/MariaDB: deadlock found
+		"Error 1205 ", // MySQL/MariaDB: lock wait timeout
+		"database is locked",
+		"database table is locked",
+	} {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
+}
