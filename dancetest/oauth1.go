@@ -3,6 +3,7 @@ package dancetest
 import (
 	"crypto/rsa"
 	"crypto/subtle"
+	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -30,6 +31,12 @@ type OAuth1Config struct {
 	// Extra fields are added to the access-token response. Default:
 	// user_id and screen_name, as Twitter sends them.
 	Extra map[string]string
+	// Consent shows a consent page with Authorize and Deny buttons (ids
+	// "authorize" and "deny") on the authorize endpoint, as [Config.Consent]
+	// does for the OAuth 2 fake; Deny sends the user back with
+	// ?denied=<request token>, as Twitter does. Without it the provider
+	// approves at once (or denies, after [OAuth1Provider.Deny]).
+	Consent bool
 }
 
 // OAuth1Endpoint names one endpoint of the fake OAuth 1 provider, for
@@ -75,6 +82,7 @@ type requestToken struct {
 //
 //	POST /oauth/request_token   or /plugins/servlet/oauth/request-token
 //	GET  /oauth/authorize       or /plugins/servlet/oauth/authorize
+//	POST /oauth/authorize       the consent page's decision (with Consent)
 //	POST /oauth/access_token    or /plugins/servlet/oauth/access-token
 //	GET  /user, /1.1/account/verify_credentials.json, /rest/api/2/myself
 //	any  /echo                  echoes what it received, as JSON
@@ -255,7 +263,7 @@ func (p *OAuth1Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ep == OAuth1Authorize {
-		p.authorize(w, r)
+		p.authorize(w, r, rec.Form)
 		return
 	}
 	var err error
@@ -297,25 +305,52 @@ func (p *OAuth1Provider) requestToken(w http.ResponseWriter, r *http.Request, re
 	return ""
 }
 
-func (p *OAuth1Provider) authorize(w http.ResponseWriter, r *http.Request) {
+// authorize is the authorization page: a consent page (with Consent),
+// the decision posted from it, or an immediate answer.
+func (p *OAuth1Provider) authorize(w http.ResponseWriter, r *http.Request, form url.Values) {
 	tok := r.URL.Query().Get("oauth_token")
+	decided := r.Method == http.MethodPost
+	if decided {
+		tok = form.Get("oauth_token")
+	}
 	p.mu.Lock()
 	rt := p.pending[tok]
-	deny := p.deny
-	if rt != nil && !deny {
-		rt.verifier = "v-" + random()
-	}
+	deny := p.deny || (decided && form.Get("decision") != "authorize")
 	p.mu.Unlock()
-	if rt == nil {
+	switch {
+	case rt == nil:
 		http.Error(w, "unknown request token", http.StatusBadRequest)
 		return
-	}
-	if deny {
+	case decided && !p.cfg.Consent, !decided && r.Method != http.MethodGet:
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	case p.cfg.Consent && !decided:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_ = oauth1ConsentPage.Execute(w, map[string]string{"Action": r.URL.Path, "Token": tok})
+		return
+	case deny:
 		http.Redirect(w, r, callbackURL(rt.callback, url.Values{"denied": {tok}}), http.StatusFound)
 		return
 	}
-	http.Redirect(w, r, callbackURL(rt.callback, url.Values{"oauth_token": {tok}, "oauth_verifier": {rt.verifier}}), http.StatusFound)
+	p.mu.Lock()
+	rt.verifier = "v-" + random()
+	verifier := rt.verifier
+	p.mu.Unlock()
+	http.Redirect(w, r, callbackURL(rt.callback, url.Values{"oauth_token": {tok}, "oauth_verifier": {verifier}}), http.StatusFound)
 }
+
+var oauth1ConsentPage = template.Must(template.New("consent1").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><title>Fake OAuth 1 provider: authorize</title>
+<style>body{font-family:sans-serif;max-width:30em;margin:4em auto}button{font-size:1.1em;margin-right:1em}</style>
+</head><body>
+<h1>Authorize this app?</h1>
+<p>An app wants to use your account.</p>
+<p>This is dance's fake OAuth 1 provider: nothing leaves this machine.</p>
+<form method="post" action="{{.Action}}">
+<input type="hidden" name="oauth_token" value="{{.Token}}">
+<button name="decision" value="authorize" id="authorize">Authorize</button>
+<button name="decision" value="deny" id="deny">Deny</button>
+</form></body></html>`))
 
 func (p *OAuth1Provider) accessToken(w http.ResponseWriter, r *http.Request, rec OAuth1Request) string {
 	tok := rec.OAuth["oauth_token"]

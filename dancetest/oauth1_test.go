@@ -151,3 +151,69 @@ func TestOAuth1ProviderVerifiesRSA(t *testing.T) {
 		t.Fatalf("HMAC to an RSA provider: %d %s", status, body)
 	}
 }
+
+// With Consent, the authorize endpoint shows Authorize and Deny buttons;
+// Authorize sends the user back with a verifier that the access-token
+// endpoint accepts, Deny with ?denied=<request token>, and a decision for
+// an unknown request token is refused.
+func TestOAuth1ProviderConsentPage(t *testing.T) {
+	p := NewOAuth1Provider(OAuth1Config{Consent: true})
+	defer p.Close()
+	cfg := &oauth1.Config{
+		ConsumerKey: p.ConsumerKey(), ConsumerSecret: p.ConsumerSecret(),
+		CallbackURL: "http://app.test/twitter/authorized",
+		Endpoint: oauth1.Endpoint{
+			RequestTokenURL: p.URL + "/oauth/request_token",
+			AuthorizeURL:    p.URL + "/oauth/authorize",
+			AccessTokenURL:  p.URL + "/oauth/access_token",
+		},
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	decide := func(tok, decision string) *http.Response {
+		t.Helper()
+		resp, err := noRedirect.PostForm(p.URL+"/oauth/authorize", url.Values{"oauth_token": {tok}, "decision": {decision}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	for _, decision := range []string{"authorize", "deny"} {
+		t.Run(decision, func(t *testing.T) {
+			rt, rs, err := cfg.RequestToken()
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := noRedirect.Get(p.URL + "/oauth/authorize?oauth_token=" + url.QueryEscape(rt))
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(page), `id="authorize"`) || !strings.Contains(string(page), `id="deny"`) {
+				t.Fatalf("consent page: %d\n%s", resp.StatusCode, page)
+			}
+			resp = decide(rt, decision)
+			loc, err := resp.Location()
+			if err != nil || resp.StatusCode != http.StatusFound || loc.Host != "app.test" {
+				t.Fatalf("decision: %d to %v", resp.StatusCode, loc)
+			}
+			q := loc.Query()
+			if decision == "deny" {
+				if q.Get("denied") != rt || q.Has("oauth_verifier") {
+					t.Fatalf("deny sent back %v", q)
+				}
+				return
+			}
+			if q.Get("oauth_token") != rt || q.Get("oauth_verifier") == "" {
+				t.Fatalf("authorize sent back %v", q)
+			}
+			if _, _, err := cfg.AccessToken(rt, rs, q.Get("oauth_verifier")); err != nil {
+				t.Fatalf("the verifier is refused: %v", err)
+			}
+		})
+	}
+	if resp := decide("rt-unknown", "authorize"); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("unknown request token: %d", resp.StatusCode)
+	}
+}

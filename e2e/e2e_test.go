@@ -107,8 +107,12 @@ func runExample(t *testing.T, name string, env ...string) string {
 	}
 	port := freePort(t)
 	cmd := exec.Command(bin)
+	// No credentials: every example runs offline against its fake.
 	cmd.Env = append(os.Environ(), append(env, "PORT="+port, "GIN_MODE=release",
-		"GITHUB_OAUTH_CLIENT_ID=", "GITHUB_OAUTH_CLIENT_SECRET=")...)
+		"GITHUB_OAUTH_CLIENT_ID=", "GITHUB_OAUTH_CLIENT_SECRET=",
+		"GOOGLE_OAUTH_CLIENT_ID=", "GOOGLE_OAUTH_CLIENT_SECRET=",
+		"TWITTER_OAUTH_CLIENT_KEY=", "TWITTER_OAUTH_CLIENT_SECRET=",
+		"OAUTH_EXAMPLE_OAUTH_CLIENT_ID=", "OAUTH_EXAMPLE_OAUTH_CLIENT_SECRET=")...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -250,4 +254,124 @@ func sameOrigin(a, b string) bool {
 		return s
 	}
 	return origin(a) == origin(b)
+}
+
+// login opens home, clicks the login link, checks that the consent page is
+// on another origin than the app, and presses button ("authorize" or
+// "deny") there.
+func login(t *testing.T, ctx context.Context, home, button string) {
+	t.Helper()
+	run(t, ctx, chromedp.Navigate(home), chromedp.Click(chromedp.CSS("#login")))
+	text(t, ctx, "#"+button)
+	if consent := location(t, ctx); sameOrigin(consent, home) {
+		t.Fatalf("consent page %s is not on another origin than %s", consent, home)
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS("#"+button)))
+}
+
+// loggedOut fails the test if the page greets anyone.
+func loggedOut(t *testing.T, ctx context.Context) {
+	t.Helper()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#greeting").length`))
+	if err != nil || n != 0 {
+		t.Fatal("logged in after denying")
+	}
+}
+
+// The Twitter example (OAuth 1): authorize on the fake's consent page,
+// come back greeted by screen name, stay logged in across a reload; and in
+// a second browser, deny and see the error hook's message.
+func TestTwitter(t *testing.T) {
+	chromium(t)
+	home := runExample(t, "twitter")
+
+	t.Run("authorize", func(t *testing.T) {
+		ctx := browser(t)
+		login(t, ctx, home, "authorize")
+		if got := text(t, ctx, "#greeting"); got != "You are @twitterdev on Twitter" {
+			t.Fatalf("greeting = %q", got)
+		}
+		run(t, ctx, chromedp.Reload())
+		if got := text(t, ctx, "#greeting"); got != "You are @twitterdev on Twitter" {
+			t.Fatalf("after reload: %q", got)
+		}
+		screenshot(t, ctx, "twitter-authorized")
+	})
+	t.Run("deny", func(t *testing.T) {
+		ctx := browser(t)
+		login(t, ctx, home, "deny")
+		if got := text(t, ctx, "#flash"); got != "Login with Twitter failed: you did not authorize this app." {
+			t.Fatalf("flash = %q", got)
+		}
+		loggedOut(t, ctx)
+		screenshot(t, ctx, "twitter-denied")
+	})
+}
+
+// The Google example: authorize, and the page shows the verified ID token
+// claims and the profile; expiring the token makes the next page refresh
+// it; denying shows the error hook's message.
+func TestGoogle(t *testing.T) {
+	chromium(t)
+	home := runExample(t, "google")
+
+	t.Run("authorize", func(t *testing.T) {
+		ctx := browser(t)
+		login(t, ctx, home, "authorize")
+		if got := text(t, ctx, "#greeting"); got != "You are Ada Lovelace <ada@example.com> on Google" {
+			t.Fatalf("greeting = %q", got)
+		}
+		for sel, want := range map[string]string{
+			"#claim-iss":   "https://accounts.google.com",
+			"#claim-sub":   "108204268033311374519",
+			"#claim-email": "ada@example.com",
+		} {
+			if got := text(t, ctx, sel); got != want {
+				t.Fatalf("%s = %q, want %q", sel, got, want)
+			}
+		}
+		screenshot(t, ctx, "google-authorized")
+	})
+	t.Run("refresh", func(t *testing.T) {
+		ctx := browser(t)
+		login(t, ctx, home, "authorize")
+		text(t, ctx, "#greeting")
+		run(t, ctx, chromedp.Click(chromedp.CSS("#expire")))
+		if got := text(t, ctx, "#flash"); !strings.HasPrefix(got, "Your access token had expired; dance refreshed it.") {
+			t.Fatalf("flash = %q", got)
+		}
+		if got := text(t, ctx, "#greeting"); got != "You are Ada Lovelace <ada@example.com> on Google" {
+			t.Fatalf("after the refresh: %q", got)
+		}
+		screenshot(t, ctx, "google-refreshed")
+	})
+	t.Run("deny", func(t *testing.T) {
+		ctx := browser(t)
+		login(t, ctx, home, "deny")
+		if got := text(t, ctx, "#flash"); got != "Login with Google failed: The user denied the request." {
+			t.Fatalf("flash = %q", got)
+		}
+		loggedOut(t, ctx)
+		screenshot(t, ctx, "google-denied")
+	})
+}
+
+// The custom example (the generic OAuth 2 blueprint): authorize, greeted,
+// still logged in after a reload.
+func TestCustom(t *testing.T) {
+	chromium(t)
+	home := runExample(t, "custom")
+
+	t.Run("authorize", func(t *testing.T) {
+		ctx := browser(t)
+		login(t, ctx, home, "authorize")
+		if got := text(t, ctx, "#greeting"); got != "You are octocat at OAuth Example" {
+			t.Fatalf("greeting = %q", got)
+		}
+		run(t, ctx, chromedp.Reload())
+		if got := text(t, ctx, "#greeting"); got != "You are octocat at OAuth Example" {
+			t.Fatalf("after reload: %q", got)
+		}
+		screenshot(t, ctx, "custom-authorized")
+	})
 }
