@@ -79,3 +79,52 @@ func ExampleDance() {
 	}
 	_ = test
 }
+
+// The session cookie alone, for a request built by hand; with an expired
+// token, to test what a handler does with stale credentials.
+func ExampleSessionCookie() {
+	store := cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef"))
+	github, _ := contrib.GitHub(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret"})
+	r := gin.New()
+	r.Use(sessions.Sessions("session", store))
+	r.GET("/", github.Middleware(), func(c *gin.Context) {
+		ok, _ := dance.ClientFrom(c, "github").Authorized()
+		c.String(200, "authorized: %v", ok)
+	})
+
+	t := &testing.T{}
+	for _, tok := range []*dance.Token{dancetest.Token("gho_fresh"), dancetest.ExpiredToken("gho_stale")} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.AddCookie(dancetest.SessionCookie(t, store, "session", github, tok))
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		fmt.Println(w.Body.String())
+	}
+	// Output:
+	// authorized: true
+	// authorized: false
+}
+
+// StandIn lets the fake answer for a real API host, so a preset keeps its
+// real URLs in a test.
+func ExampleProvider_StandIn() {
+	fake := dancetest.NewProvider(dancetest.Config{User: map[string]any{"login": "hubot"}})
+	defer fake.Close()
+	store := cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))
+	github, _ := contrib.GitHub(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret"})
+	github.SetHTTPClient(fake.StandIn()) // https://api.github.com/user reaches the fake
+	r := gin.New()
+	r.Use(sessions.Sessions("session", store))
+	r.GET("/", github.Middleware(), func(c *gin.Context) {
+		var user struct{ Login string }
+		if err := dance.ClientFrom(c, "github").GetJSON("/user", &user); err != nil {
+			c.String(502, err.Error())
+			return
+		}
+		c.String(200, user.Login)
+	})
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, dancetest.AuthorizedRequest(&testing.T{}, "GET", "/", store, "session", github, dancetest.Token(fake.IssueToken())))
+	fmt.Println(w.Body.String())
+	// Output: hubot
+}
