@@ -353,16 +353,17 @@ func (a *app) home(c *gin.Context) {
 	_ = home.Execute(c.Writer, page)
 }
 
+// The page's element ids are stable: the browser test (e2e/) uses them.
 var home = template.Must(template.New("home").Parse(`<!doctype html>
 <html><head><meta charset="utf-8"><title>dance multi-user</title></head><body>
-{{range .Flashes}}<p class="flash">{{.}}</p>{{end}}
+{{range $i, $f := .Flashes}}<p class="flash" id="flash-{{$i}}">{{$f}}</p>{{end}}
 {{if .User}}<p id="greeting">Hello, {{.User.Name}} (user {{.User.ID}})</p>
 <h2>Linked accounts</h2><ul id="linked">{{range .Linked}}
-<li data-provider="{{.}}">{{.}} <form method="post" action="/revoke/{{.}}" style="display:inline"><button>Revoke</button></form></li>{{end}}
+<li id="linked-{{.}}" data-provider="{{.}}">{{.}} <form method="post" action="/revoke/{{.}}" style="display:inline"><button id="revoke-{{.}}">Revoke</button></form></li>{{end}}
 </ul>
-{{range .Others}}<p><a class="link" href="/login/{{.}}">Link {{.}}</a></p>{{end}}
-<form method="post" action="/logout"><button>Log out</button></form>
-{{else}}{{range .Others}}<p><a class="login" href="/login/{{.}}">Log in with {{.}}</a></p>{{end}}{{end}}
+{{range .Others}}<p><a class="link" id="link-{{.}}" href="/login/{{.}}">Link {{.}}</a></p>{{end}}
+<form method="post" action="/logout"><button id="logout">Log out</button></form>
+{{else}}{{range .Others}}<p><a class="login" id="login-{{.}}" href="/login/{{.}}">Log in with {{.}}</a></p>{{end}}{{end}}
 </body></html>`))
 
 func flash(c *gin.Context, msg string) {
