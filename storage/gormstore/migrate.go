@@ -3,7 +3,10 @@ package gormstore
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
+
+	"gorm.io/gorm"
 )
 
 // anonColumn is the generated column that keeps one user-less row per
@@ -22,7 +25,14 @@ func (s *Store) Migrate(ctx context.Context) error {
 	db := s.db.WithContext(ctx)
 	m := db.Migrator()
 	if !m.HasTable(s.table) {
-		if err := db.Table(s.table).AutoMigrate(s.model); err != nil {
+		// AutoMigrate through db.Table panics inside GORM (ReorderModels)
+		// for a model with a relation such as User; CreateTable does not
+		// reorder, and creates the foreign key once the related table
+		// exists, so the related models are migrated first.
+		if err := s.migrateRelated(db); err != nil {
+			return err
+		}
+		if err := db.Table(s.table).Migrator().CreateTable(s.model); err != nil {
 			return fmt.Errorf("gormstore: creating table %s: %w", s.table, err)
 		}
 	}
@@ -62,6 +72,25 @@ func (s *Store) Migrate(ctx context.Context) error {
 	for _, stmt := range stmts {
 		if err := db.Exec(stmt).Error; err != nil {
 			return fmt.Errorf("gormstore: migrating table %s: %w", s.table, err)
+		}
+	}
+	return nil
+}
+
+// migrateRelated creates the tables of the models the token model refers
+// to (the app's User), as AutoMigrate would.
+func (s *Store) migrateRelated(db *gorm.DB) error {
+	stmt := &gorm.Statement{DB: db}
+	if err := stmt.Parse(s.model); err != nil {
+		return fmt.Errorf("gormstore: Model: %w", err)
+	}
+	for _, rel := range stmt.Schema.Relationships.Relations {
+		if rel.FieldSchema == nil || rel.FieldSchema == stmt.Schema {
+			continue
+		}
+		related := reflect.New(rel.FieldSchema.ModelType).Interface()
+		if err := db.AutoMigrate(related); err != nil {
+			return fmt.Errorf("gormstore: creating table %s: %w", rel.FieldSchema.Table, err)
 		}
 	}
 	return nil
