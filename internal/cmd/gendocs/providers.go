@@ -1,0 +1,699 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/doc/comment"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-contrib/sessions/cookie"
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/contrib"
+	"github.com/gin-dance/dance/storage"
+	"github.com/gin-gonic/gin"
+)
+
+// constructors are the presets. The list only lets the generator call
+// them; everything it prints comes from the functions and their Config
+// types. [Providers] fails when a preset in contrib/*.go is missing here,
+// so a new preset cannot be left out of the chapter.
+var constructors = []any{
+	contrib.Atlassian, contrib.Authentiq, contrib.Azure, contrib.Dexcom,
+	contrib.DigitalOcean, contrib.Discord, contrib.Dropbox, contrib.Facebook,
+	contrib.Fitbit, contrib.GitHub, contrib.GitLab, contrib.Google,
+	contrib.Heroku, contrib.JIRA, contrib.LinkedIn, contrib.Meetup,
+	contrib.Nylas, contrib.ORCID, contrib.OSM, contrib.Reddit,
+	contrib.Salesforce, contrib.Slack, contrib.Spotify, contrib.Strava,
+	contrib.Twitch, contrib.Twitter, contrib.Zoho,
+}
+
+const contribPath = "github.com/gin-dance/dance/contrib"
+
+// Placeholders that stand for the app's credentials in the chapter.
+const (
+	placeholderID     = "CLIENT_ID"
+	placeholderSecret = "CLIENT_SECRET"
+	placeholderToken  = "ACCESS_TOKEN"
+)
+
+// field is one option of a preset's Config.
+type field struct {
+	Name, Type, Doc string
+}
+
+// configDoc is a preset's Config type as parsed from its source.
+type configDoc struct {
+	Doc      string
+	Fields   []field
+	Embedded []string
+}
+
+// funcDoc is a preset's constructor as parsed from its source.
+type funcDoc struct {
+	Name, Config, Doc string
+}
+
+// source is what go/ast finds in contrib/*.go.
+type source struct {
+	configs map[string]*configDoc
+	funcs   map[string]*funcDoc
+	symbols map[string]bool // every top-level name, for doc links
+}
+
+func parseContrib(dir string) (*source, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	src := &source{configs: map[string]*configDoc{}, funcs: map[string]*funcDoc{}, symbols: map[string]bool{}}
+	fset := token.NewFileSet()
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				src.symbols[d.Name.Name] = true
+				if fn := presetFunc(d); fn != nil {
+					src.funcs[fn.Name] = fn
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						src.symbols[s.Name.Name] = true
+						if st, ok := s.Type.(*ast.StructType); ok && strings.HasSuffix(s.Name.Name, "Config") {
+							src.configs[s.Name.Name] = parseConfig(fset, d.Doc.Text(), st)
+						}
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							src.symbols[n.Name] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	return src, nil
+}
+
+// presetFunc recognises func X(cfg XConfig) (*dance.Blueprint, error).
+func presetFunc(d *ast.FuncDecl) *funcDoc {
+	if d.Recv != nil || !d.Name.IsExported() || len(d.Type.Params.List) != 1 || d.Type.Results == nil || len(d.Type.Results.List) != 2 {
+		return nil
+	}
+	id, ok := d.Type.Params.List[0].Type.(*ast.Ident)
+	if !ok || !strings.HasSuffix(id.Name, "Config") {
+		return nil
+	}
+	star, ok := d.Type.Results.List[0].Type.(*ast.StarExpr)
+	if !ok {
+		return nil
+	}
+	if sel, ok := star.X.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Blueprint" {
+		return nil
+	}
+	return &funcDoc{Name: d.Name.Name, Config: id.Name, Doc: d.Doc.Text()}
+}
+
+func parseConfig(fset *token.FileSet, doc string, st *ast.StructType) *configDoc {
+	cd := &configDoc{Doc: doc}
+	for _, f := range st.Fields.List {
+		var typ bytes.Buffer
+		_ = format.Node(&typ, fset, f.Type)
+		if len(f.Names) == 0 {
+			cd.Embedded = append(cd.Embedded, typ.String())
+			continue
+		}
+		for _, n := range f.Names {
+			cd.Fields = append(cd.Fields, field{Name: n.Name, Type: typ.String(), Doc: f.Doc.Text()})
+		}
+	}
+	return cd
+}
+
+// preset is everything the chapter says about one preset.
+type preset struct {
+	Display, Func, Config string
+	Src                   *configDoc
+	FuncDoc               string
+
+	Name           string
+	OAuth1         bool
+	Signature      string
+	Scopes         []string
+	AuthURL        string
+	TokenURL       string
+	RequestToken   string
+	AuthInBody     bool
+	RefreshURL     string
+	BaseURL        string
+	BaseRequired   bool
+	LoginParams    []string
+	TokenCarrier   []string
+	Profile        string
+	Revoke         string
+	Env            []string
+	FlaskDance     string
+	ProviderDocURL string
+}
+
+// recorder is an HTTP transport that records the first request it is
+// given and answers none: the generator never leaves the process.
+type recorder struct{ req *http.Request }
+
+var errRecorded = errors.New("gendocs: recorded, not sent")
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if r.req == nil {
+		r.req = req
+	}
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	return nil, errRecorded
+}
+
+var (
+	envRE        = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_OAUTH_[A-Z_]+\b`)
+	flaskFuncRE  = regexp.MustCompile(`make_[a-z0-9_]+_blueprint`)
+	urlRE        = regexp.MustCompile(`https://\S+[^.,;:)\s]`)
+	displayRE    = regexp.MustCompile(`configures the (.+?) preset`)
+	flaskParamRE = regexp.MustCompile(`\s*Flask-Dance: ([^.]+(?:\.\w[^.]*)*)\.\s*`)
+	docLinkRE    = regexp.MustCompile(`\[(\*?[A-Za-z_][\w.]*)\]`)
+)
+
+// Providers returns the providers chapter for the presets in dir.
+func Providers(dir string) ([]byte, error) {
+	src, err := parseContrib(dir)
+	if err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	listed := map[string]bool{}
+	var presets []*preset
+	for _, fn := range constructors {
+		name := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name()
+		name = name[strings.LastIndexByte(name, '.')+1:]
+		listed[name] = true
+		fd := src.funcs[name]
+		if fd == nil {
+			return nil, fmt.Errorf("contrib.%s is in the generator's list but not a preset in %s", name, dir)
+		}
+		p, err := describe(fn, fd, src)
+		if err != nil {
+			return nil, fmt.Errorf("contrib.%s: %w", name, err)
+		}
+		presets = append(presets, p)
+	}
+	for name := range src.funcs {
+		if !listed[name] {
+			return nil, fmt.Errorf("contrib.%s is a preset missing from gendocs' constructors list", name)
+		}
+	}
+	sort.Slice(presets, func(i, j int) bool {
+		return strings.ToLower(presets[i].Display) < strings.ToLower(presets[j].Display)
+	})
+	return render(presets, src), nil
+}
+
+// describe builds the preset with placeholder credentials and reads what
+// it does.
+func describe(fn any, fd *funcDoc, src *source) (*preset, error) {
+	cd := src.configs[fd.Config]
+	if cd == nil {
+		return nil, fmt.Errorf("no Config type %s", fd.Config)
+	}
+	p := &preset{Func: fd.Name, Config: fd.Config, Src: cd, FuncDoc: fd.Doc}
+	p.Display = fd.Name
+	if m := displayRE.FindStringSubmatch(strings.Join(strings.Fields(cd.Doc), " ")); m != nil {
+		p.Display = m[1]
+	}
+	if m := flaskFuncRE.FindString(cd.Doc); m != "" {
+		p.FlaskDance = m
+	}
+	if m := urlRE.FindString(cd.Doc); m != "" {
+		p.ProviderDocURL = m
+	}
+	seen := map[string]bool{}
+	for _, f := range cd.Fields {
+		for _, env := range envRE.FindAllString(f.Doc, -1) {
+			if !seen[env] {
+				seen[env] = true
+				p.Env = append(p.Env, env)
+			}
+		}
+	}
+
+	// Placeholder credentials in the environment, as an app would have.
+	restore, err := setEnv(p.Env)
+	if err != nil {
+		return nil, err
+	}
+	defer restore()
+
+	rec := &recorder{}
+	hc := &http.Client{Transport: rec}
+	fv := reflect.ValueOf(fn)
+	build := func(base string) (*dance.Blueprint, error) {
+		cfg := reflect.New(fv.Type().In(0)).Elem()
+		cfg.FieldByName("HTTPClient").Set(reflect.ValueOf(hc))
+		if base != "" {
+			cfg.FieldByName("BaseURL").SetString(base)
+		}
+		out := fv.Call([]reflect.Value{cfg})
+		err, _ := out[1].Interface().(error)
+		bp, _ := out[0].Interface().(*dance.Blueprint)
+		return bp, err
+	}
+	bp, err := build("")
+	if err != nil && strings.Contains(err.Error(), "BaseURL") {
+		p.BaseRequired = true
+		bp, err = build("https://" + strings.ToLower(fd.Name) + ".example.com")
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Name = bp.Name()
+	if u := bp.BaseURL(); u != nil {
+		p.BaseURL = u.String()
+	}
+	p.RefreshURL = bp.RefreshURL()
+	if o1 := bp.OAuth1Config(); o1 != nil {
+		p.OAuth1 = true
+		p.RequestToken = o1.Endpoint.RequestTokenURL
+		p.AuthURL = o1.Endpoint.AuthorizeURL
+		p.TokenURL = o1.Endpoint.AccessTokenURL
+		if o1.Signer != nil {
+			p.Signature = o1.Signer.Name()
+		}
+	} else {
+		o2 := bp.OAuth2Config()
+		p.Scopes = o2.Scopes
+		p.AuthURL = o2.Endpoint.AuthURL
+		p.TokenURL = o2.Endpoint.TokenURL
+		p.AuthInBody = o2.Endpoint.AuthStyle == dance.AuthStyleInParams
+		p.LoginParams, err = loginParams(bp)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	tok := &dance.Token{AccessToken: placeholderToken, TokenType: "Bearer"}
+	if p.OAuth1 {
+		tok = &dance.Token{OAuthToken: placeholderToken, OAuthTokenSecret: "TOKEN_SECRET"}
+	}
+	bp.SetStorage(storage.NewMemory(tok))
+
+	// The identity call, if the preset has one.
+	rec.req = nil
+	_, err = bp.Client(newContext()).Profile()
+	switch {
+	case errors.Is(err, dance.ErrNoProfile):
+	case rec.req != nil:
+		p.Profile = rec.req.Method + " " + redact(rec.req.URL)
+	default:
+		return nil, fmt.Errorf("profile: %v", err)
+	}
+	// A plain API call: how the token travels, and the preset's headers.
+	rec.req = nil
+	_, _ = bp.Client(newContext()).Get("gendocs-probe")
+	if rec.req == nil {
+		return nil, errors.New("an API call sent no request")
+	}
+	p.TokenCarrier = carrier(rec.req, p.OAuth1)
+
+	// The revocation call, if the preset has one.
+	rec.req = nil
+	err = bp.Revoke(newContext(), dance.RevokeOptions{})
+	switch {
+	case errors.Is(err, dance.ErrRevocationUnsupported):
+	case rec.req != nil:
+		p.Revoke = rec.req.Method + " " + redact(rec.req.URL)
+	default:
+		return nil, fmt.Errorf("revoke: %v", err)
+	}
+	return p, nil
+}
+
+// setEnv sets placeholder values for the preset's environment variables
+// and returns a func that puts the old values back.
+func setEnv(names []string) (func(), error) {
+	type old struct {
+		v  string
+		ok bool
+	}
+	saved := map[string]old{}
+	for _, n := range names {
+		v, ok := os.LookupEnv(n)
+		saved[n] = old{v, ok}
+		val := placeholderSecret
+		switch {
+		case strings.HasSuffix(n, "_RSA_KEY"):
+			key, err := rsa.GenerateKey(rand.Reader, 2048)
+			if err != nil {
+				return nil, err
+			}
+			val = string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+		case strings.HasSuffix(n, "_ID"), strings.HasSuffix(n, "_KEY"):
+			val = placeholderID
+		}
+		os.Setenv(n, val)
+	}
+	return func() {
+		for n, o := range saved {
+			if o.ok {
+				os.Setenv(n, o.v)
+			} else {
+				os.Unsetenv(n)
+			}
+		}
+	}, nil
+}
+
+func newContext() *gin.Context {
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
+	return c
+}
+
+// standardParams are what every OAuth 2 authorization request carries.
+var standardParams = []string{"client_id", "redirect_uri", "response_type", "scope", "state", "code_challenge", "code_challenge_method", "nonce"}
+
+// loginParams drives the login route once and returns the authorization
+// URL's parameters beyond the standard ones.
+func loginParams(bp *dance.Blueprint) ([]string, error) {
+	r := gin.New()
+	r.Use(sessions.Sessions("s", cookie.NewStore([]byte("gendocs-session-key-32-bytes-xx!"))))
+	bp.Register(r.Group("/login"))
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/login/"+bp.Name(), nil))
+	loc, err := url.Parse(w.Header().Get("Location"))
+	if w.Code != http.StatusFound || err != nil {
+		return nil, fmt.Errorf("login answered %d", w.Code)
+	}
+	q := loc.Query()
+	var out []string
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range q {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		if !slices.Contains(standardParams, k) {
+			out = append(out, k+"="+q.Get(k))
+		}
+	}
+	return out, nil
+}
+
+// carrier says how an API request carries the token, and which other
+// headers the preset adds.
+func carrier(req *http.Request, oauth1 bool) []string {
+	var out []string
+	if a := req.Header.Get("Authorization"); a != "" {
+		scheme, _, _ := strings.Cut(a, " ")
+		if oauth1 {
+			out = append(out, "`Authorization: OAuth …` (signed)")
+		} else {
+			out = append(out, "`Authorization: "+scheme+" <token>`")
+		}
+	}
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range req.Header {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		if k == "Authorization" {
+			continue
+		}
+		out = append(out, "`"+k+": "+req.Header.Get(k)+"`")
+	}
+	for k, v := range req.URL.Query() {
+		if slices.Contains(v, placeholderToken) {
+			out = append(out, "`?"+k+"=<token>`")
+		}
+	}
+	return out
+}
+
+// redact shows a recorded URL without a query.
+func redact(u *url.URL) string {
+	c := *u
+	c.RawQuery = ""
+	return c.String()
+}
+
+func code(s string) string { return "`" + s + "`" }
+
+func codes(ss []string) string {
+	if len(ss) == 0 {
+		return "none"
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = code(s)
+	}
+	return strings.Join(out, ", ")
+}
+
+func render(presets []*preset, src *source) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<!-- Generated by internal/cmd/gendocs from contrib/*.go; DO NOT EDIT. Run: go generate ./docs -->
+
+# 5. Providers
+
+Every Flask-Dance provider has a preset in package ` + "`contrib`" + `: a Config struct with the
+provider's options, and a constructor that returns a ready ` + "`*dance.Blueprint`" + `. This chapter
+is generated from the presets themselves (their Config types and doc comments, and what each
+blueprint does when it is built), so it says what the code does.
+
+Everything here is the preset's default; every preset also embeds ` + "`dance.Options`" + ` (routes,
+redirects, storage, HTTP client, hooks, proxies: see [Concepts](concepts.md)) and, for OAuth 2,
+` + "`contrib.Endpoints`" + ` to move any endpoint (authorize, token, refresh, identity) to a
+self-hosted instance or to the fake provider in tests (` + "`fake.Configure(t, &cfg)`" + `, see
+[Testing apps](testing.md)). Credentials left empty are read from the environment variables
+listed, the same names as Flask-Dance's.
+
+In the tables, ` + "`CLIENT_ID`" + ` stands for your client ID and ` + "`<token>`" + ` for the user's
+access token. "Refresh" is the endpoint of an expired token's refresh (Flask-Dance's
+` + "`auto_refresh_url`" + `); "Profile" is the call behind ` + "`Client.Profile()`" + `; "Revoke" is the
+call behind ` + "`bp.Revoke(c, dance.RevokeOptions{})`" + ` (see [Logging out](logout.md)).
+
+| Provider | Constructor | OAuth | Blueprint | Default scope | Refreshable | Profile | Revoke |
+|---|---|---|---|---|---|---|---|
+`)
+	for _, p := range presets {
+		proto := "2"
+		if p.OAuth1 {
+			proto = "1"
+		}
+		fmt.Fprintf(&b, "| [%s](#%s) | `contrib.%s` | %s | `%s` | %s | %s | %s | %s |\n",
+			p.Display, anchor(p.Display), p.Func, proto, p.Name, codes(p.Scopes),
+			yesNo(p.RefreshURL != ""), yesNo(p.Profile != ""), yesNo(p.Revoke != ""))
+	}
+	for _, p := range presets {
+		renderPreset(&b, p, src)
+	}
+	b.WriteString(`
+## Any other provider
+
+` + "`dance.NewOAuth2(dance.OAuth2Config{…})`" + ` is Flask-Dance's ` + "`OAuth2ConsumerBlueprint`" + ` and
+` + "`dance.NewOAuth1(dance.OAuth1Config{…})`" + ` its ` + "`OAuth1ConsumerBlueprint`" + `; ` + "`dance.NewOIDC`" + `
+builds an OAuth 2 blueprint from an OpenID Connect issuer's discovery document. The
+[Concepts](concepts.md) chapter shows a custom provider, and [Migrating](migrating.md) maps every
+argument.
+`)
+	return b.Bytes()
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "no"
+}
+
+// anchor is the heading anchor that the code host makes of s.
+func anchor(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+func renderPreset(b *bytes.Buffer, p *preset, src *source) {
+	fmt.Fprintf(b, "\n## %s\n\n", p.Display)
+	proto := "OAuth 2"
+	if p.OAuth1 {
+		proto = "OAuth 1.0a, " + p.Signature
+	}
+	fmt.Fprintf(b, "`contrib.%s(contrib.%s{…})` · %s", p.Func, p.Config, proto)
+	if p.FlaskDance != "" {
+		fmt.Fprintf(b, " · Flask-Dance: `%s`", p.FlaskDance)
+	}
+	if p.ProviderDocURL != "" {
+		fmt.Fprintf(b, " · [provider documentation](%s)", p.ProviderDocURL)
+	}
+	b.WriteString("\n\n| | |\n|---|---|\n")
+	row := func(k, v string) { fmt.Fprintf(b, "| %s | %s |\n", k, v) }
+	row("Blueprint name", code(p.Name)+"; routes "+code("/"+p.Name)+" and "+code("/"+p.Name+"/authorized")+" under the router you register it on")
+	row("Environment", codes(p.Env))
+	if !p.OAuth1 {
+		row("Default scope", codes(p.Scopes))
+	}
+	if p.OAuth1 {
+		row("Request token", code(p.RequestToken))
+	}
+	row("Authorization", code(p.AuthURL))
+	tokenNote := ""
+	if !p.OAuth1 {
+		tokenNote = " (client ID and secret as HTTP Basic auth)"
+		if p.AuthInBody {
+			tokenNote = " (client ID and secret in the request body)"
+		}
+	}
+	row("Token", code(p.TokenURL)+tokenNote)
+	if !p.OAuth1 {
+		refresh := "not refreshable"
+		if p.RefreshURL != "" {
+			refresh = code(p.RefreshURL)
+		}
+		row("Refresh", refresh)
+	}
+	base := code(p.BaseURL)
+	if p.BaseRequired {
+		base = "required (`Options.BaseURL`), for example " + code(p.BaseURL)
+	}
+	row("API base URL", base)
+	if len(p.LoginParams) > 0 {
+		row("Login always sends", codes(p.LoginParams))
+	}
+	row("API calls carry", strings.Join(p.TokenCarrier, ", "))
+	profile := "none: `Client.Profile()` returns `dance.ErrNoProfile`"
+	if p.Profile != "" {
+		profile = code(p.Profile)
+	}
+	row("Profile", profile)
+	revoke := "none: `Revoke` returns `dance.ErrRevocationUnsupported`"
+	if p.Revoke != "" {
+		revoke = code(p.Revoke)
+	}
+	row("Revoke", revoke)
+
+	// The Config's doc, past its first paragraph (which the line above
+	// already says), and the constructor's doc past its first sentence.
+	if rest := afterFirstParagraph(p.Src.Doc); rest != "" {
+		b.WriteString("\n" + markdown(rest, src))
+	}
+	if rest := afterFirstSentence(p.FuncDoc); rest != "" {
+		b.WriteString("\n" + markdown(rest, src))
+	}
+
+	b.WriteString("\n| Option | Type | Flask-Dance | Meaning |\n|---|---|---|---|\n")
+	for _, f := range p.Src.Fields {
+		doc := strings.Join(strings.Fields(f.Doc), " ")
+		flask := ""
+		if m := flaskParamRE.FindStringSubmatch(doc); m != nil {
+			flask = code(m[1])
+			doc = strings.TrimSpace(strings.Replace(doc, strings.TrimSpace(m[0]), "", 1))
+		}
+		fmt.Fprintf(b, "| `%s` | `%s` | %s | %s |\n", f.Name, f.Type, flask, cell(doc))
+	}
+	if len(p.Src.Embedded) > 0 {
+		fmt.Fprintf(b, "\nEmbedded: %s.\n", codes(qualify(p.Src.Embedded)))
+	}
+}
+
+// qualify names embedded types as a user writes them.
+func qualify(ts []string) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		if !strings.Contains(t, ".") {
+			t = "contrib." + t
+		}
+		out[i] = t
+	}
+	return out
+}
+
+// cell makes doc text fit a table cell: doc links become code spans.
+func cell(s string) string {
+	s = docLinkRE.ReplaceAllString(s, "`$1`")
+	return strings.ReplaceAll(s, "|", `\|`)
+}
+
+func afterFirstParagraph(doc string) string {
+	_, rest, _ := strings.Cut(strings.TrimSpace(doc), "\n\n")
+	return strings.TrimSpace(rest)
+}
+
+func afterFirstSentence(doc string) string {
+	doc = strings.Join(strings.Fields(doc), " ")
+	_, rest, _ := strings.Cut(doc, ". ")
+	return strings.TrimSpace(rest)
+}
+
+// markdown renders doc comment text, with doc links to pkg.go.dev.
+func markdown(text string, src *source) string {
+	p := comment.Parser{
+		LookupPackage: func(name string) (string, bool) {
+			switch name {
+			case "dance":
+				return "github.com/gin-dance/dance", true
+			case "contrib":
+				return contribPath, true
+			}
+			return "", false
+		},
+		LookupSym: func(recv, name string) bool {
+			if recv != "" {
+				return src.symbols[recv]
+			}
+			return src.symbols[name]
+		},
+	}
+	pr := comment.Printer{
+		DocLinkURL: func(l *comment.DocLink) string {
+			if l.ImportPath == "" {
+				l.ImportPath = contribPath
+			}
+			return l.DefaultURL("https://pkg.go.dev")
+		},
+	}
+	return string(pr.Markdown(p.Parse(text)))
+}
