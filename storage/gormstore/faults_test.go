@@ -1,13 +1,19 @@
 package gormstore
 
 import (
+	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"github.com/gin-dance/dance/storage"
+	"github.com/redis/go-redis/v9"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -286,4 +292,101 @@ func TestFaultDatabaseDownDuringRead(t *testing.T) {
 			t.Fatalf("%d rows, want 1", n)
 		}
 	})
+}
+
+// Redis, as the token cache, goes away mid-run and comes back. While it is
+// down, reads and writes go to the database and succeed; once it is back,
+// no one reads a token that was replaced during the outage (the
+// invalidations that failed are done before the cache is used again), and
+// the cache serves reads again.
+func TestFaultRedisCacheDownAndBack(t *testing.T) {
+	addr := os.Getenv("DANCE_TEST_REDIS_ADDR")
+	if addr == "" {
+		t.Skip("DANCE_TEST_REDIS_ADDR is not set")
+	}
+	redis.SetLogger(quiet{})
+	p := dancetest.NewProxy(t, addr)
+	client := redis.NewClient(&redis.Options{Addr: p.Addr(), DialTimeout: 200 * time.Millisecond,
+		ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond, MaxRetries: -1})
+	t.Cleanup(func() { client.Close() })
+	direct := redis.NewClient(&redis.Options{Addr: addr})
+	t.Cleanup(func() { direct.Close() })
+	prefix := "dance-fault-" + randHex(6) + ":"
+	t.Cleanup(func() {
+		keys, _ := direct.Keys(context.Background(), prefix+"*").Result()
+		if len(keys) > 0 {
+			direct.Del(context.Background(), keys...)
+		}
+	})
+	d := openDB(t, "sqlite")
+	var logs syncBuffer
+	s := newStore(t, d, Config{
+		Cache:      NewRedisCache(client, prefix, time.Hour),
+		CacheRetry: time.Hour, // the test says when to try Redis again
+		Logger:     slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	get := func(uid uint, want string) {
+		t.Helper()
+		got, err := s.Get(ctx(uid), "github")
+		if err != nil || got == nil || got.AccessToken != want {
+			t.Fatalf("user %d reads %v, %v; want %s", uid, got, err, want)
+		}
+	}
+	set := func(uid uint, tok string) {
+		t.Helper()
+		if err := s.Set(ctx(uid), "github", &storage.Token{AccessToken: tok}); err != nil {
+			t.Fatalf("user %d: Set: %v", uid, err)
+		}
+	}
+	set(1, "alice-1")
+	get(1, "alice-1") // now cached
+	if n, _ := direct.Exists(context.Background(), prefix+s.cacheKey("github", uint(1))).Result(); n != 1 {
+		t.Fatal("the token is not in Redis")
+	}
+
+	p.Down()
+	set(1, "alice-2") // the invalidation of alice-1 fails
+	get(1, "alice-2")
+	set(2, "bob-1")
+	get(2, "bob-1")
+	if !strings.Contains(logs.String(), "token cache failed") {
+		t.Errorf("the outage was not logged:\n%s", logs.String())
+	}
+
+	if err := p.Up(); err != nil {
+		t.Fatal(err)
+	}
+	s.skipUntil.Store(0) // as after CacheRetry
+	get(1, "alice-2")
+	get(2, "bob-1")
+	before := d.SQL()
+	get(1, "alice-2")
+	get(2, "bob-1")
+	if n := d.SQL() - before; n != 0 {
+		t.Errorf("reads after Redis is back ran %d SQL statements, want 0 (from the cache)", n)
+	}
+	if !strings.Contains(logs.String(), "token cache is back") {
+		t.Errorf("the recovery was not logged:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "alice-") {
+		t.Error("the log holds a token")
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a logger and the test can share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

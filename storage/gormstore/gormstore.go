@@ -196,6 +196,8 @@ type Store struct {
 	retry     time.Duration
 	cacheDown atomic.Bool
 	skipUntil atomic.Int64 // unix nanoseconds; the cache is skipped until then
+	stale     sync.Map     // cache keys whose invalidation failed
+	nStale    atomic.Int64 // entries in stale
 	schemas   sync.Map     // schema cache for user values
 }
 
@@ -383,10 +385,46 @@ func (s *Store) where(db *gorm.DB, name string, uid any) *gorm.DB {
 	return db.Where("user_id = ?", uid)
 }
 
+// invalidate removes the token of (name, uid) from the cache after a
+// write. When the cache is down, or the delete fails, the key is kept in
+// s.stale and deleted before the cache is used again (see useCache), so
+// that the old token is not read back once the cache returns.
 func (s *Store) invalidate(ctx context.Context, name string, uid any) {
-	if s.useCache() {
-		s.cacheOK(s.cache.Delete(ctx, s.cacheKey(name, uid)))
+	if s.cache == nil {
+		return
 	}
+	key := s.cacheKey(name, uid)
+	if !s.useCache() {
+		s.markStale(key)
+		return
+	}
+	if err := s.cache.Delete(ctx, key); err != nil {
+		s.markStale(key)
+		s.cacheOK(err)
+	}
+}
+
+func (s *Store) markStale(key string) {
+	if _, loaded := s.stale.LoadOrStore(key, struct{}{}); !loaded {
+		s.nStale.Add(1)
+	}
+}
+
+// dropStale deletes from the cache the keys whose invalidation failed. It
+// reports whether all are gone.
+func (s *Store) dropStale(ctx context.Context) bool {
+	ok := true
+	s.stale.Range(func(k, _ any) bool {
+		if err := s.cache.Delete(ctx, k.(string)); err != nil {
+			ok = s.cacheOK(err)
+			return false
+		}
+		if _, loaded := s.stale.LoadAndDelete(k); loaded {
+			s.nStale.Add(-1)
+		}
+		return true
+	})
+	return ok
 }
 
 // cacheKey is the cache key of a token: Flask-Dance's
@@ -401,15 +439,20 @@ func (s *Store) cacheKey(name string, uid any) string {
 }
 
 // useCache reports whether the store has a cache that has not failed in
-// the last CacheRetry.
+// the last CacheRetry, and that holds no token replaced while it was down.
 func (s *Store) useCache() bool {
-	return s.cache != nil && time.Now().UnixNano() >= s.skipUntil.Load()
+	if s.cache == nil || time.Now().UnixNano() < s.skipUntil.Load() {
+		return false
+	}
+	return s.nStale.Load() == 0 || s.dropStale(context.Background())
 }
 
 // cacheOK reports whether a cache call succeeded. A failure is logged
 // once per outage, the cache is left alone for CacheRetry, and the caller
-// falls back to the database. An invalidation lost to an outage leaves a
-// stale entry for at most the cache's TTL.
+// falls back to the database. An invalidation lost to an outage is done
+// again before this store uses the cache again; another instance of the
+// app that shares the cache may read the stale entry until then, and at
+// most for the cache's TTL if this one stops first.
 func (s *Store) cacheOK(err error) bool {
 	if err == nil {
 		if s.cacheDown.CompareAndSwap(true, false) {
