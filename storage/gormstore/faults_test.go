@@ -390,3 +390,50 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// The app's PostgreSQL connections are terminated (pg_terminate_backend)
+// between two calls. The next write, delete and read each succeed on a new
+// connection: the statements are idempotent, so the store runs them again
+// instead of failing the user's dance.
+func TestFaultKilledConnectionIsRetried(t *testing.T) {
+	dsn := os.Getenv("DANCE_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("DANCE_TEST_POSTGRES_DSN is not set")
+	}
+	appName := "dance-kill-" + randHex(6)
+	d := openDial(t, "postgres", postgres.Open(dsn+" application_name="+appName))
+	admin := openDB(t, "postgres")
+	s := newStore(t, d, Config{Table: uniqueTable(t, admin)})
+	kill := func() {
+		t.Helper()
+		var n int
+		err := admin.db.Raw(`SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = ?`, appName).Scan(&n).Error
+		if err != nil || n == 0 {
+			t.Fatalf("killed %d connections: %v", n, err)
+		}
+	}
+	c := ctx(1)
+	for i, step := range []func() error{
+		func() error { return s.Set(c, "github", &storage.Token{AccessToken: "first"}) },
+		func() error { return s.Set(c, "github", &storage.Token{AccessToken: "second"}) },
+		func() error {
+			tok, err := s.Get(c, "github")
+			if err == nil && (tok == nil || tok.AccessToken != "second") {
+				return errors.New("read the wrong token")
+			}
+			return err
+		},
+		func() error { return s.Delete(c, "github") },
+	} {
+		if i > 0 {
+			kill()
+		}
+		if err := step(); err != nil {
+			t.Fatalf("step %d after the connections were killed: %v", i, err)
+		}
+	}
+	if n := (&faultyDB{direct: admin}).count(t, s); n != 0 {
+		t.Fatalf("%d rows after the delete", n)
+	}
+}

@@ -31,10 +31,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gin-dance/dance/storage"
@@ -298,8 +300,11 @@ func (s *Store) GetFor(c *gin.Context, name string, who Who) (*storage.Token, er
 		}
 	}
 	var rows []struct{ Token JSONToken }
-	err = s.where(s.db.WithContext(ctx), name, uid).
-		Select("token").Order("id DESC").Limit(1).Find(&rows).Error
+	err = retry(ctx, func() error {
+		rows = rows[:0]
+		return s.where(s.db.WithContext(ctx), name, uid).
+			Select("token").Order("id DESC").Limit(1).Find(&rows).Error
+	})
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: reading the %s token: %w", name, err)
 	}
@@ -475,12 +480,24 @@ func reqContext(c *gin.Context) context.Context {
 }
 
 // retry runs f again when the database reports a deadlock or a busy lock,
-// which concurrent upserts of one key can cause on MySQL and SQLite. The
-// statement is idempotent, so running it again is safe.
+// which concurrent upserts of one key can cause on MySQL and SQLite, or
+// when the connection was lost under the statement, for example to
+// pg_terminate_backend or a database restart (the pool then dials a new
+// one). Every statement the store runs is idempotent, so running it again
+// is safe. Lost connections are retried twice only, so that a database
+// that is really down fails the call quickly.
 func retry(ctx context.Context, f func() error) error {
 	var err error
+	lost := 0
 	for i := range 10 {
-		if err = f(); err == nil || !transient(err) {
+		if err = f(); err == nil {
+			return nil
+		}
+		switch {
+		case transient(err):
+		case connectionLost(err) && lost < 2:
+			lost++
+		default:
 			return err
 		}
 		select {
@@ -503,14 +520,36 @@ func transient(err error) bool {
 			return true
 		}
 	}
-	msg := err.Error()
-	for _, m := range []string{
+	return containsAny(err.Error(),
 		"Error 1213 ", // MySQL/MariaDB: deadlock found
 		"Error 1205 ", // MySQL/MariaDB: lock wait timeout
 		"database is locked",
 		"database table is locked",
-	} {
-		if strings.Contains(msg, m) {
+	)
+}
+
+// connectionLost reports whether err says that the connection went away
+// under the statement: PostgreSQL's connection exceptions (class 08) and
+// shutdown errors (57P01 to 57P03, which pg_terminate_backend sends), a
+// connection the driver found closed, or one the server reset.
+func connectionLost(err error) bool {
+	var coded interface{ SQLState() string }
+	if errors.As(err, &coded) {
+		st := coded.SQLState()
+		return strings.HasPrefix(st, "08") || st == "57P01" || st == "57P02" || st == "57P03"
+	}
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		containsAny(err.Error(),
+			"conn closed",        // pgx
+			"invalid connection", // go-sql-driver/mysql
+			"bad connection",
+		)
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
 			return true
 		}
 	}
