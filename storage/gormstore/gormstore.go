@@ -23,6 +23,16 @@
 // provider when user_id is NULL and NULL otherwise, with a unique index. It
 // is computed by the database, never written, and invisible to
 // Flask-Dance's model.
+//
+// # Failures
+//
+// Every statement is idempotent, so one that loses its connection (a
+// killed backend, a database restart) is run again on a new connection.
+// Other database errors are returned, wrapped, and never read as "no
+// token": the dance's error hooks get them, and dance's Client.Authorized
+// reports them, so that Required answers 500 instead of sending a
+// logged-in user round the login again. A failing cache is bypassed (see
+// [Cache]).
 package gormstore
 
 import (
