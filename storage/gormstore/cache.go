@@ -15,7 +15,9 @@ import (
 // Flask-Caching instance that SQLAlchemyStorage accepts. A [Store] caches
 // what it reads (also "no token", as a nil token), and deletes the key on
 // every Set and Delete. When a cache call fails, the store uses the
-// database and logs the outage once. Implementations must be safe for
+// database and logs the outage once; the keys it could not delete meanwhile
+// are deleted before it uses the cache again, so a token replaced during an
+// outage is not read back afterwards. Implementations must be safe for
 // concurrent use.
 type Cache interface {
 	// Get returns the token cached under key. found reports a hit; a hit

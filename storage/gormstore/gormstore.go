@@ -23,6 +23,16 @@
 // provider when user_id is NULL and NULL otherwise, with a unique index. It
 // is computed by the database, never written, and invisible to
 // Flask-Dance's model.
+//
+// # Failures
+//
+// Every statement is idempotent, so one that loses its connection (a
+// killed backend, a database restart) is run again on a new connection.
+// Other database errors are returned, wrapped, and never read as "no
+// token": the dance's error hooks get them, and dance's Client.Authorized
+// reports them, so that Required answers 500 instead of sending a
+// logged-in user round the login again. A failing cache is bypassed (see
+// [Cache]).
 package gormstore
 
 import (
@@ -31,10 +41,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gin-dance/dance/storage"
@@ -196,6 +208,8 @@ type Store struct {
 	retry     time.Duration
 	cacheDown atomic.Bool
 	skipUntil atomic.Int64 // unix nanoseconds; the cache is skipped until then
+	stale     sync.Map     // cache keys whose invalidation failed
+	nStale    atomic.Int64 // entries in stale
 	schemas   sync.Map     // schema cache for user values
 }
 
@@ -296,8 +310,11 @@ func (s *Store) GetFor(c *gin.Context, name string, who Who) (*storage.Token, er
 		}
 	}
 	var rows []struct{ Token JSONToken }
-	err = s.where(s.db.WithContext(ctx), name, uid).
-		Select("token").Order("id DESC").Limit(1).Find(&rows).Error
+	err = retry(ctx, func() error {
+		rows = rows[:0]
+		return s.where(s.db.WithContext(ctx), name, uid).
+			Select("token").Order("id DESC").Limit(1).Find(&rows).Error
+	})
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: reading the %s token: %w", name, err)
 	}
@@ -383,10 +400,46 @@ func (s *Store) where(db *gorm.DB, name string, uid any) *gorm.DB {
 	return db.Where("user_id = ?", uid)
 }
 
+// invalidate removes the token of (name, uid) from the cache after a
+// write. When the cache is down, or the delete fails, the key is kept in
+// s.stale and deleted before the cache is used again (see useCache), so
+// that the old token is not read back once the cache returns.
 func (s *Store) invalidate(ctx context.Context, name string, uid any) {
-	if s.useCache() {
-		s.cacheOK(s.cache.Delete(ctx, s.cacheKey(name, uid)))
+	if s.cache == nil {
+		return
 	}
+	key := s.cacheKey(name, uid)
+	if !s.useCache() {
+		s.markStale(key)
+		return
+	}
+	if err := s.cache.Delete(ctx, key); err != nil {
+		s.markStale(key)
+		s.cacheOK(err)
+	}
+}
+
+func (s *Store) markStale(key string) {
+	if _, loaded := s.stale.LoadOrStore(key, struct{}{}); !loaded {
+		s.nStale.Add(1)
+	}
+}
+
+// dropStale deletes from the cache the keys whose invalidation failed. It
+// reports whether all are gone.
+func (s *Store) dropStale(ctx context.Context) bool {
+	ok := true
+	s.stale.Range(func(k, _ any) bool {
+		if err := s.cache.Delete(ctx, k.(string)); err != nil {
+			ok = s.cacheOK(err)
+			return false
+		}
+		if _, loaded := s.stale.LoadAndDelete(k); loaded {
+			s.nStale.Add(-1)
+		}
+		return true
+	})
+	return ok
 }
 
 // cacheKey is the cache key of a token: Flask-Dance's
@@ -401,15 +454,20 @@ func (s *Store) cacheKey(name string, uid any) string {
 }
 
 // useCache reports whether the store has a cache that has not failed in
-// the last CacheRetry.
+// the last CacheRetry, and that holds no token replaced while it was down.
 func (s *Store) useCache() bool {
-	return s.cache != nil && time.Now().UnixNano() >= s.skipUntil.Load()
+	if s.cache == nil || time.Now().UnixNano() < s.skipUntil.Load() {
+		return false
+	}
+	return s.nStale.Load() == 0 || s.dropStale(context.Background())
 }
 
 // cacheOK reports whether a cache call succeeded. A failure is logged
 // once per outage, the cache is left alone for CacheRetry, and the caller
-// falls back to the database. An invalidation lost to an outage leaves a
-// stale entry for at most the cache's TTL.
+// falls back to the database. An invalidation lost to an outage is done
+// again before this store uses the cache again; another instance of the
+// app that shares the cache may read the stale entry until then, and at
+// most for the cache's TTL if this one stops first.
 func (s *Store) cacheOK(err error) bool {
 	if err == nil {
 		if s.cacheDown.CompareAndSwap(true, false) {
@@ -432,12 +490,24 @@ func reqContext(c *gin.Context) context.Context {
 }
 
 // retry runs f again when the database reports a deadlock or a busy lock,
-// which concurrent upserts of one key can cause on MySQL and SQLite. The
-// statement is idempotent, so running it again is safe.
+// which concurrent upserts of one key can cause on MySQL and SQLite, or
+// when the connection was lost under the statement, for example to
+// pg_terminate_backend or a database restart (the pool then dials a new
+// one). Every statement the store runs is idempotent, so running it again
+// is safe. Lost connections are retried twice only, so that a database
+// that is really down fails the call quickly.
 func retry(ctx context.Context, f func() error) error {
 	var err error
+	lost := 0
 	for i := range 10 {
-		if err = f(); err == nil || !transient(err) {
+		if err = f(); err == nil {
+			return nil
+		}
+		switch {
+		case transient(err):
+		case connectionLost(err) && lost < 2:
+			lost++
+		default:
 			return err
 		}
 		select {
@@ -460,14 +530,36 @@ func transient(err error) bool {
 			return true
 		}
 	}
-	msg := err.Error()
-	for _, m := range []string{
+	return containsAny(err.Error(),
 		"Error 1213 ", // MySQL/MariaDB: deadlock found
 		"Error 1205 ", // MySQL/MariaDB: lock wait timeout
 		"database is locked",
 		"database table is locked",
-	} {
-		if strings.Contains(msg, m) {
+	)
+}
+
+// connectionLost reports whether err says that the connection went away
+// under the statement: PostgreSQL's connection exceptions (class 08) and
+// shutdown errors (57P01 to 57P03, which pg_terminate_backend sends), a
+// connection the driver found closed, or one the server reset.
+func connectionLost(err error) bool {
+	var coded interface{ SQLState() string }
+	if errors.As(err, &coded) {
+		st := coded.SQLState()
+		return strings.HasPrefix(st, "08") || st == "57P01" || st == "57P02" || st == "57P03"
+	}
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		containsAny(err.Error(),
+			"conn closed",        // pgx
+			"invalid connection", // go-sql-driver/mysql
+			"bad connection",
+		)
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
 			return true
 		}
 	}

@@ -76,6 +76,12 @@ func openDB(t testing.TB, name string) *testDB {
 		}
 		dial = mysql.Open(dsn)
 	}
+	return openDial(t, name, dial)
+}
+
+// openDial opens a testDB on dial, which is a database of kind name.
+func openDial(t testing.TB, name string, dial gorm.Dialector) *testDB {
+	t.Helper()
 	db, err := gorm.Open(dial, &gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		t.Fatalf("open %s: %v", name, err)
@@ -206,6 +212,9 @@ func newTestApp(t testing.TB, s *Store, overrideFromSession bool, provider ...da
 		_ = sess.Save()
 		c.Status(http.StatusNoContent)
 	})
+	// /protected is behind Required: 200 with a token, else a redirect to
+	// login, or 500 when the storage fails.
+	r.GET("/protected", bp.Required(), func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	// /token answers the access token the client reads; ?as= switches the
 	// user with the override for this blueprint.
 	r.GET("/token", func(c *gin.Context) {
