@@ -7,13 +7,47 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gin-contrib/sessions"
 	"github.com/gin-gonic/gin"
 )
 
 var (
 	env  *Env
 	apps []*App
+	// w6 holds the W6 setups by number of rows, built on first use.
+	w6 = map[int]*w6Setup{}
 )
+
+// testW6Rows is the size of the W6 table in the plain tests; the 100,000
+// rows of [W6Rows] are built only under -bench.
+const testW6Rows = 1000
+
+type w6Setup struct {
+	env  *Env // env with this W6 setup
+	apps []*App
+}
+
+// w6For returns the W6 setup with rows token rows, building it once.
+func w6For(tb testing.TB, rows int) *w6Setup {
+	tb.Helper()
+	if s := w6[rows]; s != nil {
+		return s
+	}
+	w, err := NewW6(rows)
+	if err != nil {
+		tb.Fatalf("W6 setup: %v", err)
+	}
+	e := *env
+	e.W6 = w
+	a, err := e.W6Apps(w)
+	if err != nil {
+		w.Close()
+		tb.Fatalf("W6 apps: %v", err)
+	}
+	s := &w6Setup{env: &e, apps: a}
+	w6[rows] = s
+	return s
+}
 
 func TestMain(m *testing.M) {
 	env = NewEnv()
@@ -25,6 +59,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	for _, s := range w6 {
+		s.env.W6.Close()
+	}
 	env.Close()
 	os.Exit(code)
 }
@@ -40,6 +77,27 @@ func TestContendersAnswer(t *testing.T) {
 				t.Errorf("in process: %v", err)
 			}
 			if err := Do(env, w, a, srv, true); err != nil {
+				t.Errorf("over HTTP: %v", err)
+			}
+		}
+	}
+}
+
+// TestW6ContendersAnswer checks the W6 contenders' answers, on a small
+// table: a user with a token row, a user without one, and no user.
+func TestW6ContendersAnswer(t *testing.T) {
+	s := w6For(t, testW6Rows)
+	if len(s.apps) != 3 {
+		t.Fatalf("%d W6 contenders, want 3", len(s.apps))
+	}
+	for _, a := range s.apps {
+		srv := serve(t, a)
+		// Twice, so that the cached contender answers from its cache too.
+		for range 2 {
+			if err := Do(s.env, W6, a, Recorder{a.Handler}, true); err != nil {
+				t.Errorf("in process: %v", err)
+			}
+			if err := Do(s.env, W6, a, srv, true); err != nil {
 				t.Errorf("over HTTP: %v", err)
 			}
 		}
@@ -66,7 +124,17 @@ func TestVerifyCatchesBrokenContender(t *testing.T) {
 		W4: func(c *gin.Context) { c.String(http.StatusOK, "authorized") },
 		// Answers with the wrong body.
 		W5: func(c *gin.Context) { c.String(http.StatusOK, "") },
+		// Says "authorized" for any logged-in user without looking for
+		// the token row.
+		W6: func(c *gin.Context) {
+			if sessionUserID(c) == nil {
+				c.String(http.StatusUnauthorized, "not authorized")
+				return
+			}
+			c.String(http.StatusOK, "authorized")
+		},
 	}
+	e := w6For(t, testW6Rows).env
 	good := apps[0]
 	for _, w := range Workloads {
 		r := gin.New()
@@ -83,9 +151,12 @@ func TestVerifyCatchesBrokenContender(t *testing.T) {
 			r.GET("/", broken[w])
 		case W5:
 			r.GET("/plain", broken[w])
+		case W6:
+			r.Use(sessions.Sessions(SessionCookie, newStore()))
+			r.GET("/", broken[w])
 		}
 		a := &App{Name: "broken", Handler: r, Cookie: SessionCookie, Workloads: Workloads}
-		if err := Do(env, w, a, Recorder{r}, true); err == nil {
+		if err := Do(e, w, a, Recorder{r}, true); err == nil {
 			t.Errorf("%s: a broken contender passed the verification", w)
 		}
 	}
@@ -101,7 +172,9 @@ func serve(t *testing.T, a *App) Remote {
 // benchmark runs w for every contender that takes part in it, as
 // sub-benchmarks named contender=NAME (so that benchstat -col /contender
 // puts them side by side), after checking each answer in full.
-func benchmark(b *testing.B, w Workload) {
+func benchmark(b *testing.B, w Workload) { benchmarkApps(b, env, apps, w) }
+
+func benchmarkApps(b *testing.B, env *Env, apps []*App, w Workload) {
 	for _, a := range apps {
 		if !a.Has(w) {
 			continue
@@ -126,3 +199,10 @@ func BenchmarkW2(b *testing.B) { benchmark(b, W2) }
 func BenchmarkW3(b *testing.B) { benchmark(b, W3) }
 func BenchmarkW4(b *testing.B) { benchmark(b, W4) }
 func BenchmarkW5(b *testing.B) { benchmark(b, W5) }
+
+// BenchmarkW6 is W4 with the GORM storage among W6Rows token rows. The
+// table is built here, so only under -bench.
+func BenchmarkW6(b *testing.B) {
+	s := w6For(b, W6Rows)
+	benchmarkApps(b, s.env, s.apps, W6)
+}

@@ -14,7 +14,7 @@ import (
 // Workload is one kind of request that the contenders are compared on.
 type Workload string
 
-// The workloads. W6 (W4 with the GORM storage) waits for that storage.
+// The workloads.
 const (
 	// W1 is the login: GET /login/github → redirect to the provider.
 	W1 Workload = "W1"
@@ -31,10 +31,13 @@ const (
 	// W5 is a route under the middleware whose handler never uses the
 	// client.
 	W5 Workload = "W5"
+	// W6 is W4 with the GORM storage on SQLite: the user ID comes from the
+	// session, the token from a table of many rows (see [W6Env]).
+	W6 Workload = "W6"
 )
 
-// Workloads lists every workload in order.
-var Workloads = []Workload{W1, W2, W3, W4, W5}
+// Workloads lists every workload in order. W6 needs [Env.W6] set.
+var Workloads = []Workload{W1, W2, W3, W4, W5, W6}
 
 // Result is an app's answer to one request.
 type Result struct {
@@ -139,6 +142,22 @@ func Do(e *Env, w Workload, a *App, s Sender, full bool) error {
 	case W5:
 		if err := expect(s, "/plain", e.Cookie, http.StatusOK, "plain"); err != nil {
 			return fmt.Errorf("%s %s: %w", a.Name, w, err)
+		}
+		return nil
+	case W6:
+		if e.W6 == nil {
+			return fmt.Errorf("%s %s: no W6 setup", a.Name, w)
+		}
+		if err := expect(s, "/", e.W6.Cookie, http.StatusOK, "authorized"); err != nil {
+			return fmt.Errorf("%s %s: %w", a.Name, w, err)
+		}
+		if full {
+			if err := expect(s, "/", e.W6.NoRowCookie, http.StatusUnauthorized, "not authorized"); err != nil {
+				return fmt.Errorf("%s %s for a user without a token: %w", a.Name, w, err)
+			}
+			if err := expect(s, "/", "", http.StatusUnauthorized, "not authorized"); err != nil {
+				return fmt.Errorf("%s %s without a cookie: %w", a.Name, w, err)
+			}
 		}
 		return nil
 	}

@@ -62,9 +62,9 @@ func (s *Session) Get(c *gin.Context, name string) (*Token, error) {
 		return nil, nil
 	}
 	tok := new(Token)
-	// UnmarshalJSON validates and decodes in one pass; json.Unmarshal
-	// would scan the text once more before calling it.
-	if err := tok.UnmarshalJSON([]byte(raw)); err != nil {
+	// Decoding the session's string as is saves copying it; the token's
+	// fields share its memory.
+	if err := tok.unmarshalString(raw); err != nil {
 		return nil, fmt.Errorf("storage: session token for %q: %w", name, err)
 	}
 	return tok, nil

@@ -174,7 +174,26 @@ func setString(m map[string]any, k, v string) {
 // raw token response. "scope" may be a list or a space-separated string,
 // and "expires_at" a number or a numeric string. Without "expires_at", an
 // "expires_in" is taken as relative to now.
+//
+// Keys are case-sensitive: "Access_Token" is an extra field, not the
+// access token.
 func (t *Token) UnmarshalJSON(b []byte) error {
+	return t.unmarshalString(string(b))
+}
+
+// unmarshalString is UnmarshalJSON on a string, whose string fields then
+// share its memory. The usual stored token takes the fast path; anything
+// else goes through the map, which defines the result (see decodeFast).
+func (t *Token) unmarshalString(s string) error {
+	if decodeFast(s, t) {
+		return nil
+	}
+	return t.unmarshalMap([]byte(s))
+}
+
+// unmarshalMap decodes through a map[string]any and [FromMap]: the
+// reference decoder.
+func (t *Token) unmarshalMap(b []byte) error {
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
 		return fmt.Errorf("storage: token is not a JSON object: %w", err)
@@ -215,7 +234,7 @@ func FromMap(m map[string]any, now time.Time) (*Token, error) {
 			var sec float64
 			sec, err = asNumber(k, v)
 			if err == nil && sec != 0 {
-				t.ExpiresAt = time.UnixMicro(int64(math.Round(sec * 1e6)))
+				t.ExpiresAt = unixSeconds(sec)
 			}
 		case "expires_in":
 			// Recomputed from expires_at; kept only to anchor a raw response.
@@ -236,12 +255,23 @@ func FromMap(m map[string]any, now time.Time) (*Token, error) {
 			return nil, err
 		}
 		if sec != 0 {
-			// Microseconds are what the JSON keeps; truncate so that a
-			// token reads back equal to itself.
-			t.ExpiresAt = now.Add(time.Duration(sec * float64(time.Second))).Truncate(time.Microsecond)
+			t.ExpiresAt = relativeExpiry(now, sec)
 		}
 	}
 	return t, nil
+}
+
+// unixSeconds is the time of an absolute "expires_at" in Unix seconds,
+// to the microsecond.
+func unixSeconds(sec float64) time.Time {
+	return time.UnixMicro(int64(math.Round(sec * 1e6)))
+}
+
+// relativeExpiry is the time of an "expires_in" of sec seconds from now.
+// Microseconds are what the JSON keeps; it truncates so that a token reads
+// back equal to itself.
+func relativeExpiry(now time.Time, sec float64) time.Time {
+	return now.Add(time.Duration(sec * float64(time.Second))).Truncate(time.Microsecond)
 }
 
 func asString(k string, v any) (string, error) {

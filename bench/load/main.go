@@ -59,6 +59,19 @@ func run(conc int, dur time.Duration, maxOps int64, only string) error {
 			want[bench.Workload(strings.ToUpper(w))] = true
 		}
 	}
+	if len(want) == 0 || want[bench.W6] {
+		w6, err := bench.NewW6(bench.W6Rows)
+		if err != nil {
+			return fmt.Errorf("W6 setup: %w", err)
+		}
+		defer w6.Close()
+		env.W6 = w6
+		a6, err := env.W6Apps(w6)
+		if err != nil {
+			return err
+		}
+		apps = append(apps, a6...)
+	}
 	fmt.Printf("load: %d clients, %s per run, loopback only\n\n", conc, dur)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "workload\tcontender\tops/s\tp50\tp99\tops/s ÷ floor\tp99 ÷ floor\terrors\t")

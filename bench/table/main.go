@@ -1,7 +1,8 @@
 // Command table reads `go test -bench -benchmem` output of the bench
 // package (several -count runs) on stdin and prints the budget table:
 // dance/floor ns/op, dance's allocs/op over the floor's, and dance's
-// throughput against goth's, each from medians of the same run.
+// throughput against goth's, each from medians of the same run. W6 has a
+// row for each of dance's GORM contenders (without and with the cache).
 //
 //	go test -run '^$' -bench . -benchmem -count 6 . | tee bench.txt
 //	go run ./table < bench.txt
@@ -31,6 +32,9 @@ var budgets = map[string]budget{
 	"W3": {1.10, 15, 0},
 	"W4": {1.15, 8, 0},
 	"W5": {1.02, 1, 0},
+	// The issue sets no budget for W6; it is W4 with the GORM storage, so
+	// it is held to W4's.
+	"W6": {1.15, 8, 0},
 }
 
 var lineRE = regexp.MustCompile(`^Benchmark(W\d)/contender=([\w-]+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
@@ -72,15 +76,17 @@ func main() {
 	fmt.Println("| workload | dance/floor ns/op (budget) | allocs/op over floor (budget) | dance vs goth throughput (budget) |")
 	fmt.Println("|---|---|---|---|")
 	for _, w := range slices.Sorted(maps.Keys(data)) {
-		row(w, "floor", data[w], budgets[w])
+		row(w, "floor", "dance", data[w], budgets[w])
 		if data[w]["floor-session"] != nil {
-			row(w+" vs a floor that reads the token from the session", "floor-session", data[w], budgets[w])
+			row(w+" vs a floor that reads the token from the session", "floor-session", "dance", data[w], budgets[w])
 		}
+		row(w+" GORM, no cache", "floor", "dance-gorm", data[w], budgets[w])
+		row(w+" GORM, in-process cache", "floor", "dance-gorm-cache", data[w], budgets[w])
 	}
 }
 
-func row(label, floor string, d map[string]*sample, b budget) {
-	f, ds, g := d[floor], d["dance"], d["goth"]
+func row(label, floor, dance string, d map[string]*sample, b budget) {
+	f, ds, g := d[floor], d[dance], d["goth"]
 	if f == nil || ds == nil {
 		return
 	}
