@@ -230,11 +230,11 @@ func (f *oauth1Flow) authorized(bp *Blueprint, c *gin.Context) {
 
 	// 1. The user declined (Twitter sends ?denied=<request token>).
 	if q.Has("denied") {
-		if fl != nil && bp.checkRequestToken(fl, q.Get("denied")) == nil {
-			bp.consume(sess, fl)
-			_ = sess.Save() // best effort: the replay cache backs it up
+		var checkErr error = ErrRequestTokenMismatch
+		if fl != nil {
+			checkErr = bp.checkRequestToken(fl, q.Get("denied"))
 		}
-		bp.failRedirect(c, fl, &Error{Provider: bp.name, Stage: StageAuthorize, Err: ErrDenied, Code: "access_denied"})
+		bp.declined(c, sess, fl, checkErr, &Error{Provider: bp.name, Stage: StageAuthorize, Err: ErrDenied, Code: "access_denied"})
 		return
 	}
 	// 2. The oauth_token must be the request token this session started,
@@ -243,17 +243,7 @@ func (f *oauth1Flow) authorized(bp *Blueprint, c *gin.Context) {
 		bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: ErrRequestTokenMismatch})
 		return
 	}
-	if err := bp.checkRequestToken(fl, q.Get("oauth_token")); err != nil {
-		if errors.Is(err, ErrStateExpired) {
-			sess.Delete(bp.flowKey)
-			_ = sess.Save()
-		}
-		bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: err})
-		return
-	}
-	bp.consume(sess, fl)
-	if err := sess.Save(); err != nil {
-		bp.fail(c, 500, &Error{Provider: bp.name, Stage: StageState, Err: storage.SaveError(err)})
+	if !bp.admit(c, sess, fl, bp.checkRequestToken(fl, q.Get("oauth_token"))) {
 		return
 	}
 	verifier := q.Get("oauth_verifier")

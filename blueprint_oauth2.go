@@ -260,11 +260,11 @@ func (f *oauth2Flow) authorized(bp *Blueprint, c *gin.Context) {
 
 	// 1. The provider sent an error: nothing to fetch.
 	if code := q.Get("error"); code != "" {
-		if fl != nil && bp.checkState(fl, q.Get("state")) == nil {
-			bp.consume(sess, fl)
-			_ = sess.Save() // best effort: the replay cache backs it up
+		var checkErr error = ErrStateMismatch
+		if fl != nil {
+			checkErr = bp.checkState(fl, q.Get("state"))
 		}
-		bp.failRedirect(c, fl, &Error{
+		bp.declined(c, sess, fl, checkErr, &Error{
 			Provider: bp.name, Stage: StageAuthorize, Err: ErrDenied,
 			Code: code, Description: q.Get("error_description"), URI: q.Get("error_uri"),
 		})
@@ -277,17 +277,7 @@ func (f *oauth2Flow) authorized(bp *Blueprint, c *gin.Context) {
 		return
 	}
 	// 3. The state must be ours, unused and fresh.
-	if err := bp.checkState(fl, q.Get("state")); err != nil {
-		if errors.Is(err, ErrStateExpired) {
-			sess.Delete(bp.flowKey)
-			_ = sess.Save()
-		}
-		bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: err})
-		return
-	}
-	bp.consume(sess, fl)
-	if err := sess.Save(); err != nil {
-		bp.fail(c, 500, &Error{Provider: bp.name, Stage: StageState, Err: storage.SaveError(err)})
+	if !bp.admit(c, sess, fl, bp.checkState(fl, q.Get("state"))) {
 		return
 	}
 	// 4. A verifier set up at login is required.

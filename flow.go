@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -278,4 +279,38 @@ func isTimeout(err error) bool {
 
 func decodeJSON(r io.Reader, v any) error {
 	return json.NewDecoder(io.LimitReader(r, 16<<20)).Decode(v)
+}
+
+// admit ends the proof check of a callback (the state, or OAuth 1's
+// request token): on a failed check it answers 403 after the error hooks,
+// dropping an expired flow; otherwise it consumes the flow and saves the
+// session, so that the callback cannot be played again. It reports whether
+// the callback may go on.
+func (bp *Blueprint) admit(c *gin.Context, sess sessions.Session, fl *flow, checkErr error) bool {
+	if checkErr != nil {
+		if errors.Is(checkErr, ErrStateExpired) {
+			sess.Delete(bp.flowKey)
+			_ = sess.Save()
+		}
+		bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: checkErr})
+		return false
+	}
+	bp.consume(sess, fl)
+	if err := sess.Save(); err != nil {
+		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageState, Err: storage.SaveError(err)})
+		return false
+	}
+	return true
+}
+
+// declined handles a callback on which the provider reports that the user
+// said no (or another error): the flow is consumed when the callback
+// proves it belongs to it (checkErr is nil), then the error hooks run and
+// the user goes to the next URL, as in Flask-Dance. Nothing is fetched.
+func (bp *Blueprint) declined(c *gin.Context, sess sessions.Session, fl *flow, checkErr error, e *Error) {
+	if fl != nil && checkErr == nil {
+		bp.consume(sess, fl)
+		_ = sess.Save() // best effort: the replay cache backs it up
+	}
+	bp.failRedirect(c, fl, e)
 }
