@@ -56,13 +56,13 @@ func TestSlowTokenEndpoint(t *testing.T) {
 			// Options.Timeout stays at its 30 s default: only the
 			// request's deadline can end the wait.
 			c.RouteHandlers = []gin.HandlerFunc{func(c *gin.Context) {
-				ctx, cancel := context.WithTimeout(c.Request.Context(), 200*time.Millisecond)
+				ctx, cancel := context.WithTimeout(c.Request.Context(), 500*time.Millisecond)
 				defer cancel()
 				c.Request = c.Request.WithContext(ctx)
 				c.Next()
 			}}
 		}},
-		{"Options.Timeout", func(c *dance.OAuth2Config) { c.Timeout = 200 * time.Millisecond }},
+		{"Options.Timeout", func(c *dance.OAuth2Config) { c.Timeout = 500 * time.Millisecond }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			leaks := verifyNoLeaks(t)
