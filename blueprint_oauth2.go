@@ -401,6 +401,8 @@ func tokenEndpointError(name string, stage Stage, sentinel, err error) *Error {
 		e.Err = fmt.Errorf("%w: %w", sentinel, context.DeadlineExceeded)
 	case errors.Is(err, context.Canceled):
 		e.Err = fmt.Errorf("%w: %w", sentinel, context.Canceled)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		e.Err = fmt.Errorf("%w: the token endpoint's answer was cut short: %w", sentinel, io.ErrUnexpectedEOF)
 	default:
 		var ue *url.Error
 		if errors.As(err, &ue) {

@@ -607,7 +607,10 @@ func TestBeforeLoginHookCanAnswer(t *testing.T) {
 	}
 }
 
-// Acceptance 15.
+// Acceptance 15, and issue 10's provider faults: whatever way the token
+// endpoint fails, the user gets a clear 502/504, the error hooks run once,
+// and nothing is lost or half-written: the token stored by an earlier
+// login is still there, unchanged, and a later login works.
 func TestTokenEndpointFailures(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -622,21 +625,33 @@ func TestTokenEndpointFailures(t *testing.T) {
 		{"error in 200", dancetest.FailErrorIn200, http.StatusBadGateway, "bad_verification_code", "bad_verification_code"},
 		{"invalid grant", dancetest.FailInvalidGrant, http.StatusBadGateway, "invalid_grant", "invalid_grant"},
 		{"timeout", dancetest.FailSlow, http.StatusGatewayTimeout, "", "deadline"},
+		{"truncated body", dancetest.FailTruncated, http.StatusBadGateway, "", "cut short"},
+		{"wrong content type", dancetest.FailWrongContentType, http.StatusBadGateway, "", "missing access_token"},
+		{"HTML page in 200", dancetest.FailHTMLPage, http.StatusBadGateway, "", "cannot parse json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.Timeout = 300 * time.Millisecond })
+			if resp := h.browser.Dance(h.url("/login/github")); resp.StatusCode != http.StatusFound {
+				t.Fatalf("first login: %d", resp.StatusCode)
+			}
+			before := h.storedToken()
 			h.p.Fail(tc.fail)
 			resp, body := h.get(h.approve(h.login("/login/github")).String())
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status %d, want %d (%q)", resp.StatusCode, tc.status, body)
 			}
+			mustContain(t, body, "dance: github: token: token exchange failed")
 			mustContain(t, body, tc.message)
 			errs := h.errors()
 			if len(errs) != 1 || !errors.Is(errs[0], dance.ErrTokenExchange) || errs[0].Stage != dance.StageToken || errs[0].Code != tc.code {
 				t.Fatalf("error hooks got %v", errs)
 			}
-			if h.storedToken() != nil {
-				t.Fatal("token stored")
+			if after := h.storedToken(); after == nil || after["access_token"] != before["access_token"] {
+				t.Fatal("the failed login lost or replaced the stored token")
+			}
+			h.p.Fail(dancetest.FailNone)
+			if resp := h.browser.Dance(h.url("/login/github")); resp.StatusCode != http.StatusFound || h.storedToken()["access_token"] == before["access_token"] {
+				t.Fatalf("a login after the fault did not store a new token: %d", resp.StatusCode)
 			}
 		})
 	}

@@ -103,7 +103,13 @@ type replayCache struct {
 	m  map[[32]byte]time.Time
 }
 
-const replayCacheMax = 100_000
+// replayCacheMax bounds the replay cache; when it is full, a sweep makes
+// it no fuller than replayCacheLow, so that sweeps (which walk the whole
+// map under the lock) happen once per many adds, not on every add.
+const (
+	replayCacheMax = 100_000
+	replayCacheLow = replayCacheMax - replayCacheMax/10
+)
 
 func newReplayCache() *replayCache { return &replayCache{m: make(map[[32]byte]time.Time)} }
 
@@ -118,11 +124,11 @@ func (r *replayCache) add(state string, until time.Time) {
 				delete(r.m, k)
 			}
 		}
-		// Still full of live states: drop some. Expired states are refused
-		// by their own expiry, so this only weakens the replay check for
-		// states that are also protected by the session marker.
+		// Still crowded with live states: drop some. Expired states are
+		// refused by their own expiry, so this only weakens the replay
+		// check for states that are also protected by the session marker.
 		for k := range r.m {
-			if len(r.m) < replayCacheMax {
+			if len(r.m) <= replayCacheLow {
 				break
 			}
 			delete(r.m, k)

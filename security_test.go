@@ -1,6 +1,7 @@
 package dance_test
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
+	"github.com/go-jose/go-jose/v4"
 )
 
 // A verifier set up at login is required on the callback: a session whose
@@ -113,5 +115,163 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 				t.Errorf("error text or response contains a secret: %q", e[:min(len(e), 40)])
 			}
 		}
+	}
+}
+
+// The state is bound to the blueprint: a callback for another blueprint of
+// the same app, carrying this login's state and code, finds no login of its
+// own and starts one; it neither uses nor burns this login's state.
+func TestStateBoundToBlueprint(t *testing.T) {
+	p := dancetest.NewProvider(dancetest.Config{})
+	t.Cleanup(p.Close)
+	var bps []*dance.Blueprint
+	for _, name := range []string{"one", "two"} {
+		bp, err := dance.NewOAuth2(p.OAuth2Config(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bps = append(bps, bp)
+	}
+	app := newTestServer(t, newRouter(bps...))
+	b := dancetest.NewBrowser(t)
+	resp := b.Get(app + "/login/one")
+	resp.Body.Close()
+	resp = b.Get(b.Location(resp).String())
+	resp.Body.Close()
+	cb := b.Location(resp)
+
+	crossed := *cb
+	crossed.Path = "/login/two/authorized"
+	resp = b.Get(crossed.String())
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/login/two" {
+		t.Fatalf("crossed callback = %d to %q, want blueprint two's login", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if n := len(p.RequestsTo("/token")); n != 0 {
+		t.Fatalf("the crossed callback made %d token requests", n)
+	}
+	resp = b.Get(cb.String())
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
+		t.Fatalf("the real callback = %d to %q, want the dance to finish", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// dance keeps its login state in the app's session and sets no cookie of
+// its own: every cookie of a whole dance is the app's session cookie, with
+// the flags the app gave its store (HttpOnly, SameSite=Lax).
+func TestDanceSetsNoCookieOfItsOwn(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	var cookies []*http.Cookie
+	resp := h.browser.Get(h.url("/login/github"))
+	resp.Body.Close()
+	cookies = append(cookies, resp.Cookies()...)
+	resp = h.browser.Get(h.approve(h.browser.Location(resp)).String())
+	resp.Body.Close()
+	cookies = append(cookies, resp.Cookies()...)
+	if resp.StatusCode != http.StatusFound || h.storedToken() == nil {
+		t.Fatalf("the dance did not finish: %d", resp.StatusCode)
+	}
+	if len(cookies) < 2 {
+		t.Fatalf("%d cookies set, want the session cookie at login and callback", len(cookies))
+	}
+	for _, c := range cookies {
+		if c.Name != "session" || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+			t.Errorf("cookie %q: HttpOnly %v, SameSite %v, Path %q", c.Name, c.HttpOnly, c.SameSite, c.Path)
+		}
+	}
+}
+
+// TLS certificates are verified by default: a provider whose certificate
+// the system does not trust fails the exchange with a clear 502, and
+// nothing is stored. (contrib's TestGitLabInsecureTLSOnlyThisBlueprint
+// shows the opt-out is scoped to one blueprint.)
+func TestTLSVerifiedByDefault(t *testing.T) {
+	p := dancetest.NewTLSProvider(dancetest.Config{})
+	t.Cleanup(p.Close)
+	bp, err := dance.NewOAuth2(p.OAuth2Config("github"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, name: "github", p: p, logs: &syncBuffer{}}
+	h.serve(bp)
+	auth := h.login("/login/github")
+	q := p.CallbackQuery(auth.Query())
+	resp, body := h.get(h.url("/login/github/authorized?" + q.Encode()))
+	if resp.StatusCode != http.StatusBadGateway {
+		t.Fatalf("status %d (%q), want 502", resp.StatusCode, body)
+	}
+	mustContain(t, body, "certificate")
+	if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrTokenExchange) {
+		t.Fatalf("error hooks got %v", errs)
+	}
+	if len(p.RequestsTo("/token")) != 0 {
+		t.Fatal("the token request reached the provider over an unverified connection")
+	}
+	if h.storedToken() != nil {
+		t.Fatal("token stored")
+	}
+}
+
+// The OIDC alg: an ID token that is right in every claim, nonce included,
+// but signed with HS256 and the client secret (the key confusion attack),
+// or not signed at all, is refused; the same claims signed by the
+// provider's key pass, so the refusal is the algorithm's.
+func TestOIDCAlgorithmConfusionRefused(t *testing.T) {
+	const issuer = "http://provider.invalid"
+	// HS256 needs a key of 32 bytes or more.
+	p := dancetest.NewUnstartedProvider(dancetest.Config{Issuer: issuer, ClientSecret: "a-client-secret-of-more-than-32-bytes"})
+	tr := &answerTransport{path: "/token", next: p}
+	app := buildInproc(t, func(mem *storage.Memory) (*dance.Blueprint, error) {
+		return dance.NewOAuth2(dance.OAuth2Config{
+			Name: "oidc", ClientID: p.ClientID(), ClientSecret: p.ClientSecret(),
+			AuthURL: "/authorize", TokenURL: "/token", Scopes: []string{"openid"},
+			Issuer: issuer, JWKSURL: "/jwks",
+			Options: dance.Options{BaseURL: issuer + "/", Storage: mem, HTTPClient: &http.Client{Transport: tr}},
+		})
+	})
+	hmacSigned := func(t *testing.T, nonce string) string {
+		claims, _ := json.Marshal(map[string]any{
+			"iss": issuer, "aud": p.ClientID(), "sub": "1", "nonce": nonce,
+			"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix(),
+		})
+		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(p.ClientSecret())}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jws, err := signer.Sign(claims)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := jws.CompactSerialize()
+		return s
+	}
+	for _, tc := range []struct {
+		name    string
+		idToken func(t *testing.T, nonce string) string
+		ok      bool
+	}{
+		{"ES256 by the provider's key", func(t *testing.T, n string) string { return mintIDToken(t, p, n) }, true},
+		{"HS256 with the client secret", hmacSigned, false},
+		{"alg none", func(t *testing.T, n string) string {
+			p.SetIDToken(dancetest.IDTokenConfig{AlgNone: true})
+			defer p.SetIDToken(dancetest.IDTokenConfig{})
+			return mintIDToken(t, p, n)
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_ = app.mem.Delete(nil, "oidc")
+			cookie, q := app.login(t)
+			body, _ := json.Marshal(map[string]any{"access_token": "at", "token_type": "bearer", "id_token": tc.idToken(t, q.Get("nonce"))})
+			tr.set(tokenAnswer{status: 200, contentType: "application/json", body: body})
+			w := app.callback(cookie, url.Values{"code": {"c"}, "state": {q.Get("state")}})
+			if tc.ok {
+				if tok, _ := app.mem.Get(nil, "oidc"); w.Code != http.StatusFound || tok == nil {
+					t.Fatalf("a good ID token was refused: %d %q", w.Code, w.Body.String())
+				}
+				return
+			}
+			app.checkFailure(t, w, dance.StageIDToken, dance.ErrIDToken, http.StatusForbidden)
+		})
 	}
 }

@@ -43,6 +43,15 @@ const (
 	// FailSlow waits for Config.Delay (default 5 s), or until the client
 	// gives up, before answering normally.
 	FailSlow
+	// FailTruncated starts a good token response and drops the connection
+	// half-way through the body, short of its Content-Length.
+	FailTruncated
+	// FailWrongContentType answers 200 with a good JSON token labelled
+	// application/x-www-form-urlencoded.
+	FailWrongContentType
+	// FailHTMLPage answers 200 with an HTML page (a login or captive
+	// portal page) instead of a token.
+	FailHTMLPage
 )
 
 // Config configures a fake [Provider]. Zero values give working defaults.
@@ -450,6 +459,29 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		return
 	case FailInvalidGrant:
 		writeJSON(w, 400, map[string]any{"error": "invalid_grant"})
+		return
+	case FailTruncated:
+		body := `{"access_token":"at-truncated","token_type":"bearer","expires_in":3600}`
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			http.Error(w, "FailTruncated needs a real connection", http.StatusInternalServerError)
+			return
+		}
+		conn, buf, err := hj.Hijack()
+		if err != nil {
+			return
+		}
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:len(body)/2])
+		_ = buf.Flush()
+		conn.Close()
+		return
+	case FailWrongContentType:
+		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+		fmt.Fprint(w, `{"access_token":"at-wrong-type","token_type":"bearer"}`)
+		return
+	case FailHTMLPage:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, "<!doctype html><html><head><title>Sign in</title></head><body><form>Wi-Fi login</form></body></html>")
 		return
 	case FailSlow:
 		select {

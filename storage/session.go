@@ -82,11 +82,19 @@ func (s *Session) Set(c *gin.Context, name string, tok *Token) error {
 		return fmt.Errorf("storage: encoding token for %q: %w", name, err)
 	}
 	key := s.key(name)
+	prev := sess.Get(key)
 	sess.Set(key, string(b))
 	if err := sess.Save(); err != nil {
-		// Do not leave the token in the session: a later save would fail
-		// the same way and take the rest of the session with it.
-		sess.Delete(key)
+		// Put back what was there: leaving the new token would make a
+		// later save fail the same way and take the rest of the session
+		// with it, and deleting it would lose the token of an earlier
+		// login as soon as anything (an error hook's flash message) saves
+		// the session.
+		if prev != nil {
+			sess.Set(key, prev)
+		} else {
+			sess.Delete(key)
+		}
 		return SaveError(err)
 	}
 	return nil

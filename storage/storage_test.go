@@ -120,6 +120,27 @@ func TestSessionTooLarge(t *testing.T) {
 	}
 }
 
+// A token that does not fit leaves the earlier one in the session, for
+// the next save (an error hook's flash message, say) to keep.
+func TestSessionTooLargeKeepsEarlierToken(t *testing.T) {
+	u := newCookieUser()
+	c := u.request()
+	s := storage.NewSession()
+	if err := s.Set(c, "github", &storage.Token{AccessToken: "earlier"}); err != nil {
+		t.Fatal(err)
+	}
+	big := &storage.Token{AccessToken: "big", Extra: map[string]any{"id_token": strings.Repeat("x", 5000)}}
+	if err := s.Set(c, "github", big); err != storage.ErrTooLarge {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+	if err := sessions.Default(c).Save(); err != nil {
+		t.Fatalf("the next save: %v", err)
+	}
+	if tok, err := s.Get(c, "github"); err != nil || tok == nil || tok.AccessToken != "earlier" {
+		t.Fatalf("after the failed set: %v, %v; want the earlier token", tok, err)
+	}
+}
+
 func TestSessionCorruptToken(t *testing.T) {
 	u := newCookieUser()
 	c := u.request()

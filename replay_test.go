@@ -1,0 +1,53 @@
+package dance
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+// A full replay cache makes room for a tenth of its size at once: a
+// browser that fills it with its own used states (a login and a callback
+// each) must not make every later callback walk the whole cache under its
+// lock. Expired states go first; the newest state is always kept.
+func TestReplayCacheFullSweepsRarely(t *testing.T) {
+	r := newReplayCache()
+	live := time.Now().Add(time.Hour)
+	for i := range replayCacheMax {
+		until := live
+		if i < 100 {
+			until = time.Now().Add(-time.Minute) // expired
+		}
+		r.add("s"+strconv.Itoa(i), until)
+	}
+	if len(r.m) != replayCacheMax {
+		t.Fatalf("%d states before the cache is full", len(r.m))
+	}
+	r.add("newest", live)
+	if n, want := len(r.m), replayCacheMax*9/10+1; n > want {
+		t.Fatalf("a sweep left %d of %d states, want at most %d", n, replayCacheMax, want)
+	}
+	if !r.seen("newest") {
+		t.Fatal("the newest state was dropped")
+	}
+	for i := range 100 {
+		if r.seen("s" + strconv.Itoa(i)) {
+			t.Fatal("an expired state was kept while live ones were dropped")
+		}
+	}
+}
+
+// BenchmarkReplayCacheFull is the cost of one used state once the cache is
+// full of live ones: about 1.5 ms (a walk of the whole map) before the
+// cache swept to a low-water mark, and amortized to microseconds after.
+func BenchmarkReplayCacheFull(b *testing.B) {
+	r := newReplayCache()
+	until := time.Now().Add(time.Hour)
+	for i := range replayCacheMax {
+		r.add("s"+strconv.Itoa(i), until)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		r.add("t"+strconv.Itoa(i), until)
+	}
+}
