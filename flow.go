@@ -13,7 +13,6 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-contrib/sessions"
@@ -96,52 +95,25 @@ func (bp *Blueprint) consume(sess sessions.Session, f *flow) {
 	sess.Set(bp.flowKey, string(b))
 }
 
-// replayCache remembers used states until they expire. It is bounded, and
-// keyed by a hash so that no state stays in memory.
-type replayCache struct {
-	mu sync.Mutex
-	m  map[[32]byte]time.Time
+// replayCache remembers used states until they expire. It is bounded
+// (see [expiring]), and keyed by a hash so that no state stays in memory.
+// When it is full of live states, dropping some only weakens the replay
+// check for states that the session marker also protects.
+type replayCache struct{ *expiring[[32]byte, struct{}] }
+
+// replayCacheMax bounds the replay cache.
+const replayCacheMax = 100_000
+
+func newReplayCache() *replayCache {
+	return &replayCache{newExpiring[[32]byte, struct{}](replayCacheMax)}
 }
 
-// replayCacheMax bounds the replay cache; when it is full, a sweep makes
-// it no fuller than replayCacheLow, so that sweeps (which walk the whole
-// map under the lock) happen once per many adds, not on every add.
-const (
-	replayCacheMax = 100_000
-	replayCacheLow = replayCacheMax - replayCacheMax/10
-)
-
-func newReplayCache() *replayCache { return &replayCache{m: make(map[[32]byte]time.Time)} }
-
 func (r *replayCache) add(state string, until time.Time) {
-	k := sha256.Sum256([]byte(state))
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.m) >= replayCacheMax {
-		t := now()
-		for k, exp := range r.m {
-			if t.After(exp) {
-				delete(r.m, k)
-			}
-		}
-		// Still crowded with live states: drop some. Expired states are
-		// refused by their own expiry, so this only weakens the replay
-		// check for states that are also protected by the session marker.
-		for k := range r.m {
-			if len(r.m) <= replayCacheLow {
-				break
-			}
-			delete(r.m, k)
-		}
-	}
-	r.m[k] = until
+	r.put(sha256.Sum256([]byte(state)), struct{}{}, until)
 }
 
 func (r *replayCache) seen(state string) bool {
-	k := sha256.Sum256([]byte(state))
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	_, ok := r.m[k]
+	_, ok := r.get(sha256.Sum256([]byte(state)))
 	return ok
 }
 

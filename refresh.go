@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"net/http"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -22,18 +21,15 @@ import (
 // token, never by the token itself; the key identifies the user without
 // keeping a secret in memory or in logs.
 type refresher struct {
-	group singleflight.Group
-
-	mu     sync.Mutex
-	recent map[string]*refreshResult
+	group  singleflight.Group
+	recent *expiring[string, *refreshResult]
 }
 
 // refreshResult is the outcome of one refresh: a new token, or a
 // permanent refusal (ErrTokenExpired). Transient failures are not kept.
 type refreshResult struct {
-	tok   *Token
-	err   *Error
-	until time.Time
+	tok *Token
+	err *Error
 }
 
 // refreshMemory is how long a refresh's result is reused for callers that
@@ -43,43 +39,19 @@ const refreshMemory = time.Minute
 // refreshMemoryMax bounds the memory of recent refreshes.
 const refreshMemoryMax = 10_000
 
-func newRefresher() *refresher { return &refresher{recent: make(map[string]*refreshResult)} }
+func newRefresher() *refresher {
+	return &refresher{recent: newExpiring[string, *refreshResult](refreshMemoryMax)}
+}
 
 func refreshKey(name, refreshToken string) string {
 	sum := sha256.Sum256([]byte(name + "\x00" + refreshToken))
 	return string(sum[:])
 }
 
-func (r *refresher) recall(key string) (*refreshResult, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	res, ok := r.recent[key]
-	if ok && now().After(res.until) {
-		delete(r.recent, key)
-		return nil, false
-	}
-	return res, ok
-}
+func (r *refresher) recall(key string) (*refreshResult, bool) { return r.recent.get(key) }
 
 func (r *refresher) remember(key string, res *refreshResult) {
-	res.until = now().Add(refreshMemory)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.recent) >= refreshMemoryMax {
-		t := now()
-		for k, v := range r.recent {
-			if t.After(v.until) {
-				delete(r.recent, k)
-			}
-		}
-		for k := range r.recent {
-			if len(r.recent) < refreshMemoryMax {
-				break
-			}
-			delete(r.recent, k)
-		}
-	}
-	r.recent[key] = res
+	r.recent.put(key, res, now().Add(refreshMemory))
 }
 
 // refreshable reports whether tok can be refreshed: the blueprint has a

@@ -20,11 +20,11 @@ func TestReplayCacheFullSweepsRarely(t *testing.T) {
 		}
 		r.add("s"+strconv.Itoa(i), until)
 	}
-	if len(r.m) != replayCacheMax {
-		t.Fatalf("%d states before the cache is full", len(r.m))
+	if r.len() != replayCacheMax {
+		t.Fatalf("%d states before the cache is full", r.len())
 	}
 	r.add("newest", live)
-	if n, want := len(r.m), replayCacheMax*9/10+1; n > want {
+	if n, want := r.len(), replayCacheMax*9/10+1; n > want {
 		t.Fatalf("a sweep left %d of %d states, want at most %d", n, replayCacheMax, want)
 	}
 	if !r.seen("newest") {

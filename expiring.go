@@ -1,0 +1,77 @@
+package dance
+
+import (
+	"sync"
+	"time"
+)
+
+// expiring is a bounded map whose entries expire: the memory behind the
+// replay check of used states and behind the sharing of refresh results.
+// It is safe for concurrent use. When it is full, one sweep drops the
+// expired entries and then, only if it must, live ones, down to nine
+// tenths of its bound, so that sweeps (which walk the whole map under the
+// lock) happen once per many additions, not on every one.
+type expiring[K comparable, V any] struct {
+	mu  sync.Mutex
+	max int
+	m   map[K]expiringEntry[V]
+}
+
+type expiringEntry[V any] struct {
+	v     V
+	until time.Time
+}
+
+func newExpiring[K comparable, V any](max int) *expiring[K, V] {
+	return &expiring[K, V]{max: max, m: make(map[K]expiringEntry[V])}
+}
+
+// put keeps v under k until the given time.
+func (e *expiring[K, V]) put(k K, v V, until time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.m) >= e.max {
+		e.sweep()
+	}
+	e.m[k] = expiringEntry[V]{v: v, until: until}
+}
+
+// get returns the live value under k.
+func (e *expiring[K, V]) get(k K) (V, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ent, ok := e.m[k]
+	if ok && now().After(ent.until) {
+		delete(e.m, k)
+		ok = false
+	}
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	return ent.v, true
+}
+
+// len returns the number of entries, live or not yet swept.
+func (e *expiring[K, V]) len() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.m)
+}
+
+// sweep makes room; e.mu is held.
+func (e *expiring[K, V]) sweep() {
+	t := now()
+	for k, ent := range e.m {
+		if t.After(ent.until) {
+			delete(e.m, k)
+		}
+	}
+	low := e.max - e.max/10
+	for k := range e.m {
+		if len(e.m) <= low {
+			break
+		}
+		delete(e.m, k)
+	}
+}
