@@ -125,21 +125,29 @@ func revokeRFC7009(endpoint string) RevokeFunc {
 		if basic {
 			req.SetBasicAuth(url.QueryEscape(cfg.ClientID), url.QueryEscape(cfg.ClientSecret))
 		}
-		resp, err := bp.httpClient.Do(req)
-		if err != nil {
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
-			return err
+		return SendRevoke(bp, req, http.StatusOK)
+	}
+}
+
+// SendRevoke sends a revocation request through the blueprint's HTTP
+// client and checks that the provider answered want; any other answer is
+// [RevokeResponseError]. A transport error is returned without the URL.
+// It is for [RevokeFunc] implementations.
+func SendRevoke(bp *Blueprint, req *http.Request, want int) error {
+	resp, err := bp.httpClient.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
 		}
-		defer resp.Body.Close()
-		if resp.StatusCode == http.StatusOK {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-			return nil
-		}
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != want {
 		return RevokeResponseError(bp, resp)
 	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	return nil
 }
 
 // RevokeResponseError is the [*Error] for a revocation endpoint's failed

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -110,18 +109,5 @@ func revokeGitHubGrant(ctx context.Context, bp *dance.Blueprint, tok *dance.Toke
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
 	req.SetBasicAuth(cfg.ClientID, cfg.ClientSecret)
-	resp, err := bp.HTTPClient().Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		return dance.RevokeResponseError(bp, resp)
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return nil
+	return dance.SendRevoke(bp, req, http.StatusNoContent)
 }
