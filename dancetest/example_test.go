@@ -2,6 +2,7 @@ package dancetest_test
 
 import (
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"testing"
 
@@ -127,4 +128,48 @@ func ExampleProvider_StandIn() {
 	r.ServeHTTP(w, dancetest.AuthorizedRequest(&testing.T{}, "GET", "/", store, "session", github, dancetest.Token(fake.IssueToken())))
 	fmt.Println(w.Body.String())
 	// Output: hubot
+}
+
+// A fake OAuth 1 provider verifies every signature it receives; a whole
+// Twitter-style dance runs against it with the generic OAuth 1 blueprint.
+func ExampleNewOAuth1Provider() {
+	fake := dancetest.NewOAuth1Provider(dancetest.OAuth1Config{})
+	defer fake.Close()
+	twitter, err := dance.NewOAuth1(fake.OAuth1Config("twitter"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := gin.New()
+	r.Use(sessions.Sessions("session", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
+	twitter.Register(r)
+	r.GET("/", twitter.Middleware(), func(c *gin.Context) {
+		ok, _ := dance.ClientFrom(c, "twitter").Authorized()
+		c.String(200, "authorized: %v", ok)
+	})
+	app := httptest.NewServer(r)
+	defer app.Close()
+
+	browser := dancetest.NewBrowser(&testing.T{})
+	browser.Dance(app.URL + "/twitter") // login, authorize, callback
+	resp := browser.Get(app.URL + "/")
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(string(body), len(fake.RequestsTo(dancetest.OAuth1AccessToken)))
+	// Output: authorized: true 1
+}
+
+// A loopback proxy in front of a service makes an outage on demand,
+// without stopping the service that other tests share.
+func ExampleNewProxy() {
+	test := func(t *testing.T) {
+		proxy := dancetest.NewProxy(t, "127.0.0.1:6379") // Redis, say
+		// … point the app's Redis client at proxy.Addr() …
+		proxy.Down() // connections are refused and cut
+		// … the app must fall back, and say so …
+		if err := proxy.Up(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = test
 }
