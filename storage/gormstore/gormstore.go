@@ -198,7 +198,8 @@ type Store struct {
 	db        *gorm.DB
 	model     any
 	table     string
-	hasUser   bool // the table has a user_id column
+	hasUser   bool      // the table has a user_id column
+	selects   [3]string // see selectToken
 	userFn    func(*gin.Context) any
 	userIDFn  func(*gin.Context) any
 	required  bool
@@ -253,6 +254,14 @@ func New(db *gorm.DB, cfg Config) (*Store, error) {
 	}
 	if s.table == "" {
 		s.table = stmt.Schema.Table
+	}
+	var quoted strings.Builder
+	db.Dialector.QuoteTo(&quoted, s.table)
+	base := "SELECT token FROM " + quoted.String() + " WHERE provider = ?"
+	s.selects = [3]string{
+		base + " ORDER BY id DESC LIMIT 1",
+		base + " AND user_id IS NULL ORDER BY id DESC LIMIT 1",
+		base + " AND user_id = ? ORDER BY id DESC LIMIT 1",
 	}
 	if cfg.UserRequired != nil {
 		s.required = *cfg.UserRequired
@@ -312,8 +321,10 @@ func (s *Store) GetFor(c *gin.Context, name string, who Who) (*storage.Token, er
 	var rows []struct{ Token JSONToken }
 	err = retry(ctx, func() error {
 		rows = rows[:0]
-		return s.where(s.db.WithContext(ctx), name, uid).
-			Select("token").Order("id DESC").Limit(1).Find(&rows).Error
+		// One fixed statement: the read is the hot path, and GORM's
+		// chain builder costs more than the query (issue 8, W6).
+		q, args := s.selectToken(name, uid)
+		return s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: reading the %s token: %w", name, err)
@@ -389,6 +400,18 @@ func (s *Store) DeleteFor(c *gin.Context, name string, who Who) error {
 
 // where selects the rows of the blueprint name and the user uid (nil: the
 // rows without a user).
+// selectToken returns the statement that reads the newest token of
+// (name, uid), with its arguments; the same rows as where selects.
+func (s *Store) selectToken(name string, uid any) (string, []any) {
+	switch {
+	case !s.hasUser:
+		return s.selects[0], []any{name}
+	case uid == nil:
+		return s.selects[1], []any{name}
+	}
+	return s.selects[2], []any{name, uid}
+}
+
 func (s *Store) where(db *gorm.DB, name string, uid any) *gorm.DB {
 	db = db.Table(s.table).Where("provider = ?", name)
 	if !s.hasUser {
