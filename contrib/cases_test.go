@@ -358,6 +358,9 @@ func presetCases() []presetCase {
 			authURL: "https://www.linkedin.com/oauth/v2/authorization", scope: "openid profile email",
 			tokenURL: "https://www.linkedin.com/oauth/v2/accessToken", authStyle: "params",
 			apiURL: "https://api.linkedin.com/v2/userinfo", fixture: "linkedin.json",
+			fake: func(f *dancetest.Config) {
+				f.Issuer, f.JWKSPath = "https://www.linkedin.com/oauth", "/oauth/openid/jwks"
+			},
 			profile: &dance.Profile{
 				ID: "782bbtaQ", Name: "John Doe", Email: "doe@email.com", EmailVerified: yes(),
 				AvatarURL: "https://media.licdn-ei.com/dms/image/C5F03AQHqK8v7tB1HCQ/profile-displayphoto-shrink_100_100/0/",

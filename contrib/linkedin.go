@@ -36,5 +36,9 @@ func LinkedIn(cfg LinkedInConfig) (*dance.Blueprint, error) {
 		baseURL:        "https://api.linkedin.com/v2/",
 		clientIDInBody: true,
 		profile:        oidcProfile("userinfo"),
+		// "Sign In with LinkedIn using OpenID Connect": with openid in the
+		// scope, the ID token is verified against LinkedIn's issuer.
+		issuer:  "https://www.linkedin.com/oauth",
+		jwksURL: "https://www.linkedin.com/oauth/openid/jwks",
 	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }

@@ -168,3 +168,22 @@ func TestGoogleRevokesWithRFC7009(t *testing.T) {
 		t.Fatal("the fake got no revocation")
 	}
 }
+
+// LinkedIn's OpenID Connect ID tokens are verified: one from another
+// issuer is refused.
+func TestLinkedInVerifiesIDToken(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	build := func(o dance.Options) (*dance.Blueprint, error) {
+		return contrib.LinkedIn(contrib.LinkedInConfig{Scopes: []string{"openid", "profile", "email"}, Options: o})
+	}
+	const token = "https://www.linkedin.com/oauth/v2/accessToken"
+	good := dancetest.Config{Issuer: "https://www.linkedin.com/oauth", JWKSPath: "/oauth/openid/jwks"}
+	if status, body, _ := oidcDance(t, "linkedin", good, build, token); status != http.StatusFound {
+		t.Fatalf("good token: %d (%s)", status, body)
+	}
+	bad := good
+	bad.Issuer = "https://evil.example/oauth"
+	if status, _, _ := oidcDance(t, "linkedin", bad, build, token); status != http.StatusForbidden {
+		t.Fatalf("foreign issuer: status %d, want 403", status)
+	}
+}
