@@ -3,7 +3,6 @@ package dance
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -421,21 +420,23 @@ func wrapf(sentinel, err error) error { return fmt.Errorf("%w: %v", sentinel, er
 // tokenFromResponse builds a Token from the raw token response, falling back
 // to x/oauth2's view for what it parsed (expiry, type).
 func tokenFromResponse(body []byte, contentType string, otok *oauth2.Token) (*Token, error) {
-	m := map[string]any{}
+	tok := new(Token)
 	mt, _, _ := mime.ParseMediaType(contentType)
 	if mt == "application/x-www-form-urlencoded" || mt == "text/plain" {
 		vals, err := url.ParseQuery(string(body))
 		if err != nil {
 			return nil, errors.New("the token response is not form-encoded")
 		}
+		m := make(map[string]any, len(vals))
 		for k := range vals {
 			m[k] = vals.Get(k)
 		}
-	} else if err := json.Unmarshal(body, &m); err != nil {
-		return nil, errors.New("the token response is not a JSON object")
-	}
-	tok, err := storage.FromMap(m, now())
-	if err != nil {
+		if tok, err = storage.FromMap(m, now()); err != nil {
+			return nil, err
+		}
+	} else if err := tok.UnmarshalJSON(body); err != nil {
+		// The token JSON decoder: the same rules as for a stored token,
+		// without a map round trip.
 		return nil, err
 	}
 	tok.AccessToken = otok.AccessToken
