@@ -275,3 +275,62 @@ func TestOIDCAlgorithmConfusionRefused(t *testing.T) {
 		})
 	}
 }
+
+// A used state is refused by another instance of the app too (same cookie
+// keys, its own replay cache): the session itself says "used", whatever
+// way the first callback ended. The in-process replay check cannot help
+// here, so this is what proves the session marker is saved on every path.
+func TestReplayOnAnotherInstanceIsForbidden(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(p *dancetest.Provider, a *dance.Blueprint)
+	}{
+		{"after success", func(*dancetest.Provider, *dance.Blueprint) {}},
+		{"after a token endpoint failure", func(p *dancetest.Provider, _ *dance.Blueprint) { p.Fail(dancetest.FailStatus500) }},
+		{"after a hook answered", func(_ *dancetest.Provider, a *dance.Blueprint) {
+			a.Hooks().OnAuthorized(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
+				c.String(http.StatusOK, "welcome")
+				return false, nil
+			})
+		}},
+		{"after a veto", func(_ *dancetest.Provider, a *dance.Blueprint) {
+			a.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := dancetest.NewProvider(dancetest.Config{})
+			t.Cleanup(p.Close)
+			instance := func() (*dance.Blueprint, string) {
+				bp, err := dance.NewOAuth2(p.OAuth2Config("github"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return bp, newTestServer(t, newRouter(bp))
+			}
+			a, appA := instance()
+			_, appB := instance()
+			tc.setup(p, a)
+			br := dancetest.NewBrowser(t)
+			resp := br.Get(appA + "/login/github")
+			resp.Body.Close()
+			resp = br.Get(br.Location(resp).String())
+			resp.Body.Close()
+			cb := br.Location(resp) // the callback, on A
+			resp = br.Get(cb.String())
+			resp.Body.Close()
+			posts := len(p.RequestsTo("/token"))
+			p.Fail(dancetest.FailNone)
+
+			// The same callback, with the browser's new cookie, on B.
+			replay := appB + cb.Path + "?" + cb.RawQuery
+			resp = br.Get(replay)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("replay on the other instance: status %d, want 403", resp.StatusCode)
+			}
+			if n := len(p.RequestsTo("/token")); n != posts {
+				t.Fatalf("the replay reached the token endpoint (%d requests, want %d)", n, posts)
+			}
+		})
+	}
+}
