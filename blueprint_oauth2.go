@@ -332,6 +332,11 @@ func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
 	// request's client already uses the new token, so hooks can call the
 	// provider's API before (or instead of) storing it.
 	bp.Client(c).use(tok)
+	if bp.hooks.hasAuthorized() {
+		// A hook may answer the request itself: the used state must be
+		// in the session before it does.
+		bp.saveSession(c)
+	}
 	store, err := bp.hooks.runAuthorized(c, bp, tok)
 	if err != nil {
 		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageHook, Err: err})
@@ -346,6 +351,7 @@ func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
 			return
 		}
 	}
+	bp.saveSession(c) // a no-op when the token's own save (session storage) carried it
 	bp.log.DebugContext(c.Request.Context(), "dance: authorized", "provider", bp.name, "stored", store)
 	c.Redirect(http.StatusFound, bp.nextURL(fl))
 }

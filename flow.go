@@ -217,6 +217,7 @@ func (bp *Blueprint) fromTrustedProxy(c *gin.Context) bool {
 // the request.
 func (bp *Blueprint) fail(c *gin.Context, status int, e *Error) {
 	bp.log.DebugContext(c.Request.Context(), "dance: dance failed", "provider", bp.name, "stage", string(e.Stage), "err", e.Error())
+	bp.saveSession(c)
 	bp.hooks.runError(c, bp, e)
 	if answered(c) {
 		return
@@ -232,6 +233,7 @@ func (bp *Blueprint) fail(c *gin.Context, status int, e *Error) {
 // and storage errors).
 func (bp *Blueprint) failRedirect(c *gin.Context, f *flow, e *Error) {
 	bp.log.DebugContext(c.Request.Context(), "dance: dance failed", "provider", bp.name, "stage", string(e.Stage), "err", e.Error())
+	bp.saveSession(c)
 	bp.hooks.runError(c, bp, e)
 	if answered(c) {
 		return
@@ -261,9 +263,9 @@ func decodeJSON(r io.Reader, v any) error {
 
 // admit ends the proof check of a callback (the state, or OAuth 1's
 // request token): on a failed check it answers 403 after the error hooks,
-// dropping an expired flow; otherwise it consumes the flow and saves the
-// session, so that the callback cannot be played again. It reports whether
-// the callback may go on.
+// dropping an expired flow; otherwise it consumes the flow, so that the
+// callback cannot be played again. It reports whether the callback may go
+// on.
 func (bp *Blueprint) admit(c *gin.Context, sess sessions.Session, fl *flow, checkErr error) bool {
 	if checkErr != nil {
 		if errors.Is(checkErr, ErrStateExpired) {
@@ -273,11 +275,10 @@ func (bp *Blueprint) admit(c *gin.Context, sess sessions.Session, fl *flow, chec
 		bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: checkErr})
 		return false
 	}
+	// The session is saved with the "used" marker before any answer:
+	// by fail and failRedirect, before the authorized hooks, or by the
+	// token's own save (see finish), so the hot path saves it once.
 	bp.consume(sess, fl)
-	if err := sess.Save(); err != nil {
-		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageState, Err: storage.SaveError(err)})
-		return false
-	}
 	return true
 }
 
@@ -291,4 +292,14 @@ func (bp *Blueprint) declined(c *gin.Context, sess sessions.Session, fl *flow, c
 		_ = sess.Save() // best effort: the replay cache backs it up
 	}
 	bp.failRedirect(c, fl, e)
+}
+
+// saveSession saves what the dance changed in the session (a used state)
+// before an answer is written; it does nothing when nothing changed. A
+// failure is not the user's problem here: the process's replay check
+// still refuses the state.
+func (bp *Blueprint) saveSession(c *gin.Context) {
+	if sess, err := storage.SessionFrom(c); err == nil {
+		_ = sess.Save()
+	}
 }

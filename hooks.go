@@ -93,6 +93,13 @@ func (h *Hooks) OnTokenRefreshed(f TokenRefreshedFunc) {
 	h.mu.Unlock()
 }
 
+// hasAuthorized reports whether any authorized hook is registered.
+func (h *Hooks) hasAuthorized() bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.authorized) > 0
+}
+
 // answered reports whether a hook (or anything else) has answered c.
 func answered(c *gin.Context) bool {
 	return c.Writer.Written() || c.IsAborted()
