@@ -263,3 +263,37 @@ func TestTokenTooLargeKeepsEarlierToken(t *testing.T) {
 		t.Fatal("the session is not usable after the failure")
 	}
 }
+
+// OAuth 1's token calls are bounded the same way: a slow request-token or
+// access-token endpoint is cut off by Options.Timeout, the error hooks get
+// a timeout, the user is redirected (OAuth 1's rule for endpoint
+// failures), nothing is stored, and no goroutine is left waiting.
+func TestOAuth1SlowEndpoints(t *testing.T) {
+	for _, ep := range []dancetest.OAuth1Endpoint{dancetest.OAuth1RequestToken, dancetest.OAuth1AccessToken} {
+		t.Run(string(ep), func(t *testing.T) {
+			leaks := verifyNoLeaks(t)
+			h := newOAuth1Harness(t, dancetest.OAuth1Config{}, func(c *dance.OAuth1Config) { c.Timeout = 200 * time.Millisecond })
+			h.p1.SlowEndpoint(ep, 10*time.Second)
+			var resp *http.Response
+			if ep == dancetest.OAuth1RequestToken {
+				resp, _ = h.get(h.url("/login/twitter?next=/after"))
+			} else {
+				auth := h.login("/login/twitter?next=/after")
+				resp, _ = h.get(h.approve(auth).String())
+			}
+			if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/after" {
+				t.Fatalf("got %d to %q, want 302 to /after", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			errs := h.errors()
+			if len(errs) != 1 || !errors.Is(errs[0], context.DeadlineExceeded) {
+				t.Fatalf("error hooks got %v, want one deadline error", errs)
+			}
+			if h.storedToken() != nil {
+				t.Fatal("token stored")
+			}
+			h.p1.SlowEndpoint(ep, 0)
+			h.app.CloseClientConnections()
+			leaks()
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sync"
+	"time"
 
 	"github.com/gin-dance/dance"
 )
@@ -103,6 +104,7 @@ type OAuth1Provider struct {
 	access   map[string]string        // access token -> secret
 	nonces   map[string]bool
 	failures map[OAuth1Endpoint]failure
+	slow     map[OAuth1Endpoint]time.Duration
 	deny     bool
 }
 
@@ -127,6 +129,7 @@ func NewOAuth1Provider(cfg OAuth1Config) *OAuth1Provider {
 		access:   map[string]string{},
 		nonces:   map[string]bool{},
 		failures: map[OAuth1Endpoint]failure{},
+		slow:     map[OAuth1Endpoint]time.Duration{},
 	}
 	p.Server = httptest.NewServer(p)
 	return p
@@ -149,6 +152,18 @@ func (p *OAuth1Provider) FailEndpoint(endpoint OAuth1Endpoint, status int, body 
 		return
 	}
 	p.failures[endpoint] = failure{status, body}
+}
+
+// SlowEndpoint makes endpoint wait for d (or until the client gives up)
+// before it answers; 0 makes it prompt again.
+func (p *OAuth1Provider) SlowEndpoint(endpoint OAuth1Endpoint, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if d <= 0 {
+		delete(p.slow, endpoint)
+		return
+	}
+	p.slow[endpoint] = d
 }
 
 // Deny makes the authorize endpoint send the user back with
@@ -255,7 +270,16 @@ func (p *OAuth1Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	p.mu.Lock()
 	f, failing := p.failures[ep]
+	delay := p.slow[ep]
 	p.mu.Unlock()
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			rec.Problem = "client_gone"
+			return
+		}
+	}
 	if failing {
 		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
 		w.WriteHeader(f.status)
