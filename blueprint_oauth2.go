@@ -367,8 +367,7 @@ func (f *oauth2Flow) exchange(bp *Blueprint, c *gin.Context, code, verifier stri
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
 	defer cancel()
-	capture := &captureTransport{base: transportOf(bp.httpClient)}
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: capture, Timeout: bp.httpClient.Timeout})
+	ctx, capture := bp.capturing(ctx)
 	otok, err := cfg.Exchange(ctx, code, opts...)
 	if err != nil {
 		return nil, exchangeError(bp.name, err)
@@ -479,6 +478,14 @@ func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	t.status, t.body, t.contentType = resp.StatusCode, body, resp.Header.Get("Content-Type")
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
+}
+
+// capturing returns ctx carrying, for x/oauth2, an HTTP client on the
+// blueprint's transport that keeps the token endpoint's answer in the
+// returned captureTransport.
+func (bp *Blueprint) capturing(ctx context.Context) (context.Context, *captureTransport) {
+	capture := &captureTransport{base: transportOf(bp.httpClient)}
+	return context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: capture, Timeout: bp.httpClient.Timeout}), capture
 }
 
 func transportOf(hc *http.Client) http.RoundTripper {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"net/http"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -145,8 +144,7 @@ func (f *oauth2Flow) refresh(bp *Blueprint, ctx context.Context, old *Token) (*T
 	defer cancel()
 	cfg := f.cfg
 	cfg.Endpoint.TokenURL = f.refreshURL
-	capture := &captureTransport{base: transportOf(bp.httpClient)}
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: capture, Timeout: bp.httpClient.Timeout})
+	ctx, capture := bp.capturing(ctx)
 	// Only the refresh token is passed, so that the TokenSource refreshes
 	// whatever its own idea of expiry is.
 	otok, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
