@@ -214,34 +214,14 @@ func TestQuickstart(t *testing.T) {
 
 	t.Run("authorize", func(t *testing.T) {
 		ctx := browser(t)
-		run(t, ctx, chromedp.Navigate(home), chromedp.Click(chromedp.CSS("#login")))
-		text(t, ctx, "#authorize")
-		consent := location(t, ctx)
-		if sameOrigin(consent, home) {
-			t.Fatalf("consent page %s is not on another origin than %s", consent, home)
-		}
-		run(t, ctx, chromedp.Click(chromedp.CSS("#authorize")))
-		if got := text(t, ctx, "#greeting"); got != "You are @octocat on GitHub" {
-			t.Fatalf("greeting = %q", got)
-		}
-		run(t, ctx, chromedp.Reload())
-		if got := text(t, ctx, "#greeting"); got != "You are @octocat on GitHub" {
-			t.Fatalf("after reload: %q", got)
-		}
+		login(t, ctx, home, "authorize")
+		greeted(t, ctx, "You are @octocat on GitHub")
 		screenshot(t, ctx, "quickstart-authorized")
 	})
 	t.Run("deny", func(t *testing.T) {
 		ctx := browser(t)
-		run(t, ctx, chromedp.Navigate(home), chromedp.Click(chromedp.CSS("#login")))
-		text(t, ctx, "#deny")
-		run(t, ctx, chromedp.Click(chromedp.CSS("#deny")))
-		if got := text(t, ctx, "#flash"); got != "Login with GitHub failed: The user denied the request." {
-			t.Fatalf("flash = %q", got)
-		}
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#greeting").length`))
-		if err != nil || n != 0 {
-			t.Fatal("logged in after denying")
-		}
+		login(t, ctx, home, "deny")
+		denied(t, ctx, "Login with GitHub failed: The user denied the request.")
 		screenshot(t, ctx, "quickstart-denied")
 	})
 }
@@ -269,6 +249,28 @@ func login(t *testing.T, ctx context.Context, home, button string) {
 	run(t, ctx, chromedp.Click(chromedp.CSS("#"+button)))
 }
 
+// greeted checks the page's greeting, reloads, and checks that the user is
+// still logged in.
+func greeted(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	if got := text(t, ctx, "#greeting"); got != want {
+		t.Fatalf("greeting = %q, want %q", got, want)
+	}
+	run(t, ctx, chromedp.Reload())
+	if got := text(t, ctx, "#greeting"); got != want {
+		t.Fatalf("after reload: %q, want %q", got, want)
+	}
+}
+
+// denied checks the error hook's message and that nobody is logged in.
+func denied(t *testing.T, ctx context.Context, flash string) {
+	t.Helper()
+	if got := text(t, ctx, "#flash"); got != flash {
+		t.Fatalf("flash = %q, want %q", got, flash)
+	}
+	loggedOut(t, ctx)
+}
+
 // loggedOut fails the test if the page greets anyone.
 func loggedOut(t *testing.T, ctx context.Context) {
 	t.Helper()
@@ -288,22 +290,13 @@ func TestTwitter(t *testing.T) {
 	t.Run("authorize", func(t *testing.T) {
 		ctx := browser(t)
 		login(t, ctx, home, "authorize")
-		if got := text(t, ctx, "#greeting"); got != "You are @twitterdev on Twitter" {
-			t.Fatalf("greeting = %q", got)
-		}
-		run(t, ctx, chromedp.Reload())
-		if got := text(t, ctx, "#greeting"); got != "You are @twitterdev on Twitter" {
-			t.Fatalf("after reload: %q", got)
-		}
+		greeted(t, ctx, "You are @twitterdev on Twitter")
 		screenshot(t, ctx, "twitter-authorized")
 	})
 	t.Run("deny", func(t *testing.T) {
 		ctx := browser(t)
 		login(t, ctx, home, "deny")
-		if got := text(t, ctx, "#flash"); got != "Login with Twitter failed: you did not authorize this app." {
-			t.Fatalf("flash = %q", got)
-		}
-		loggedOut(t, ctx)
+		denied(t, ctx, "Login with Twitter failed: you did not authorize this app.")
 		screenshot(t, ctx, "twitter-denied")
 	})
 }
@@ -348,10 +341,7 @@ func TestGoogle(t *testing.T) {
 	t.Run("deny", func(t *testing.T) {
 		ctx := browser(t)
 		login(t, ctx, home, "deny")
-		if got := text(t, ctx, "#flash"); got != "Login with Google failed: The user denied the request." {
-			t.Fatalf("flash = %q", got)
-		}
-		loggedOut(t, ctx)
+		denied(t, ctx, "Login with Google failed: The user denied the request.")
 		screenshot(t, ctx, "google-denied")
 	})
 }
@@ -365,13 +355,7 @@ func TestCustom(t *testing.T) {
 	t.Run("authorize", func(t *testing.T) {
 		ctx := browser(t)
 		login(t, ctx, home, "authorize")
-		if got := text(t, ctx, "#greeting"); got != "You are octocat at OAuth Example" {
-			t.Fatalf("greeting = %q", got)
-		}
-		run(t, ctx, chromedp.Reload())
-		if got := text(t, ctx, "#greeting"); got != "You are octocat at OAuth Example" {
-			t.Fatalf("after reload: %q", got)
-		}
+		greeted(t, ctx, "You are octocat at OAuth Example")
 		screenshot(t, ctx, "custom-authorized")
 	})
 }
