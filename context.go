@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -14,8 +13,9 @@ import (
 
 // Middleware returns a handler that puts a [*Client] for this blueprint into
 // the gin.Context under the blueprint's name, so that later handlers can do
-// c.MustGet("github").(*dance.Client) or [ClientFrom]. The client loads the
-// token lazily, so a handler that never uses it costs no storage read.
+// c.MustGet("github").(*dance.Client). The client loads the token lazily,
+// so a handler that never uses it costs no storage read. Use it on every
+// route that calls the provider, or call [Blueprint.Client] there.
 func (bp *Blueprint) Middleware() gin.HandlerFunc {
 	key := any(bp.name) // boxed once here, not on every request
 	return func(c *gin.Context) {
@@ -26,6 +26,8 @@ func (bp *Blueprint) Middleware() gin.HandlerFunc {
 
 // Client returns the blueprint's client for request c: the one the
 // middleware stored, or a new one (stored for the rest of the request).
+// It is the typed form of c.MustGet(name), and works without the
+// middleware too.
 func (bp *Blueprint) Client(c *gin.Context) *Client {
 	if v, ok := c.Get(bp.name); ok {
 		if cl, ok := v.(*Client); ok && cl.bp == bp {
@@ -34,14 +36,6 @@ func (bp *Blueprint) Client(c *gin.Context) *Client {
 	}
 	cl := &Client{bp: bp, c: c}
 	c.Set(bp.name, cl)
-	return cl
-}
-
-// ClientFrom returns the client that a blueprint's middleware stored in c
-// under name, or nil when there is none.
-func ClientFrom(c *gin.Context, name string) *Client {
-	v, _ := c.Get(name)
-	cl, _ := v.(*Client)
 	return cl
 }
 
@@ -63,7 +57,7 @@ func (bp *Blueprint) Required() gin.HandlerFunc {
 			return
 		}
 		if !ok {
-			c.Redirect(http.StatusFound, bp.loginURL+"?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+			c.Redirect(http.StatusFound, bp.LoginURL()+"?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 			c.Abort()
 			return
 		}
@@ -86,16 +80,16 @@ type Client struct {
 	hc     *http.Client
 }
 
-// Blueprint returns the client's blueprint.
-func (cl *Client) Blueprint() *Blueprint { return cl.bp }
-
-// Token returns the current user's token, loading it from storage on first
-// use. It returns (nil, nil) when there is no token.
-func (cl *Client) Token() (*Token, error) {
+// load returns the stored token, loading it on first use, without
+// refreshing it. It returns (nil, nil) when there is no token.
+func (cl *Client) load() (*Token, error) {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	if !cl.loaded {
-		cl.tok, cl.err = cl.bp.GetToken(cl.c)
+		cl.tok, cl.err = cl.bp.storage.Get(cl.c, cl.bp.name)
+		if cl.err != nil {
+			cl.err = &Error{Provider: cl.bp.name, Stage: StageStore, Err: cl.err}
+		}
 		cl.loaded = true
 	}
 	return cl.tok, cl.err
@@ -106,7 +100,7 @@ func (cl *Client) Token() (*Token, error) {
 // can be refreshed (the blueprint has a RefreshURL and the token a refresh
 // token; the refresh itself happens on the first API call, not here, so
 // Authorized makes no provider call). An expired token that cannot be
-// refreshed is not usable, so Authorized reports false and [Required]
+// refreshed is not usable, so Authorized reports false and [Blueprint.Required]
 // sends the user to log in again; the token stays stored until the new
 // login replaces it.
 //
@@ -114,7 +108,7 @@ func (cl *Client) Token() (*Token, error) {
 // "logged out", and callers should not send the user to log in again
 // because of it.
 func (cl *Client) Authorized() (bool, error) {
-	tok, err := cl.Token()
+	tok, err := cl.load()
 	if err != nil {
 		return false, err
 	}
@@ -122,40 +116,27 @@ func (cl *Client) Authorized() (bool, error) {
 		return false, nil
 	}
 	if tok.Expired(now(), cl.bp.leeway) {
-		return cl.bp.refreshable(tok), nil
+		return cl.bp.proto.refreshable(tok), nil
 	}
 	return true, nil
 }
 
-// AccessToken returns the OAuth 2 access token, or "" when there is none.
-func (cl *Client) AccessToken() string {
-	tok, _ := cl.Token()
-	if tok == nil {
-		return ""
-	}
-	return tok.AccessToken
-}
-
 // SetToken stores tok for the current user and uses it for the rest of the
-// request.
+// request: the write side of Flask-Dance's blueprint.token.
 func (cl *Client) SetToken(tok *Token) error {
-	if err := cl.bp.SetToken(cl.c, tok); err != nil {
-		return err
+	if err := cl.bp.storage.Set(cl.c, cl.bp.name, tok); err != nil {
+		return &Error{Provider: cl.bp.name, Stage: StageStore, Err: err}
 	}
-	cl.mu.Lock()
-	cl.tok, cl.err, cl.loaded = tok, nil, true
-	cl.mu.Unlock()
+	cl.use(tok)
 	return nil
 }
 
 // DeleteToken removes the current user's token, for example on logout.
 func (cl *Client) DeleteToken() error {
-	if err := cl.bp.DeleteToken(cl.c); err != nil {
-		return err
+	if err := cl.bp.storage.Delete(cl.c, cl.bp.name); err != nil {
+		return &Error{Provider: cl.bp.name, Stage: StageStore, Err: err}
 	}
-	cl.mu.Lock()
-	cl.tok, cl.err, cl.loaded = nil, nil, true
-	cl.mu.Unlock()
+	cl.use(nil)
 	return nil
 }
 
@@ -185,13 +166,10 @@ func (cl *Client) HTTPClient() *http.Client {
 	return cl.hc
 }
 
-// URL resolves ref against the blueprint's BaseURL (RFC 3986).
-func (cl *Client) URL(ref string) (*url.URL, error) { return cl.bp.resolve(ref) }
-
 // NewRequest builds a request to ref, resolved against the BaseURL, bound
 // to the gin request's context so that a client disconnect cancels it.
 func (cl *Client) NewRequest(method, ref string, body io.Reader) (*http.Request, error) {
-	u, err := cl.URL(ref)
+	u, err := cl.bp.resolve(ref)
 	if err != nil {
 		return nil, err
 	}
@@ -219,20 +197,6 @@ func (cl *Client) Post(ref, contentType string, body io.Reader) (*http.Response,
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
-	return cl.Do(req)
-}
-
-// PostForm sends a form-encoded POST to ref.
-func (cl *Client) PostForm(ref string, data url.Values) (*http.Response, error) {
-	return cl.Post(ref, "application/x-www-form-urlencoded", strings.NewReader(data.Encode()))
-}
-
-// Delete sends a DELETE to ref.
-func (cl *Client) Delete(ref string) (*http.Response, error) {
-	req, err := cl.NewRequest(http.MethodDelete, ref, nil)
-	if err != nil {
-		return nil, err
-	}
 	return cl.Do(req)
 }
 
@@ -279,7 +243,7 @@ type authTransport struct {
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	tok, err := t.cl.FreshToken()
+	tok, err := t.cl.Token()
 	if err != nil {
 		closeBody(req)
 		return nil, err

@@ -25,6 +25,20 @@
 // are the defaults, and a configuration can be built, inspected and
 // copied as plain data. Nothing in dance is configured through globals.
 //
+// # One way to do each thing
+//
+// The blueprint is the provider: its routes ([Blueprint.Register]), its
+// middleware and its hooks. Everything about the current user's token is
+// on the [Client] of the request: [Client.Token], [Client.SetToken],
+// [Client.DeleteToken], [Client.Revoke] and the API calls. The token
+// operations live on the Client, not the Blueprint, because a token
+// belongs to a user, and the Client is the user's view of the blueprint:
+// it caches the token for the request, so a handler that reads it, calls
+// the API and deletes it on logout makes one storage read, and a change
+// made through it is what the rest of the request sees. Get the Client
+// with c.MustGet(name) after [Blueprint.Middleware], or with
+// [Blueprint.Client], which also works on a route without the middleware.
+//
 // # Security
 //
 // The state is 32 random bytes, bound to the blueprint and the session,
@@ -43,8 +57,11 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -52,19 +69,14 @@ import (
 // Token is an OAuth token; see [storage.Token].
 type Token = storage.Token
 
-// Default settings.
+// Defaults of [Options].
 const (
-	// DefaultLoginPath is the login route, the Go form of login_url.
-	DefaultLoginPath = "/{name}"
-	// DefaultAuthorizedPath is the callback route, the Go form of authorized_url.
-	DefaultAuthorizedPath = "/{name}/authorized"
-	// DefaultTimeout bounds each call to the provider's token endpoint.
-	DefaultTimeout = 30 * time.Second
-	// StateLifetime is how long a login may take before its state expires.
-	StateLifetime = 10 * time.Minute
-	// DefaultExpiryLeeway is how long before its expiry a token counts as
-	// expired, so that it does not expire on its way to the provider.
-	DefaultExpiryLeeway = 30 * time.Second
+	defaultLoginPath      = "/{name}"
+	defaultAuthorizedPath = "/{name}/authorized"
+	defaultTimeout        = 30 * time.Second
+	defaultExpiryLeeway   = 30 * time.Second
+	// stateLifetime is how long a login may take before its state expires.
+	stateLifetime = 10 * time.Minute
 )
 
 // Options are the settings that every blueprint has, whatever its protocol
@@ -113,32 +125,24 @@ type Options struct {
 	// headers are ignored.
 	TrustedProxies []string
 	// Timeout bounds each call to the provider's token endpoint, on top of
-	// the request's own context. Default [DefaultTimeout].
+	// the request's own context. Default 30 seconds.
 	Timeout time.Duration
 	// Header is added to every API call made through a [Client], for
 	// example an Accept header with an API version.
 	Header http.Header
-	// Logger receives debug logs of the dance. Default slog.Default().
+	// Logger receives the logs of the dance. Default slog.Default().
 	// It never receives secrets, tokens, codes or states.
 	Logger *slog.Logger
 	// ExpiryLeeway is how long before its expiry a token counts as
-	// expired (and is refreshed, when the blueprint can). Default
-	// [DefaultExpiryLeeway]; a negative value means no leeway. It plays the
-	// part of requests-oauthlib's expiry check behind Flask-Dance's
+	// expired (and is refreshed, when the blueprint can). Default 30
+	// seconds; a negative value means no leeway. It plays the part of
+	// requests-oauthlib's expiry check behind Flask-Dance's
 	// auto_refresh_url.
 	ExpiryLeeway time.Duration
 	// Profile maps the provider's identity API to a [Profile], for
 	// [Client.Profile]. Presets set it; set it yourself for a generic
 	// blueprint, or to override a preset's.
 	Profile ProfileFunc
-}
-
-// protocol is what differs between OAuth 1 and OAuth 2.
-type protocol interface {
-	login(bp *Blueprint, c *gin.Context)
-	authorized(bp *Blueprint, c *gin.Context)
-	// authorize adds the credentials of tok to an outgoing API request.
-	authorize(req *http.Request, tok *Token) error
 }
 
 // Blueprint is one provider's OAuth dance: its routes, hooks, storage and
@@ -150,8 +154,8 @@ type Blueprint struct {
 	base           *url.URL
 	loginPath      string // relative to the router, as configured
 	authorizedPath string
-	loginURL       string // full route paths, set by Register
-	authorizedURL  string
+	routes         atomic.Pointer[routes] // set by Register
+	registerMu     sync.Mutex
 	redirectURL    string
 	redirectTo     string
 	storage        storage.Storage
@@ -170,6 +174,9 @@ type Blueprint struct {
 	refresher      *refresher
 }
 
+// routes are a blueprint's full route paths, once registered.
+type routes struct{ login, authorized string }
+
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
 // newBlueprint checks and applies the common options.
@@ -180,8 +187,8 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 	bp := &Blueprint{
 		name:           name,
 		proto:          p,
-		loginPath:      strings.ReplaceAll(or(o.LoginPath, DefaultLoginPath), "{name}", name),
-		authorizedPath: strings.ReplaceAll(or(o.AuthorizedPath, DefaultAuthorizedPath), "{name}", name),
+		loginPath:      strings.ReplaceAll(or(o.LoginPath, defaultLoginPath), "{name}", name),
+		authorizedPath: strings.ReplaceAll(or(o.AuthorizedPath, defaultAuthorizedPath), "{name}", name),
 		redirectURL:    o.RedirectURL,
 		redirectTo:     o.RedirectTo,
 		storage:        o.Storage,
@@ -205,18 +212,46 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 	if bp.loginPath == bp.authorizedPath {
 		return nil, fmt.Errorf("dance: %s: login and authorized paths are both %q", name, bp.loginPath)
 	}
-	bp.loginURL, bp.authorizedURL = bp.loginPath, bp.authorizedPath
+	if err := bp.parseURLs(o); err != nil {
+		return nil, err
+	}
+	if bp.storage == nil {
+		bp.storage = storage.NewSession()
+	}
+	if bp.httpClient == nil {
+		bp.httpClient = core.SharedClient
+	}
+	if bp.hooks == nil {
+		bp.hooks = new(Hooks)
+	}
+	if bp.timeout <= 0 {
+		bp.timeout = defaultTimeout
+	}
+	if bp.log == nil {
+		bp.log = slog.Default()
+	}
+	switch {
+	case bp.leeway == 0:
+		bp.leeway = defaultExpiryLeeway
+	case bp.leeway < 0:
+		bp.leeway = 0
+	}
+	return bp, nil
+}
+
+// parseURLs checks and keeps BaseURL, PublicURL and TrustedProxies.
+func (bp *Blueprint) parseURLs(o Options) error {
 	if o.BaseURL != "" {
 		u, err := parseAbsolute(o.BaseURL)
 		if err != nil {
-			return nil, fmt.Errorf("dance: %s: BaseURL: %w", name, err)
+			return fmt.Errorf("dance: %s: BaseURL: %w", bp.name, err)
 		}
 		bp.base = u
 	}
 	if o.PublicURL != "" {
 		u, err := parseAbsolute(o.PublicURL)
 		if err != nil {
-			return nil, fmt.Errorf("dance: %s: PublicURL: %w", name, err)
+			return fmt.Errorf("dance: %s: PublicURL: %w", bp.name, err)
 		}
 		u.Path = strings.TrimSuffix(u.Path, "/")
 		u.RawQuery, u.Fragment = "", ""
@@ -225,49 +260,12 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 	for _, s := range o.TrustedProxies {
 		pfx, err := parsePrefix(s)
 		if err != nil {
-			return nil, fmt.Errorf("dance: %s: TrustedProxies: %w", name, err)
+			return fmt.Errorf("dance: %s: TrustedProxies: %w", bp.name, err)
 		}
 		bp.trusted = append(bp.trusted, pfx)
 	}
-	if bp.storage == nil {
-		bp.storage = storage.NewSession()
-	}
-	if bp.httpClient == nil {
-		bp.httpClient = sharedClient
-	}
-	if bp.hooks == nil {
-		bp.hooks = new(Hooks)
-	}
-	if bp.timeout <= 0 {
-		bp.timeout = DefaultTimeout
-	}
-	if bp.log == nil {
-		bp.log = slog.Default()
-	}
-	switch {
-	case bp.leeway == 0:
-		bp.leeway = DefaultExpiryLeeway
-	case bp.leeway < 0:
-		bp.leeway = 0
-	}
-	return bp, nil
+	return nil
 }
-
-// sharedTransport is the keep-alive transport that every blueprint without
-// its own HTTPClient uses, so connections to providers are reused across
-// requests and blueprints.
-var sharedTransport = func() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 32
-	return t
-}()
-
-var sharedClient = &http.Client{Transport: sharedTransport}
-
-// NewTransport returns a copy of the keep-alive transport that blueprints
-// share, for a blueprint that needs a transport of its own (for example
-// one that skips TLS verification) while keeping the shared settings.
-func NewTransport() *http.Transport { return sharedTransport.Clone() }
 
 // Name returns the blueprint's name: its context key, its default route
 // segment, and its storage key.
@@ -276,85 +274,49 @@ func (bp *Blueprint) Name() string { return bp.name }
 // Hooks returns the blueprint's hooks, to add hook functions to.
 func (bp *Blueprint) Hooks() *Hooks { return bp.hooks }
 
-// Storage returns the blueprint's token storage.
-func (bp *Blueprint) Storage() storage.Storage { return bp.storage }
+// LoginURL returns the full path of the login route: with the router's
+// prefix once the blueprint is registered, and as configured before.
+func (bp *Blueprint) LoginURL() string { return bp.currentRoutes().login }
 
-// SetStorage replaces the blueprint's token storage. It is meant for tests
-// and setup; do not call it while the blueprint serves requests.
-func (bp *Blueprint) SetStorage(s storage.Storage) { bp.storage = s }
+// AuthorizedURL returns the full path of the callback route: with the
+// router's prefix once the blueprint is registered, and as configured
+// before.
+func (bp *Blueprint) AuthorizedURL() string { return bp.currentRoutes().authorized }
 
-// SetHTTPClient replaces the client used to reach the provider (token
-// endpoint and API calls); nil restores the shared default. It is meant for
-// tests (for example to record API calls) and setup; do not call it while
-// the blueprint serves requests.
-func (bp *Blueprint) SetHTTPClient(hc *http.Client) {
-	if hc == nil {
-		hc = sharedClient
+func (bp *Blueprint) currentRoutes() *routes {
+	if r := bp.routes.Load(); r != nil {
+		return r
 	}
-	bp.httpClient = hc
+	return &routes{login: bp.loginPath, authorized: bp.authorizedPath}
 }
-
-// HTTPClient returns the client used to reach the provider.
-func (bp *Blueprint) HTTPClient() *http.Client { return bp.httpClient }
-
-// BaseURL returns the provider's API root, or nil if none was set.
-func (bp *Blueprint) BaseURL() *url.URL {
-	if bp.base == nil {
-		return nil
-	}
-	u := *bp.base
-	return &u
-}
-
-// LoginURL returns the full path of the login route, after Register.
-func (bp *Blueprint) LoginURL() string { return bp.loginURL }
-
-// AuthorizedURL returns the full path of the callback route, after Register.
-func (bp *Blueprint) AuthorizedURL() string { return bp.authorizedURL }
 
 // Register adds the login and authorized routes (GET) to r. With
 // r = router.Group("/login") and the name "github", they are
 // GET /login/github and GET /login/github/authorized.
+//
+// A blueprint has one pair of route URLs: they are its LoginURL, the
+// redirect_uri it sends, and where [Blueprint.Required] sends users. It
+// may be registered on several routers only when the routes come out the
+// same (for example one engine per instance, or per test); registering it
+// under another prefix panics, as Gin does for a conflicting route,
+// because its URLs would then be ambiguous. Build a second blueprint for
+// a second prefix.
 func (bp *Blueprint) Register(r gin.IRouter) {
 	prefix := ""
 	if g, ok := r.(interface{ BasePath() string }); ok {
 		prefix = strings.TrimSuffix(g.BasePath(), "/")
 	}
-	bp.loginURL = prefix + bp.loginPath
-	bp.authorizedURL = prefix + bp.authorizedPath
-	r.GET(bp.loginPath, append(bp.routeHandlers[:len(bp.routeHandlers):len(bp.routeHandlers)], bp.handleLogin)...)
-	r.GET(bp.authorizedPath, append(bp.routeHandlers[:len(bp.routeHandlers):len(bp.routeHandlers)], bp.handleAuthorized)...)
-}
-
-func (bp *Blueprint) handleLogin(c *gin.Context)      { bp.proto.login(bp, c) }
-func (bp *Blueprint) handleAuthorized(c *gin.Context) { bp.proto.authorized(bp, c) }
-
-// GetToken returns the stored token for the current request, or nil. It is
-// the read side of Flask-Dance's blueprint.token property.
-func (bp *Blueprint) GetToken(c *gin.Context) (*Token, error) {
-	tok, err := bp.storage.Get(c, bp.name)
-	if err != nil {
-		return nil, &Error{Provider: bp.name, Stage: StageStore, Err: err}
+	want := &routes{login: prefix + bp.loginPath, authorized: prefix + bp.authorizedPath}
+	bp.registerMu.Lock()
+	if cur := bp.routes.Load(); cur != nil && *cur != *want {
+		bp.registerMu.Unlock()
+		panic(fmt.Sprintf("dance: %s: already registered at %s; registering it again at %s would make its URLs ambiguous: build a second blueprint", bp.name, cur.login, want.login))
 	}
-	return tok, nil
-}
-
-// SetToken stores tok for the current request. It is the write side of
-// Flask-Dance's blueprint.token property.
-func (bp *Blueprint) SetToken(c *gin.Context, tok *Token) error {
-	if err := bp.storage.Set(c, bp.name, tok); err != nil {
-		return &Error{Provider: bp.name, Stage: StageStore, Err: err}
-	}
-	return nil
-}
-
-// DeleteToken removes the stored token for the current request, for
-// example on logout.
-func (bp *Blueprint) DeleteToken(c *gin.Context) error {
-	if err := bp.storage.Delete(c, bp.name); err != nil {
-		return &Error{Provider: bp.name, Stage: StageStore, Err: err}
-	}
-	return nil
+	bp.routes.Store(want)
+	bp.registerMu.Unlock()
+	handlers := bp.routeHandlers[:len(bp.routeHandlers):len(bp.routeHandlers)]
+	r.GET(bp.loginPath, append(handlers, bp.login)...)
+	r.GET(bp.authorizedPath, append(handlers, bp.authorized)...)
 }
 
 // resolve resolves ref against the base URL (RFC 3986), as Flask-Dance's
@@ -373,26 +335,15 @@ func (bp *Blueprint) resolve(ref string) (*url.URL, error) {
 	return u, nil
 }
 
-// EnvName turns a blueprint name into the prefix of its environment
-// variables: "github" becomes "GITHUB", as in GITHUB_OAUTH_CLIENT_ID.
-func EnvName(name string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z':
-			return r - 'a' + 'A'
-		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-			return r
-		}
-		return '_'
-	}, name)
-}
-
-// fromEnv returns v, or the environment variable env when v is empty.
-func fromEnv(v, env string) string {
-	if v != "" || env == "" {
-		return v
+// credentials reads a credential: v, else the environment variable env
+// (default "{NAME}_OAUTH_{suffix}"). It returns the value and the variable
+// it came from, for error messages.
+func credential(name, v, env, suffix string) (string, string) {
+	env = or(env, core.EnvName(name)+"_OAUTH_"+suffix)
+	if v != "" {
+		return v, env
 	}
-	return os.Getenv(env)
+	return os.Getenv(env), env
 }
 
 func or(s, def string) string {
@@ -422,4 +373,34 @@ func parsePrefix(s string) (netip.Prefix, error) {
 		return netip.Prefix{}, err
 	}
 	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+func init() {
+	core.Inspect = func(v any) core.Info {
+		bp := v.(*Blueprint)
+		info := core.Info{
+			Name:       bp.name,
+			BaseURL:    baseCopy(bp.base),
+			HTTPClient: bp.httpClient,
+			Storage:    bp.storage,
+			Header:     bp.header.Clone(),
+		}
+		bp.proto.describe(&info)
+		return info
+	}
+	core.SetStorage = func(v any, s storage.Storage) { v.(*Blueprint).storage = s }
+	core.SetHTTPClient = func(v any, hc *http.Client) {
+		if hc == nil {
+			hc = core.SharedClient
+		}
+		v.(*Blueprint).httpClient = hc
+	}
+}
+
+func baseCopy(u *url.URL) *url.URL {
+	if u == nil {
+		return nil
+	}
+	c := *u
+	return &c
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/gin-dance/dance/storage"
 )
 
 // Stage names the step of the dance at which an [Error] happened.
@@ -13,7 +11,7 @@ type Stage string
 
 // The stages of the dance.
 const (
-	StageLogin     Stage = "login"     // building the redirect to the provider
+	StageLogin     Stage = "login"     // building the redirect to the provider (and OAuth 1's request token)
 	StageAuthorize Stage = "authorize" // the provider's answer on the callback (error=…)
 	StageState     Stage = "state"     // checking state and PKCE verifier on the callback
 	StageToken     Stage = "token"     // exchanging the code for a token
@@ -120,14 +118,7 @@ var (
 	// not the blueprint's issuer, or is missing where the provider
 	// promised it: a possible mix-up attack.
 	ErrIssuerMismatch = errors.New("issuer mismatch in the authorization response")
-	// ErrNotRegistered means a blueprint's routes were used before
-	// [Blueprint.Register] was called.
-	ErrNotRegistered = errors.New("blueprint is not registered on a router")
-
-	// ErrNoSession is storage.ErrNoSession: the sessions middleware is missing.
-	ErrNoSession = storage.ErrNoSession
-	// ErrTooLarge is storage.ErrTooLarge: the token did not fit in the cookie.
-	ErrTooLarge = storage.ErrTooLarge
-	// ErrUserRequired is storage.ErrUserRequired.
-	ErrUserRequired = storage.ErrUserRequired
 )
+
+// wrapf wraps sentinel with the text of err, without wrapping err itself.
+func wrapf(sentinel, err error) error { return fmt.Errorf("%w: %v", sentinel, err) }

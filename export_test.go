@@ -7,6 +7,15 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
+// SafeNext is safeNext, for the tests of the next-URL check.
+var SafeNext = safeNext
+
+// StateLifetime is stateLifetime, for the tests of the state's expiry.
+const StateLifetime = stateLifetime
+
+// LoadRSAKey is loadRSAKey, for the tests of RSA-SHA1 keys.
+var LoadRSAKey = loadRSAKey
+
 // SetClockForTest replaces the dance's clock and returns a func that
 // restores it.
 func SetClockForTest(f func() time.Time) (restore func()) {
@@ -22,5 +31,5 @@ func StartFlowForTest(c *gin.Context, bp *Blueprint, state, verifier string) err
 	if err != nil {
 		return err
 	}
-	return bp.saveFlow(sess, &flow{State: state, Verifier: verifier, Expires: now().Add(StateLifetime).Unix()})
+	return bp.saveFlow(sess, &flow{State: state, Verifier: verifier, Expires: now().Add(stateLifetime).Unix()})
 }

@@ -1,6 +1,7 @@
 package dance
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -25,11 +26,12 @@ import (
 // the blueprint's own key, so it is bound to the blueprint and needs no gob
 // registration.
 type flow struct {
+	// State ties the callback to this login: the OAuth 2 state, or the
+	// OAuth 1 request token. It is also the key of the replay check.
 	State    string `json:"s"`
 	Verifier string `json:"v,omitempty"` // PKCE code verifier
 	Nonce    string `json:"o,omitempty"` // OpenID Connect nonce
 	Secret   string `json:"t,omitempty"` // OAuth 1 request-token secret
-	Token    string `json:"k,omitempty"` // OAuth 1 request token
 	Next     string `json:"n,omitempty"`
 	Expires  int64  `json:"e"`
 	Used     bool   `json:"u,omitempty"`
@@ -68,12 +70,12 @@ func (bp *Blueprint) loadFlow(sess sessions.Session) *flow {
 	return f
 }
 
-// checkState verifies that got is the unused, unexpired state of f, in
-// constant time. It returns one of ErrStateMismatch, ErrStateUsed and
-// ErrStateExpired, or nil.
-func (bp *Blueprint) checkState(f *flow, got string) error {
+// checkState verifies that got is the unused, unexpired state of f (or,
+// in OAuth 1, its request token), in constant time. It returns mismatch,
+// ErrStateUsed or ErrStateExpired, or nil.
+func (bp *Blueprint) checkState(f *flow, got string, mismatch error) error {
 	if subtle.ConstantTimeCompare([]byte(got), []byte(f.State)) != 1 {
-		return ErrStateMismatch
+		return mismatch
 	}
 	if f.Used || bp.replay.seen(got) {
 		return ErrStateUsed
@@ -117,10 +119,10 @@ func (r *replayCache) seen(state string) bool {
 	return ok
 }
 
-// SafeNext returns next if it is a same-origin relative path ("/a/b?c"),
+// safeNext returns next if it is a same-origin relative path ("/a/b?c"),
 // and "" otherwise: absolute URLs, scheme-relative ("//host"), backslash
 // tricks ("/\host"), and control characters are all refused.
-func SafeNext(next string) string {
+func safeNext(next string) string {
 	if next == "" || len(next) > 2048 || next[0] != '/' {
 		return ""
 	}
@@ -238,14 +240,14 @@ func (bp *Blueprint) failRedirect(c *gin.Context, f *flow, e *Error) {
 	if answered(c) {
 		return
 	}
-	c.Redirect(302, bp.nextURL(f))
+	c.Redirect(http.StatusFound, bp.nextURL(f))
 }
 
 // sessionOrFail returns the request's session, or answers 500.
 func (bp *Blueprint) sessionOrFail(c *gin.Context, stage Stage) (sessions.Session, bool) {
 	sess, err := storage.SessionFrom(c)
 	if err != nil {
-		bp.fail(c, 500, &Error{Provider: bp.name, Stage: stage, Err: err})
+		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: stage, Err: err})
 		return nil, false
 	}
 	return sess, true
@@ -254,7 +256,7 @@ func (bp *Blueprint) sessionOrFail(c *gin.Context, stage Stage) (sessions.Sessio
 // isTimeout reports whether err is a deadline or timeout.
 func isTimeout(err error) bool {
 	var ne net.Error
-	return errors.Is(err, errDeadline) || (errors.As(err, &ne) && ne.Timeout())
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 func decodeJSON(r io.Reader, v any) error {

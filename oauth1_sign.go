@@ -21,11 +21,11 @@ import (
 	"github.com/dghubble/oauth1"
 )
 
-// LoadRSAKey parses a PEM-encoded RSA private key (PKCS #1 "RSA PRIVATE
+// loadRSAKey parses a PEM-encoded RSA private key (PKCS #1 "RSA PRIVATE
 // KEY" or PKCS #8 "PRIVATE KEY"), given as the PEM text or as the path of
 // a file holding it, as Flask-Dance's rsa_key is. Its errors never contain
 // the key or the text given.
-func LoadRSAKey(textOrPath string) (*rsa.PrivateKey, error) {
+func loadRSAKey(textOrPath string) (*rsa.PrivateKey, error) {
 	data := []byte(textOrPath)
 	if !strings.Contains(textOrPath, "-----BEGIN") {
 		b, err := os.ReadFile(textOrPath)

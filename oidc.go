@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/go-jose/go-jose/v4"
 )
 
@@ -187,30 +188,40 @@ var ErrNoClaims = errors.New("no verified ID token claims")
 // not verify again: the storage is trusted, as it is for the token itself.
 // It returns an error matching [ErrNoClaims] when there are none.
 func (cl *Client) Claims() (Claims, error) {
-	f, ok := cl.bp.proto.(*oauth2Flow)
-	if !ok || f.oidc == nil || !f.openid {
-		return nil, &Error{Provider: cl.bp.name, Stage: StageIDToken, Err: ErrNoClaims}
-	}
 	if v, ok := cl.c.Get(cl.bp.claimsKey()); ok {
 		if claims, ok := v.(Claims); ok {
 			return claims, nil
 		}
 	}
-	tok, err := cl.Token()
+	tok, err := cl.load()
 	if err != nil {
 		return nil, err
 	}
+	claims, err := cl.bp.proto.claims(tok)
+	if err != nil {
+		return nil, &Error{Provider: cl.bp.name, Stage: StageIDToken, Err: err}
+	}
+	return claims, nil
+}
+
+// claims decodes the stored token's ID token, which dance verified before
+// storing it.
+func (f *oauth2Flow) claims(tok *Token) (Claims, error) {
+	if f.oidc == nil || !f.openid {
+		return nil, ErrNoClaims
+	}
 	raw, _ := tok.Get("id_token").(string)
 	if raw == "" {
-		return nil, &Error{Provider: cl.bp.name, Stage: StageIDToken, Err: ErrNoClaims}
+		return nil, ErrNoClaims
 	}
+	malformed := fmt.Errorf("%w: the stored id_token is malformed", ErrNoClaims)
 	jws, err := jose.ParseSignedCompact(raw, joseAlgs)
 	if err != nil {
-		return nil, &Error{Provider: cl.bp.name, Stage: StageIDToken, Err: fmt.Errorf("%w: the stored id_token is malformed", ErrNoClaims)}
+		return nil, malformed
 	}
 	claims := Claims{}
 	if err := json.Unmarshal(jws.UnsafePayloadWithoutVerification(), &claims); err != nil {
-		return nil, &Error{Provider: cl.bp.name, Stage: StageIDToken, Err: fmt.Errorf("%w: the stored id_token is malformed", ErrNoClaims)}
+		return nil, malformed
 	}
 	return claims, nil
 }
@@ -239,7 +250,7 @@ func NewOIDC(ctx context.Context, cfg OAuth2Config) (*Blueprint, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = sharedClient
+		hc = core.SharedClient
 	}
 	p, err := oidc.NewProvider(oidc.ClientContext(ctx, hc), cfg.Issuer)
 	if err != nil {

@@ -26,7 +26,9 @@ type Profile struct {
 	Raw map[string]any
 }
 
-// ProfileFunc fetches the current user's profile through the client.
+// ProfileFunc fetches the current user's profile through the client. An
+// error that is neither an [*Error] nor an [*APIError] reaches the caller
+// of [Client.Profile] wrapped in an *Error of stage [StageAPI].
 type ProfileFunc func(cl *Client) (*Profile, error)
 
 // ErrNoProfile means the blueprint has no profile mapping (Options.Profile).
@@ -41,6 +43,11 @@ func (cl *Client) Profile() (*Profile, error) {
 	}
 	p, err := cl.bp.profile(cl)
 	if err != nil {
+		var e *Error
+		var api *APIError
+		if !errors.As(err, &e) && !errors.As(err, &api) {
+			err = &Error{Provider: cl.bp.name, Stage: StageAPI, Err: err}
+		}
 		return nil, err
 	}
 	if p.Provider == "" {

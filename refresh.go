@@ -55,16 +55,16 @@ func (r *refresher) remember(key string, res *refreshResult) {
 
 // refreshable reports whether tok can be refreshed: the blueprint has a
 // refresh URL and the token a refresh token.
-func (bp *Blueprint) refreshable(tok *Token) bool {
-	f, ok := bp.proto.(*oauth2Flow)
-	return ok && f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
+func (f *oauth2Flow) refreshable(tok *Token) bool {
+	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
 }
 
-// FreshToken returns the current user's token, refreshed first when it has
-// expired (within [Options.ExpiryLeeway]). A refresh saves the new token in
+// Token returns the current user's token, loading it from storage on first
+// use, and refreshed first when it has expired (within
+// [Options.ExpiryLeeway]), as an x/oauth2 TokenSource does. A refresh saves the new token in
 // the blueprint's storage, keeps the old refresh token when the provider
 // sends none, and runs the [TokenRefreshedFunc] hooks. Every API call made
-// through the client uses FreshToken.
+// through the client uses Token.
 //
 // It returns (nil, nil) when there is no token, and an error matching
 // [ErrTokenExpired] when the token has expired and cannot be refreshed (no
@@ -73,8 +73,8 @@ func (bp *Blueprint) refreshable(tok *Token) bool {
 // deleted). A refresh that fails for another reason returns an error
 // matching [ErrRefresh] and keeps the stored token. The error hooks run
 // whenever a refresh was attempted and failed.
-func (cl *Client) FreshToken() (*Token, error) {
-	tok, err := cl.Token()
+func (cl *Client) Token() (*Token, error) {
+	tok, err := cl.load()
 	if err != nil || tok == nil || !tok.Expired(now(), cl.bp.leeway) {
 		return tok, err
 	}
@@ -85,10 +85,9 @@ func (cl *Client) FreshToken() (*Token, error) {
 // callers, and saves the result in this request's storage.
 func (cl *Client) refresh(old *Token) (*Token, error) {
 	bp := cl.bp
-	if !bp.refreshable(old) {
+	if !bp.proto.refreshable(old) {
 		return nil, &Error{Provider: bp.name, Stage: StageRefresh, Err: ErrTokenExpired}
 	}
-	f := bp.proto.(*oauth2Flow)
 	ctx := cl.c.Request.Context()
 	key := refreshKey(bp.name, old.RefreshToken)
 	called := false
@@ -98,7 +97,7 @@ func (cl *Client) refresh(old *Token) (*Token, error) {
 		}
 		called = true
 		bp.log.DebugContext(ctx, "dance: refreshing expired token", "provider", bp.name)
-		tok, e := f.refresh(bp, ctx, old)
+		tok, e := bp.proto.refresh(ctx, bp, old)
 		res := &refreshResult{tok: tok, err: e}
 		if e == nil || errors.Is(e, ErrTokenExpired) {
 			bp.refresher.remember(key, res)
@@ -139,25 +138,21 @@ func (cl *Client) refresh(old *Token) (*Token, error) {
 // TokenSource and merges it into old. It runs on behalf of every caller
 // waiting for it, so a client disconnect does not cancel it; the
 // blueprint's Timeout bounds it.
-func (f *oauth2Flow) refresh(bp *Blueprint, ctx context.Context, old *Token) (*Token, *Error) {
+func (f *oauth2Flow) refresh(ctx context.Context, bp *Blueprint, old *Token) (*Token, *Error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bp.timeout)
 	defer cancel()
 	cfg := f.cfg
 	cfg.Endpoint.TokenURL = f.refreshURL
-	ctx, capture := bp.capturing(ctx)
 	// Only the refresh token is passed, so that the TokenSource refreshes
 	// whatever its own idea of expiry is.
-	otok, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
-	if err != nil {
-		e := tokenEndpointError(bp.name, StageRefresh, ErrRefresh, err)
+	fresh, e := f.fetch(ctx, bp, StageRefresh, ErrRefresh, func(ctx context.Context) (*oauth2.Token, error) {
+		return cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
+	})
+	if e != nil {
 		if e.Code == "invalid_grant" {
 			e.Err = ErrTokenExpired
 		}
 		return nil, e
-	}
-	fresh, err := tokenFromResponse(capture.body, capture.contentType, otok)
-	if err != nil {
-		return nil, &Error{Provider: bp.name, Stage: StageRefresh, Err: wrapf(ErrRefresh, err)}
 	}
 	if raw, ok := fresh.Extra["id_token"].(string); ok && f.oidc != nil {
 		// OpenID Connect Core 12.2: a refreshed ID token is verified as

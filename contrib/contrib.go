@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/core"
+	"golang.org/x/oauth2"
 )
 
 // Endpoints override a preset's provider URLs. Empty fields keep the
@@ -39,7 +41,7 @@ type Endpoints struct {
 
 // DefaultUserAgent is the User-Agent that the Reddit and Strava presets
 // send when none is configured (Flask-Dance sends "Flask-Dance/{version}").
-const DefaultUserAgent = "dance/" + dance.Version
+const DefaultUserAgent = "dance/" + core.Version
 
 // preset is the data that makes a provider's OAuth 2 blueprint. Quirks are
 // data too: extra query parameters, where the client ID goes, headers, how
@@ -66,9 +68,10 @@ type preset struct {
 	profile *profileSpec
 	// httpClient, when set and the user gave none, is the blueprint's.
 	httpClient *http.Client
-	// revoke is the provider's own revocation call; revokeURL its RFC 7009
-	// endpoint. With neither, Revoke gives dance.ErrRevocationUnsupported.
-	revoke    dance.RevokeFunc
+	// revoke is the provider's own revocation call, given the
+	// blueprint's BaseURL; revokeURL its RFC 7009 endpoint. With neither,
+	// Revoke gives dance.ErrRevocationUnsupported.
+	revoke    func(baseURL string) dance.RevokeFunc
 	revokeURL string
 	// issuer and jwksURL turn on ID-token verification when the scope
 	// holds "openid"; idTokenCheck adds a claim check.
@@ -78,7 +81,7 @@ type preset struct {
 
 // build fills in the preset's defaults around the user's settings.
 func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoints, o dance.Options) (*dance.Blueprint, error) {
-	env := dance.EnvName(p.name)
+	env := core.EnvName(p.name)
 	cfg := dance.OAuth2Config{
 		Name:         p.name,
 		ClientID:     or(clientID, os.Getenv(env+"_OAUTH_CLIENT_ID")),
@@ -89,7 +92,6 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 		TokenURL:     or(ep.TokenURL, p.tokenURL),
 		TokenParams:  p.tokenParams,
 		Authorize:    p.authorize,
-		Revoke:       p.revoke,
 		RevokeURL:    p.revokeURL,
 		Issuer:       p.issuer,
 		JWKSURL:      p.jwksURL,
@@ -102,8 +104,11 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = p.baseURL
 	}
+	if p.revoke != nil {
+		cfg.Revoke = p.revoke(cfg.BaseURL)
+	}
 	if p.clientIDInBody {
-		cfg.AuthStyle = dance.AuthStyleInParams
+		cfg.AuthStyle = oauth2.AuthStyleInParams
 	}
 	if p.refreshable {
 		cfg.RefreshURL = or(ep.RefreshURL, cfg.TokenURL)

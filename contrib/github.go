@@ -9,6 +9,8 @@ import (
 	"net/url"
 
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/core"
+	"golang.org/x/oauth2"
 )
 
 // GitHubConfig configures the GitHub preset, the Go form of Flask-Dance's
@@ -42,7 +44,7 @@ type GitHubConfig struct {
 // GitHub returns a blueprint named "github" for GitHub's OAuth apps. Its
 // routes are /github and /github/authorized on the router it is
 // registered on, and its client calls https://api.github.com/.
-// [dance.Blueprint.Revoke] deletes the app's grant with GitHub's "delete an
+// [dance.Client.Revoke] deletes the app's grant with GitHub's "delete an
 // app authorization" API (GitHub has no RFC 7009 endpoint).
 func GitHub(cfg GitHubConfig) (*dance.Blueprint, error) {
 	return preset{
@@ -97,17 +99,22 @@ func githubPrimaryEmail(cl *dance.Client, p *dance.Profile) error {
 // Basic auth and the access token in the JSON body. It revokes the token
 // and every other token of the user for the app. GitHub answers 204.
 // https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization
-func revokeGitHubGrant(ctx context.Context, bp *dance.Blueprint, tok *dance.Token) error {
-	cfg := bp.OAuth2Config()
-	u := bp.BaseURL().JoinPath("applications", url.PathEscape(cfg.ClientID), "grant")
-	body, _ := json.Marshal(map[string]string{"access_token": tok.AccessToken})
-	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), bytes.NewReader(body))
-	if err != nil {
-		return err
+func revokeGitHubGrant(baseURL string) dance.RevokeFunc {
+	return func(ctx context.Context, hc *http.Client, cfg *oauth2.Config, tok *dance.Token) error {
+		base, err := url.Parse(baseURL)
+		if err != nil {
+			return err
+		}
+		u := base.JoinPath("applications", url.PathEscape(cfg.ClientID), "grant")
+		body, _ := json.Marshal(map[string]string{"access_token": tok.AccessToken})
+		req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Accept", "application/vnd.github+json")
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
+		req.SetBasicAuth(cfg.ClientID, cfg.ClientSecret)
+		return core.SendRevoke(hc, req, http.StatusNoContent)
 	}
-	req.Header.Set("Accept", "application/vnd.github+json")
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
-	req.SetBasicAuth(cfg.ClientID, cfg.ClientSecret)
-	return dance.SendRevoke(bp, req, http.StatusNoContent)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/core"
 )
 
 // GitLabConfig configures the GitLab preset, the Go form of Flask-Dance's
@@ -56,7 +57,7 @@ func GitLab(cfg GitLabConfig) (*dance.Blueprint, error) {
 		if cfg.HTTPClient != nil {
 			return nil, errors.New("dance: gitlab: cannot set both HTTPClient and InsecureSkipVerify")
 		}
-		t := dance.NewTransport()
+		t := core.SharedTransport.Clone()
 		if t.TLSClientConfig == nil {
 			t.TLSClientConfig = &tls.Config{}
 		}

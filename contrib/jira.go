@@ -51,7 +51,7 @@ func JIRA(cfg JIRAConfig) (*dance.Blueprint, error) {
 	}.build(dance.OAuth1Config{
 		ClientKey:       cfg.ConsumerKey,
 		ClientKeyEnv:    "JIRA_OAUTH_CONSUMER_KEY",
-		SignatureMethod: dance.SignatureRSASHA1,
+		SignatureMethod: "RSA-SHA1",
 		RSAKey:          cfg.RSAKey,
 		RSAKeyEnv:       "JIRA_OAUTH_RSA_KEY",
 		DefaultHeader:   http.Header{"Content-Type": {"application/json"}},

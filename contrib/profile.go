@@ -42,9 +42,8 @@ func (s *profileSpec) fetcher(url string) dance.ProfileFunc {
 		}
 		p, err := s.mapProfile(raw)
 		if err != nil {
-			return nil, &dance.Error{Provider: cl.Blueprint().Name(), Stage: dance.StageAPI, Err: err}
+			return nil, err
 		}
-		p.Provider = cl.Blueprint().Name()
 		if s.fix != nil {
 			if err := s.fix(cl, p); err != nil {
 				return nil, err

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/core"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 )
@@ -44,7 +45,7 @@ const ReplayToken = "replay-token"
 func Cassette(t testing.TB, bp *dance.Blueprint, secrets ...string) *recorder.Recorder {
 	t.Helper()
 	name := filepath.Join(CassetteDir, cassetteName(t.Name()))
-	envName := dance.EnvName(bp.Name()) + "_OAUTH_ACCESS_TOKEN"
+	envName := core.EnvName(bp.Name()) + "_OAUTH_ACCESS_TOKEN"
 	token := os.Getenv(envName)
 	_, statErr := os.Stat(name + ".yaml")
 	exists := statErr == nil
@@ -58,7 +59,7 @@ func Cassette(t testing.TB, bp *dance.Blueprint, secrets ...string) *recorder.Re
 	}
 	secrets = append(secrets, token)
 
-	old := bp.HTTPClient()
+	old := core.Inspect(bp).HTTPClient
 	rec, err := recorder.New(name,
 		recorder.WithMode(mode),
 		recorder.WithRealTransport(transportOrDefault(old)),
@@ -71,9 +72,9 @@ func Cassette(t testing.TB, bp *dance.Blueprint, secrets ...string) *recorder.Re
 	}
 	hc := *old
 	hc.Transport = rec
-	bp.SetHTTPClient(&hc)
+	core.SetHTTPClient(bp, &hc)
 	t.Cleanup(func() {
-		bp.SetHTTPClient(old)
+		core.SetHTTPClient(bp, old)
 		if err := rec.Stop(); err != nil {
 			t.Errorf("dancetest: saving cassette %s: %v", name, err)
 		}
@@ -84,7 +85,7 @@ func Cassette(t testing.TB, bp *dance.Blueprint, secrets ...string) *recorder.Re
 // AccessToken returns the real token from {NAME}_OAUTH_ACCESS_TOKEN when
 // recording, and [ReplayToken] otherwise, for the test's logged-in user.
 func AccessToken(bp *dance.Blueprint) string {
-	if tok := os.Getenv(dance.EnvName(bp.Name()) + "_OAUTH_ACCESS_TOKEN"); tok != "" {
+	if tok := os.Getenv(core.EnvName(bp.Name()) + "_OAUTH_ACCESS_TOKEN"); tok != "" {
 		return tok
 	}
 	return ReplayToken

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -21,9 +22,9 @@ import (
 //	dancetest.SwapStorage(t, github, storage.NewMemory(&dance.Token{AccessToken: "fake"}))
 func SwapStorage(t testing.TB, bp *dance.Blueprint, s storage.Storage) {
 	t.Helper()
-	old := bp.Storage()
-	bp.SetStorage(s)
-	t.Cleanup(func() { bp.SetStorage(old) })
+	old := core.Inspect(bp).Storage
+	core.SetStorage(bp, s)
+	t.Cleanup(func() { core.SetStorage(bp, old) })
 }
 
 // SessionCookie returns the session cookie that an app using store (under
@@ -37,7 +38,7 @@ func SessionCookie(t testing.TB, store sessions.Store, name string, bp *dance.Bl
 	r.Use(sessions.Sessions(name, store))
 	var setErr error
 	r.GET("/", func(c *gin.Context) {
-		setErr = bp.SetToken(c, tok)
+		setErr = bp.Client(c).SetToken(tok)
 		if setErr == nil {
 			setErr = sessions.Default(c).Save()
 		}

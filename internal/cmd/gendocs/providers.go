@@ -29,8 +29,10 @@ import (
 	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
+	"golang.org/x/oauth2"
 )
 
 // constructors are the presets. The list only lets the generator call
@@ -300,11 +302,12 @@ func describe(fn any, fd *funcDoc, src *source) (*preset, error) {
 		return nil, err
 	}
 	p.Name = bp.Name()
-	if u := bp.BaseURL(); u != nil {
+	info := core.Inspect(bp)
+	if u := info.BaseURL; u != nil {
 		p.BaseURL = u.String()
 	}
-	p.RefreshURL = bp.RefreshURL()
-	if o1 := bp.OAuth1Config(); o1 != nil {
+	p.RefreshURL = info.RefreshURL
+	if o1 := info.OAuth1; o1 != nil {
 		p.OAuth1 = true
 		p.RequestToken = o1.Endpoint.RequestTokenURL
 		p.AuthURL = o1.Endpoint.AuthorizeURL
@@ -313,11 +316,11 @@ func describe(fn any, fd *funcDoc, src *source) (*preset, error) {
 			p.Signature = o1.Signer.Name()
 		}
 	} else {
-		o2 := bp.OAuth2Config()
+		o2 := info.OAuth2
 		p.Scopes = o2.Scopes
 		p.AuthURL = o2.Endpoint.AuthURL
 		p.TokenURL = o2.Endpoint.TokenURL
-		p.AuthInBody = o2.Endpoint.AuthStyle == dance.AuthStyleInParams
+		p.AuthInBody = o2.Endpoint.AuthStyle == oauth2.AuthStyleInParams
 		p.LoginParams, err = loginParams(bp)
 		if err != nil {
 			return nil, err
@@ -328,7 +331,7 @@ func describe(fn any, fd *funcDoc, src *source) (*preset, error) {
 	if p.OAuth1 {
 		tok = &dance.Token{OAuthToken: placeholderToken, OAuthTokenSecret: "TOKEN_SECRET"}
 	}
-	bp.SetStorage(storage.NewMemory(tok))
+	core.SetStorage(bp, storage.NewMemory(tok))
 
 	// The identity call, if the preset has one.
 	rec.req = nil
@@ -350,7 +353,7 @@ func describe(fn any, fd *funcDoc, src *source) (*preset, error) {
 
 	// The revocation call, if the preset has one.
 	rec.req = nil
-	err = bp.Revoke(newContext(), dance.RevokeOptions{})
+	err = bp.Client(newContext()).Revoke()
 	switch {
 	case errors.Is(err, dance.ErrRevocationUnsupported):
 	case rec.req != nil:

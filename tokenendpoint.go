@@ -1,0 +1,173 @@
+package dance
+
+// What both protocols do at a provider's token endpoints: keep the raw
+// answer, turn a failure into an *Error, and read a token from it.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-dance/dance/storage"
+	"golang.org/x/oauth2"
+)
+
+// captureTransport keeps a copy of a token endpoint's answer, so that
+// fields the libraries do not expose (id_token, scope, user_id, …) are
+// kept, and a failure can name its status.
+type captureTransport struct {
+	base        http.RoundTripper
+	ctx         context.Context // when set, requests are bound to it
+	status      int
+	body        []byte
+	contentType string
+}
+
+// maxTokenResponse matches x/oauth2's own limit.
+const maxTokenResponse = 1 << 20
+
+func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.ctx != nil {
+		// dghubble/oauth1 builds its requests without a context.
+		req = req.WithContext(t.ctx)
+	}
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenResponse))
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	t.status, t.body, t.contentType = resp.StatusCode, body, resp.Header.Get("Content-Type")
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+// capturingClient returns an HTTP client on the blueprint's transport that
+// keeps the token endpoint's answer in the returned captureTransport.
+func (bp *Blueprint) capturingClient(bind context.Context) (*http.Client, *captureTransport) {
+	capture := &captureTransport{base: transportOf(bp.httpClient), ctx: bind}
+	return &http.Client{Transport: capture, Timeout: bp.httpClient.Timeout, CheckRedirect: bp.httpClient.CheckRedirect}, capture
+}
+
+func transportOf(hc *http.Client) http.RoundTripper {
+	if hc.Transport != nil {
+		return hc.Transport
+	}
+	return http.DefaultTransport
+}
+
+// endpointError turns a failed token-endpoint call (x/oauth2's or
+// dghubble/oauth1's) into an *Error of the given stage that wraps
+// sentinel: the status, the OAuth error code and description, but never
+// the body of a success (it holds the token), nor URL details that might
+// carry sensitive values.
+func endpointError(name string, stage Stage, sentinel error, capture *captureTransport, err error) *Error {
+	e := &Error{Provider: name, Stage: stage, Err: sentinel}
+	var re *oauth2.RetrieveError
+	switch {
+	case errors.As(err, &re):
+		e.Code, e.Description, e.URI = re.ErrorCode, re.ErrorDescription, re.ErrorURI
+		if re.Response != nil {
+			e.Status = re.Response.StatusCode
+		}
+		if e.Code == "" && e.Status != 0 {
+			e.Err = fmt.Errorf("%w: the token endpoint answered %s", sentinel, http.StatusText(e.Status))
+		}
+	case capture.status != 0 && (capture.status < 200 || capture.status > 299):
+		// OAuth 1: the body is the provider's error, form-encoded at best.
+		e.Status = capture.status
+		e.Description = shortBody(capture.body)
+		if v, err := url.ParseQuery(strings.TrimSpace(string(capture.body))); err == nil {
+			e.Code = v.Get("oauth_problem")
+		}
+	case capture.status != 0 && capture.status != http.StatusOK && capture.status != http.StatusCreated:
+		e.Status = capture.status
+		e.Err = fmt.Errorf("%w: unexpected status", sentinel)
+	case isTimeout(err):
+		e.Err = fmt.Errorf("%w: %w", sentinel, context.DeadlineExceeded)
+	case errors.Is(err, context.Canceled):
+		e.Err = fmt.Errorf("%w: %w", sentinel, context.Canceled)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		e.Err = fmt.Errorf("%w: the token endpoint's answer was cut short: %w", sentinel, io.ErrUnexpectedEOF)
+	default:
+		// A success that the library could not use: its message names
+		// what is missing and quotes nothing. Or a transport error,
+		// without its URL (which may carry token_url_params).
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "oauth2: "), "oauth1: ")
+		e.Err = fmt.Errorf("%w: %s", sentinel, msg)
+	}
+	return e
+}
+
+// shortBody is the start of a provider's error body, printable and short,
+// for an error message.
+func shortBody(b []byte) string {
+	const max = 200
+	s := strings.TrimSpace(strings.ToValidUTF8(string(b), "?"))
+	if len(s) > max {
+		s = s[:max]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// tokenFromForm reads a form-encoded token response (OAuth 1's, and some
+// OAuth 2 providers'), keeping every field.
+func tokenFromForm(body []byte) (*Token, error) {
+	vals, err := url.ParseQuery(strings.TrimSpace(string(body)))
+	if err != nil {
+		return nil, errors.New("the token response is not form-encoded")
+	}
+	m := make(map[string]any, len(vals))
+	for k := range vals {
+		m[k] = vals.Get(k)
+	}
+	return storage.FromMap(m, now())
+}
+
+// tokenFromResponse builds a Token from an OAuth 2 token response, falling
+// back to x/oauth2's view for what it parsed (expiry, type).
+func tokenFromResponse(capture *captureTransport, otok *oauth2.Token) (*Token, error) {
+	tok := new(Token)
+	mt, _, _ := mime.ParseMediaType(capture.contentType)
+	if mt == "application/x-www-form-urlencoded" || mt == "text/plain" {
+		var err error
+		if tok, err = tokenFromForm(capture.body); err != nil {
+			return nil, err
+		}
+	} else if err := tok.UnmarshalJSON(capture.body); err != nil {
+		// The token JSON decoder: the same rules as for a stored token,
+		// without a map round trip.
+		return nil, err
+	}
+	tok.AccessToken = otok.AccessToken
+	tok.TokenType = otok.TokenType
+	tok.RefreshToken = otok.RefreshToken
+	if !otok.Expiry.IsZero() {
+		tok.ExpiresAt = otok.Expiry.Truncate(time.Microsecond) // what the JSON keeps
+	}
+	return tok, nil
+}
