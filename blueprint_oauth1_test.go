@@ -18,6 +18,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-gonic/gin"
 )
 
@@ -151,12 +152,12 @@ func TestOAuth1RequestTokenFailure(t *testing.T) {
 		t.Fatalf("%d error hook calls, want 1", len(errs))
 	}
 	e := errs[0]
-	if !errors.Is(e, dance.ErrRequestToken) || e.Stage != dance.StageRequestToken || e.Status != 401 || e.Code != "nonce_used" {
+	if !errors.Is(e, dance.ErrTokenExchange) || e.Stage != dance.StageLogin || e.Status != 401 || e.Code != "nonce_used" {
 		t.Errorf("error = %+v", e)
 	}
 	mustContain(t, e.Error(), "401")
 	mustContain(t, e.Error(), "oauth_problem=nonce_used")
-	mustContain(t, e.Error(), "request_token")
+	mustContain(t, e.Error(), "request-token")
 	if h.storedToken() != nil {
 		t.Fatal("token stored")
 	}
@@ -315,7 +316,8 @@ func TestOAuth1ForeignOrReplayedTokenIsForbidden(t *testing.T) {
 func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
 	h.router.POST("/tweet", func(c *gin.Context) {
-		resp, err := h.bp.Client(c).PostForm("echo?via=dance&note=a+b%2Fc", url.Values{"status": {"hello, world & ünïcode!"}, "extra": {"~*'()"}})
+		form := url.Values{"status": {"hello, world & ünïcode!"}, "extra": {"~*'()"}}
+		resp, err := h.bp.Client(c).Post("echo?via=dance&note=a+b%2Fc", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 		if err != nil {
 			c.String(502, err.Error())
 			return
@@ -332,9 +334,9 @@ func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 		}
 	})
 	h.router.GET("/plant-bad", func(c *gin.Context) {
-		tok, _ := h.bp.GetToken(c)
+		tok, _ := h.bp.Client(c).Token()
 		tok.OAuthTokenSecret = "wrong"
-		_ = h.bp.SetToken(c, tok)
+		_ = h.bp.Client(c).SetToken(tok)
 	})
 	h.browser.Dance(h.url("/login/twitter"))
 	stored := h.storedToken()
@@ -384,7 +386,7 @@ func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 func TestOAuth1RSASHA1(t *testing.T) {
 	pemText, key := dancetest.RSAKey()
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{RSAPublicKey: &key.PublicKey}, func(c *dance.OAuth1Config) {
-		c.SignatureMethod = dance.SignatureRSASHA1
+		c.SignatureMethod = "RSA-SHA1"
 		c.RSAKey = pemText
 		c.ClientSecret = ""
 	})
@@ -407,7 +409,7 @@ func TestOAuth1RSASHA1(t *testing.T) {
 	}
 	otherPEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)}))
 	h2 := newOAuth1Harness(t, dancetest.OAuth1Config{RSAPublicKey: &key.PublicKey}, func(c *dance.OAuth1Config) {
-		c.SignatureMethod, c.RSAKey = dance.SignatureRSASHA1, otherPEM
+		c.SignatureMethod, c.RSAKey = "RSA-SHA1", otherPEM
 	})
 	h2.get(h2.url("/login/twitter"))
 	if errs := h2.errors(); len(errs) != 1 || errs[0].Code != "signature_invalid" {
@@ -444,7 +446,7 @@ func TestOAuth1RSAKeyLoading(t *testing.T) {
 			p := dancetest.NewOAuth1Provider(dancetest.OAuth1Config{})
 			defer p.Close()
 			cfg := p.OAuth1Config("x")
-			cfg.SignatureMethod, cfg.RSAKey = dance.SignatureRSASHA1, s
+			cfg.SignatureMethod, cfg.RSAKey = "RSA-SHA1", s
 			_, err := dance.NewOAuth1(cfg)
 			if err == nil {
 				t.Fatal("no error")
@@ -466,7 +468,7 @@ func TestOAuth1ConfigErrors(t *testing.T) {
 		"no key":           func(c *dance.OAuth1Config) { c.ClientKey = "" },
 		"query signatures": func(c *dance.OAuth1Config) { c.SignatureType = "QUERY" },
 		"plaintext":        func(c *dance.OAuth1Config) { c.SignatureMethod = "PLAINTEXT" },
-		"no RSA key":       func(c *dance.OAuth1Config) { c.SignatureMethod = dance.SignatureRSASHA1 },
+		"no RSA key":       func(c *dance.OAuth1Config) { c.SignatureMethod = "RSA-SHA1" },
 		"no access URL":    func(c *dance.OAuth1Config) { c.AccessTokenURL = "" },
 		"relative, no base": func(c *dance.OAuth1Config) {
 			c.BaseURL = ""
@@ -490,10 +492,10 @@ func TestOAuth1ConfigErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if oc := bp.OAuth1Config(); oc.ConsumerKey != "from-env" || oc.Endpoint.AccessTokenURL != p.URL+"/oauth/access_token" {
+	if oc := core.Inspect(bp).OAuth1; oc.ConsumerKey != "from-env" || oc.Endpoint.AccessTokenURL != p.URL+"/oauth/access_token" {
 		t.Errorf("config = key %q, endpoint %+v", oc.ConsumerKey, oc.Endpoint)
 	}
-	if bp.OAuth2Config() != nil {
+	if core.Inspect(bp).OAuth2 != nil {
 		t.Error("an OAuth 1 blueprint has an OAuth 2 config")
 	}
 }

@@ -384,6 +384,7 @@ func init() {
 			HTTPClient: bp.httpClient,
 			Storage:    bp.storage,
 			Header:     bp.header.Clone(),
+			Timeout:    bp.timeout,
 		}
 		bp.proto.describe(&info)
 		return info

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-gonic/gin"
 )
 
@@ -774,8 +775,8 @@ func TestProfile(t *testing.T) {
 	if _, body := h.get(h.url("/profile")); body != "github:octocat" {
 		t.Fatalf("profile = %q", body)
 	}
-	if h.bp.RefreshURL() != h.p.URL+"/token" {
-		t.Fatalf("RefreshURL = %q", h.bp.RefreshURL())
+	if got := core.Inspect(h.bp).RefreshURL; got != h.p.URL+"/token" {
+		t.Fatalf("RefreshURL = %q", got)
 	}
 }
 

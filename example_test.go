@@ -25,9 +25,11 @@ func Example() {
 		log.Fatal(err)
 	}
 	github.Register(r.Group("/login")) // GET /login/github, GET /login/github/authorized
+	r.Use(github.Middleware())         // c.MustGet("github") on every route
 	r.GET("/", github.Required(), func(c *gin.Context) {
+		gh := c.MustGet("github").(*dance.Client)
 		var user struct{ Login string }
-		if err := dance.ClientFrom(c, "github").GetJSON("/user", &user); err != nil {
+		if err := gh.GetJSON("/user", &user); err != nil {
 			c.String(http.StatusBadGateway, err.Error())
 			return
 		}

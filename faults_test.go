@@ -14,6 +14,7 @@ import (
 	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 	"go.uber.org/goleak"
@@ -96,8 +97,12 @@ func TestSlowTokenEndpoint(t *testing.T) {
 // The default exchange timeout bounds a provider that never answers, and
 // is short enough for a user to wait for.
 func TestDefaultTimeoutIsSane(t *testing.T) {
-	if dance.DefaultTimeout < 5*time.Second || dance.DefaultTimeout > time.Minute {
-		t.Fatalf("DefaultTimeout = %v, want between 5 s and 1 min", dance.DefaultTimeout)
+	bp, err := dance.NewOAuth2(dance.OAuth2Config{Name: "x", ClientID: "id", AuthURL: "https://p.example/a", TokenURL: "https://p.example/t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := core.Inspect(bp).Timeout; d < 5*time.Second || d > time.Minute {
+		t.Fatalf("the default timeout is %v, want between 5 s and 1 min", d)
 	}
 }
 
@@ -199,7 +204,7 @@ func TestBadSessionCookieIsNoSession(t *testing.T) {
 		r.Use(sessions.Sessions("session", rotated))
 		r.Use(h.bp.Middleware())
 		r.GET("/token", func(c *gin.Context) {
-			tok, err := h.bp.GetToken(c)
+			tok, err := core.Inspect(h.bp).Storage.Get(c, h.bp.Name())
 			if err != nil || tok == nil {
 				c.String(500, "no token")
 				return

@@ -123,7 +123,13 @@ func newTokenApp(t *testing.T, pcfg dancetest.Config, edit func(*dance.OAuth2Con
 	})
 	r.GET("/private", bp.Required(), func(c *gin.Context) { c.String(200, "secret page") })
 	r.GET("/revoke", func(c *gin.Context) {
-		err := bp.Revoke(c, dance.RevokeOptions{DeleteIfUnsupported: c.Query("delete") == "1"})
+		cl := bp.Client(c)
+		err := cl.Revoke()
+		if errors.Is(err, dance.ErrRevocationUnsupported) && c.Query("delete") == "1" {
+			if derr := cl.DeleteToken(); derr != nil {
+				err = derr
+			}
+		}
 		if err != nil {
 			c.String(http.StatusBadGateway, err.Error())
 			return

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-gonic/gin"
+	"golang.org/x/oauth2"
 )
 
 // seedValid stores a live token for user, with a refresh token when rt.
@@ -29,12 +30,12 @@ func TestRevokeRFC7009(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		rt        bool
-		style     dance.AuthStyle
+		style     oauth2.AuthStyle
 		wantHint  string
 		wantBasic bool
 	}{
-		{"refresh token, basic auth", true, dance.AuthStyleInHeader, "refresh_token", true},
-		{"access token only, client in params", false, dance.AuthStyleInParams, "access_token", false},
+		{"refresh token, basic auth", true, oauth2.AuthStyleInHeader, "refresh_token", true},
+		{"access token only, client in params", false, oauth2.AuthStyleInParams, "access_token", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := newTokenApp(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
@@ -77,7 +78,7 @@ func TestRevokeUnsupported(t *testing.T) {
 	r := gin.New()
 	r.GET("/", func(c *gin.Context) {
 		c.Request.Header.Set("X-User", "alice")
-		got = a.bp.Revoke(c, dance.RevokeOptions{})
+		got = a.bp.Client(c).Revoke()
 	})
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if !errors.Is(got, dance.ErrRevocationUnsupported) {
@@ -88,7 +89,7 @@ func TestRevokeUnsupported(t *testing.T) {
 		t.Errorf("Revoke error is %T %v, want *dance.Error of stage revoke", got, got)
 	}
 	if a.store.token("alice", "acme") == nil {
-		t.Fatal("the token was deleted without DeleteIfUnsupported")
+		t.Fatal("the token was deleted without being asked to")
 	}
 	if n := len(a.p.Requests()); n != 0 {
 		t.Errorf("the provider got %d requests", n)
@@ -98,7 +99,7 @@ func TestRevokeUnsupported(t *testing.T) {
 		t.Fatalf("/revoke?delete=1 = %d %q", code, body)
 	}
 	if a.store.token("alice", "acme") != nil {
-		t.Fatal("DeleteIfUnsupported did not delete the token")
+		t.Fatal("DeleteToken after ErrRevocationUnsupported did not delete the token")
 	}
 }
 
@@ -111,7 +112,7 @@ func TestRevokeProviderErrorKeepsToken(t *testing.T) {
 	r := gin.New()
 	r.GET("/", func(c *gin.Context) {
 		c.Request.Header.Set("X-User", "alice")
-		got = a.bp.Client(c).Revoke(dance.RevokeOptions{DeleteIfUnsupported: true})
+		got = a.bp.Client(c).Revoke()
 	})
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	var e *dance.Error

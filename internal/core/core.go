@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/dghubble/oauth1"
 	"github.com/gin-dance/dance/storage"
@@ -60,6 +61,7 @@ type ResponseError struct {
 	Description string
 }
 
+// Error implements error.
 func (e *ResponseError) Error() string {
 	return "the provider answered " + http.StatusText(e.Status)
 }
@@ -103,6 +105,7 @@ type Info struct {
 	HTTPClient *http.Client
 	Storage    storage.Storage
 	Header     http.Header
+	Timeout    time.Duration // of each token-endpoint call
 }
 
 // These are set by package dance; bp is a *dance.Blueprint.
