@@ -2,12 +2,12 @@ package dance
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"sync"
 
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-gonic/gin"
 )
 
@@ -200,22 +200,9 @@ func (cl *Client) Post(ref, contentType string, body io.Reader) (*http.Response,
 	return cl.Do(req)
 }
 
-// APIError is returned by [Client.GetJSON] for a non-2xx answer.
-type APIError struct {
-	// Status is the HTTP status code.
-	Status int
-	// URL is the request URL without its query.
-	URL string
-	// Body is the start of the response body (at most 512 bytes).
-	Body string
-}
-
-// Error implements error.
-func (e *APIError) Error() string {
-	return fmt.Sprintf("dance: API call to %s answered %d %s", e.URL, e.Status, http.StatusText(e.Status))
-}
-
-// GetJSON sends a GET to ref and decodes a 2xx JSON answer into v.
+// GetJSON sends a GET to ref and decodes a 2xx JSON answer into v. Any
+// other answer is an [*Error] of stage [StageAPI] with the status, and the
+// start of the body as its Description.
 func (cl *Client) GetJSON(ref string, v any) error {
 	resp, err := cl.Get(ref)
 	if err != nil {
@@ -223,10 +210,7 @@ func (cl *Client) GetJSON(ref string, v any) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		u := *resp.Request.URL
-		u.RawQuery = ""
-		return &APIError{Status: resp.StatusCode, URL: u.String(), Body: string(b)}
+		return cl.apiError(core.NewResponseError(resp))
 	}
 	if err := decodeJSON(resp.Body, v); err != nil {
 		return &Error{Provider: cl.bp.name, Stage: StageAPI, Err: err}
@@ -266,5 +250,13 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func closeBody(req *http.Request) {
 	if req.Body != nil {
 		req.Body.Close()
+	}
+}
+
+// apiError is the *Error for a provider API's failed answer.
+func (cl *Client) apiError(re *core.ResponseError) *Error {
+	return &Error{
+		Provider: cl.bp.name, Stage: StageAPI, Status: re.Status, Description: re.Description,
+		Err: errors.New(re.Error()),
 	}
 }

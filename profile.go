@@ -1,6 +1,10 @@
 package dance
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/gin-dance/dance/internal/core"
+)
 
 // Profile is who the user is at the provider, in one shape for every
 // provider: the Go counterpart of OmniAuth's auth hash and Passport's
@@ -27,8 +31,8 @@ type Profile struct {
 }
 
 // ProfileFunc fetches the current user's profile through the client. An
-// error that is neither an [*Error] nor an [*APIError] reaches the caller
-// of [Client.Profile] wrapped in an *Error of stage [StageAPI].
+// error that is not an [*Error] reaches the caller of [Client.Profile]
+// wrapped in an *Error of stage [StageAPI].
 type ProfileFunc func(cl *Client) (*Profile, error)
 
 // ErrNoProfile means the blueprint has no profile mapping (Options.Profile).
@@ -44,8 +48,12 @@ func (cl *Client) Profile() (*Profile, error) {
 	p, err := cl.bp.profile(cl)
 	if err != nil {
 		var e *Error
-		var api *APIError
-		if !errors.As(err, &e) && !errors.As(err, &api) {
+		var re *core.ResponseError
+		switch {
+		case errors.As(err, &e):
+		case errors.As(err, &re):
+			err = cl.apiError(re)
+		default:
 			err = &Error{Provider: cl.bp.name, Stage: StageAPI, Err: err}
 		}
 		return nil, err

@@ -14,8 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"golang.org/x/oauth2"
 )
@@ -87,7 +87,7 @@ func endpointError(name string, stage Stage, sentinel error, capture *captureTra
 	case capture.status != 0 && (capture.status < 200 || capture.status > 299):
 		// OAuth 1: the body is the provider's error, form-encoded at best.
 		e.Status = capture.status
-		e.Description = shortBody(capture.body)
+		e.Description = core.ShortBody(capture.body)
 		if v, err := url.ParseQuery(strings.TrimSpace(string(capture.body))); err == nil {
 			e.Code = v.Get("oauth_problem")
 		}
@@ -112,26 +112,6 @@ func endpointError(name string, stage Stage, sentinel error, capture *captureTra
 		e.Err = fmt.Errorf("%w: %s", sentinel, msg)
 	}
 	return e
-}
-
-// shortBody is the start of a provider's error body, printable and short,
-// for an error message.
-func shortBody(b []byte) string {
-	const max = 200
-	s := strings.TrimSpace(strings.ToValidUTF8(string(b), "?"))
-	if len(s) > max {
-		s = s[:max]
-		for !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-		s += "…"
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 // tokenFromForm reads a form-encoded token response (OAuth 1's, and some

@@ -69,7 +69,7 @@ func githubPrimaryEmail(cl *dance.Client, p *dance.Profile) error {
 		return nil
 	}
 	body, err := getJSON(cl, http.MethodGet, "user/emails", nil)
-	var apiErr *dance.APIError
+	var apiErr *core.ResponseError
 	if errors.As(err, &apiErr) && (apiErr.Status == http.StatusForbidden || apiErr.Status == http.StatusNotFound) {
 		return nil
 	}

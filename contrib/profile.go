@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/core"
 )
 
 // profileSpec maps a provider's identity response to a [dance.Profile].
@@ -109,10 +110,7 @@ func getJSON(cl *dance.Client, method, ref string, h http.Header) ([]byte, error
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		u := *resp.Request.URL
-		u.RawQuery = ""
-		return nil, &dance.APIError{Status: resp.StatusCode, URL: u.String(), Body: string(b)}
+		return nil, core.NewResponseError(resp)
 	}
 	return io.ReadAll(io.LimitReader(resp.Body, maxProfile))
 }

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dghubble/oauth1"
 	"github.com/gin-dance/dance/storage"
@@ -52,18 +53,65 @@ var SharedTransport = func() *http.Transport {
 // SharedClient is the HTTP client of blueprints without their own.
 var SharedClient = &http.Client{Transport: SharedTransport}
 
-// ResponseError is a revocation endpoint's failed answer: its status, and
-// the OAuth error code and description when the body has them. Package
-// dance copies them into its *Error.
+// ResponseError is a provider's failed answer (an API call's, or a
+// revocation endpoint's): its status, the request it answered, and the
+// OAuth error code and description when the body has them, else the start
+// of the body as the description. Package dance copies it into its *Error.
 type ResponseError struct {
 	Status      int
+	Request     string // method and URL without the query
 	Code        string
 	Description string
 }
 
 // Error implements error.
 func (e *ResponseError) Error() string {
-	return "the provider answered " + http.StatusText(e.Status)
+	if e.Request == "" {
+		return "the provider answered " + http.StatusText(e.Status)
+	}
+	return e.Request + " answered " + http.StatusText(e.Status)
+}
+
+// NewResponseError reads the start of resp's body into a ResponseError.
+// It does not close the body.
+func NewResponseError(resp *http.Response) *ResponseError {
+	e := &ResponseError{Status: resp.StatusCode}
+	if resp.Request != nil {
+		u := *resp.Request.URL
+		u.RawQuery, u.User = "", nil
+		e.Request = resp.Request.Method + " " + u.String()
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	var body struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if json.Unmarshal(b, &body) == nil && body.Error != "" {
+		e.Code, e.Description = body.Error, body.Description
+	} else {
+		e.Description = ShortBody(b)
+	}
+	return e
+}
+
+// ShortBody is the start of a provider's body, printable and short, for
+// an error message.
+func ShortBody(b []byte) string {
+	const max = 200
+	s := strings.TrimSpace(strings.ToValidUTF8(string(b), "?"))
+	if len(s) > max {
+		s = s[:max]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // SendRevoke sends a revocation request through hc and checks that the
@@ -80,13 +128,10 @@ func SendRevoke(hc *http.Client, req *http.Request, want int) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != want {
-		e := &ResponseError{Status: resp.StatusCode}
-		var body struct {
-			Error       string `json:"error"`
-			Description string `json:"error_description"`
-		}
-		if json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body) == nil {
-			e.Code, e.Description = body.Error, body.Description
+		e := NewResponseError(resp)
+		e.Request = "" // the revocation endpoint is not news
+		if e.Code == "" {
+			e.Description = "" // and its body is not an OAuth error
 		}
 		return e
 	}
