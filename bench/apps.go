@@ -251,7 +251,7 @@ func (e *Env) Dance() (*App, error) {
 	g := r.Group("/", bp.Middleware())
 	g.GET("/", authorized)
 	g.GET("/me", func(c *gin.Context) {
-		resp, err := dance.ClientFrom(c, "github").Get("/user")
+		resp, err := bp.Client(c).Get("/user")
 		proxy(c, resp, err)
 	})
 	g.GET("/plain", plain)

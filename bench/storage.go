@@ -219,7 +219,7 @@ func (e *Env) W6Apps(w *W6Env) ([]*App, error) {
 
 // authorized is dance's W4 and W6 handler.
 func authorized(c *gin.Context) {
-	ok, err := dance.ClientFrom(c, "github").Authorized()
+	ok, err := c.MustGet("github").(*dance.Client).Authorized()
 	switch {
 	case err != nil:
 		c.AbortWithStatus(http.StatusInternalServerError)

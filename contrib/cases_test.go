@@ -4,6 +4,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 )
 
 // presetCases lists every preset, once per option combination of the
@@ -299,10 +300,10 @@ func presetCases() []presetCase {
 				AvatarURL: "https://static-cdn.jtvnw.net/jtv_user_pictures/8a6381c7-d0c0-4576-b179-38bd5ce1d6af-profile_image-300x300.png",
 			},
 		},
-		reddit("reddit/defaults", contrib.RedditConfig{}, nil, "dance/"+dance.Version),
+		reddit("reddit/defaults", contrib.RedditConfig{}, nil, "dance/"+core.Version),
 		reddit("reddit/permanent+user_agent", contrib.RedditConfig{Permanent: true, UserAgent: "web:myapp:1.0 (by /u/me)"},
 			map[string]string{"duration": "permanent"}, "web:myapp:1.0 (by /u/me)"),
-		strava("strava/defaults", contrib.StravaConfig{}, "dance/"+dance.Version),
+		strava("strava/defaults", contrib.StravaConfig{}, "dance/"+core.Version),
 		strava("strava/user_agent", contrib.StravaConfig{UserAgent: "myapp/2"}, "myapp/2"),
 		atlassian("atlassian/defaults", contrib.AtlassianConfig{}, map[string]string{"audience": "api.atlassian.com"}),
 		atlassian("atlassian/reprompt_consent", contrib.AtlassianConfig{RepromptConsent: true},

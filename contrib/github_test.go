@@ -13,6 +13,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -24,15 +25,15 @@ func TestGitHubDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := bp.OAuth2Config()
+	cfg := core.Inspect(bp).OAuth2
 	if cfg.ClientID != "env-id" || cfg.ClientSecret != "env-secret" {
 		t.Errorf("credentials not read from the environment")
 	}
 	if cfg.Endpoint.AuthURL != "https://github.com/login/oauth/authorize" || cfg.Endpoint.TokenURL != "https://github.com/login/oauth/access_token" {
 		t.Errorf("endpoints = %+v", cfg.Endpoint)
 	}
-	if bp.BaseURL().String() != "https://api.github.com/" || bp.Name() != "github" {
-		t.Errorf("base %s name %s", bp.BaseURL(), bp.Name())
+	if core.Inspect(bp).BaseURL.String() != "https://api.github.com/" || bp.Name() != "github" {
+		t.Errorf("base %s name %s", core.Inspect(bp).BaseURL, bp.Name())
 	}
 	if strings.Join(cfg.Scopes, " ") != "user:email" {
 		t.Errorf("scopes = %v", cfg.Scopes)
@@ -97,7 +98,7 @@ func TestGitHubRevokeDeletesGrant(t *testing.T) {
 	}
 	var got error
 	r := gin.New()
-	r.GET("/", func(c *gin.Context) { got = bp.Revoke(c, dance.RevokeOptions{}) })
+	r.GET("/", func(c *gin.Context) { got = bp.Client(c).Revoke() })
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if got != nil {
 		t.Fatalf("Revoke: %v", got)

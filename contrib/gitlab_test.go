@@ -11,6 +11,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-gonic/gin"
 )
 
@@ -67,7 +68,7 @@ func TestGitLabInsecureTLSOnlyThisBlueprint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if bp.HTTPClient() == insecure.HTTPClient() {
+			if core.Inspect(bp).HTTPClient == core.Inspect(insecure).HTTPClient {
 				t.Fatal("shares the insecure blueprint's client")
 			}
 			status, e := danceTLS(t, p, bp)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-gonic/gin"
 )
 
@@ -35,7 +37,7 @@ func oauth1App(t *testing.T, bp *dance.Blueprint, userPath string) string {
 		c.JSON(200, user)
 	})
 	r.POST("/form", func(c *gin.Context) {
-		resp, err := bp.Client(c).PostForm("echo", map[string][]string{"a": {"b c"}})
+		resp, err := bp.Client(c).Post("echo", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"a": {"b c"}}.Encode()))
 		if err != nil {
 			c.String(502, err.Error())
 			return
@@ -59,7 +61,7 @@ func TestTwitterDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := bp.OAuth1Config()
+	cfg := core.Inspect(bp).OAuth1
 	if cfg.ConsumerKey != "env-key" || cfg.ConsumerSecret != "env-secret" {
 		t.Errorf("credentials not read from the environment")
 	}
@@ -67,8 +69,8 @@ func TestTwitterDefaults(t *testing.T) {
 	if got := cfg.Endpoint.RequestTokenURL + " " + cfg.Endpoint.AuthorizeURL + " " + cfg.Endpoint.AccessTokenURL; got != want {
 		t.Errorf("endpoints = %s", got)
 	}
-	if bp.BaseURL().String() != "https://api.twitter.com/1.1/" || bp.Name() != "twitter" {
-		t.Errorf("base %s name %s", bp.BaseURL(), bp.Name())
+	if core.Inspect(bp).BaseURL.String() != "https://api.twitter.com/1.1/" || bp.Name() != "twitter" {
+		t.Errorf("base %s name %s", core.Inspect(bp).BaseURL, bp.Name())
 	}
 	if cfg.Signer.Name() != "HMAC-SHA1" {
 		t.Errorf("signature method %s", cfg.Signer.Name())
@@ -228,11 +230,11 @@ func TestJIRAConfigErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep := bp.OAuth1Config().Endpoint
+	ep := core.Inspect(bp).OAuth1.Endpoint
 	if ep.RequestTokenURL != "https://example.com/jira/plugins/servlet/oauth/request-token" ||
 		ep.AuthorizeURL != "https://example.com/jira/plugins/servlet/oauth/authorize" ||
 		ep.AccessTokenURL != "https://example.com/jira/plugins/servlet/oauth/access-token" ||
-		bp.BaseURL().String() != "https://example.com/jira/" {
-		t.Errorf("endpoints %+v, base %s", ep, bp.BaseURL())
+		core.Inspect(bp).BaseURL.String() != "https://example.com/jira/" {
+		t.Errorf("endpoints %+v, base %s", ep, core.Inspect(bp).BaseURL)
 	}
 }

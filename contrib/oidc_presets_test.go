@@ -14,6 +14,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -27,8 +28,8 @@ func oidcDance(t *testing.T, name string, fake dancetest.Config, build func(danc
 	p := dancetest.NewProvider(fake)
 	t.Cleanup(p.Close)
 	fu, _ := url.Parse(p.URL)
-	t.Setenv(dance.EnvName(name)+"_OAUTH_CLIENT_ID", "id")
-	t.Setenv(dance.EnvName(name)+"_OAUTH_CLIENT_SECRET", "secret")
+	t.Setenv(core.EnvName(name)+"_OAUTH_CLIENT_ID", "id")
+	t.Setenv(core.EnvName(name)+"_OAUTH_CLIENT_SECRET", "secret")
 	bp, err := build(dance.Options{HTTPClient: &http.Client{Transport: &rerouter{fake: fu, tokenURL: tokenURL}}})
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +116,7 @@ func TestAzureVerifiesTenantIssuer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := bp.OAuth2Config().Endpoint.AuthURL; !strings.Contains(got, tid) {
+	if got := core.Inspect(bp).OAuth2.Endpoint.AuthURL; !strings.Contains(got, tid) {
 		t.Fatalf("auth URL %s", got)
 	}
 }
@@ -150,7 +151,7 @@ func TestGoogleRevokesWithRFC7009(t *testing.T) {
 	}
 	r := gin.New()
 	r.POST("/revoke", func(c *gin.Context) {
-		if err := bp.Revoke(c, dance.RevokeOptions{}); err != nil {
+		if err := bp.Client(c).Revoke(); err != nil {
 			c.String(500, err.Error())
 			return
 		}

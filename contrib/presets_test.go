@@ -18,6 +18,7 @@ import (
 	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-gonic/gin"
 )
 
@@ -117,7 +118,7 @@ func runPresetCase(t *testing.T, tc presetCase) {
 	rr := &rerouter{fake: fake, tokenURL: tc.tokenURL}
 
 	// Acceptance: the env-var credentials are used when none are passed.
-	env := dance.EnvName(tc.bp)
+	env := core.EnvName(tc.bp)
 	t.Setenv(env+"_OAUTH_CLIENT_ID", p.ClientID())
 	t.Setenv(env+"_OAUTH_CLIENT_SECRET", p.ClientSecret())
 	bp, err := tc.build(dance.Options{HTTPClient: &http.Client{Transport: rr}})
@@ -127,7 +128,7 @@ func runPresetCase(t *testing.T, tc presetCase) {
 	if bp.Name() != tc.bp {
 		t.Errorf("name = %q, want %q", bp.Name(), tc.bp)
 	}
-	if got := bp.RefreshURL(); got != tc.refreshURL {
+	if got := core.Inspect(bp).RefreshURL; got != tc.refreshURL {
 		t.Errorf("RefreshURL = %q, want %q", got, tc.refreshURL)
 	}
 
@@ -135,7 +136,7 @@ func runPresetCase(t *testing.T, tc presetCase) {
 	r.Use(sessions.Sessions("s", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
 	bp.Register(r.Group("/login"))
 	r.GET("/api", bp.Middleware(), func(c *gin.Context) {
-		cl := dance.ClientFrom(c, tc.bp)
+		cl := c.MustGet(tc.bp).(*dance.Client)
 		if tc.profile == nil {
 			resp, err := cl.Get(tc.apiURL)
 			if err != nil {

@@ -17,7 +17,7 @@ import (
 // accepts, without a dance.
 func loggedIn(t *testing.T, p *dancetest.Provider, bp *dance.Blueprint) *dance.Client {
 	t.Helper()
-	bp.SetStorage(storage.NewMemory(&dance.Token{AccessToken: p.IssueToken(), TokenType: "bearer"}))
+	dancetest.SwapStorage(t, bp, storage.NewMemory(&dance.Token{AccessToken: p.IssueToken(), TokenType: "bearer"}))
 	c, _ := gin.CreateTestContext(httptest.NewRecorder())
 	c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
 	return bp.Client(c)
@@ -104,13 +104,13 @@ func TestProfileErrors(t *testing.T) {
 		p := dancetest.NewProvider(dancetest.Config{Paths: map[string]any{"/oauth2/v2/userinfo": `{"id":"1"}`}})
 		defer p.Close()
 		bp, _ := contrib.Google(contrib.GoogleConfig{ClientID: "x", Options: dance.Options{BaseURL: p.URL + "/"}})
-		bp.SetStorage(storage.NewMemory(&dance.Token{AccessToken: "revoked"}))
+		dancetest.SwapStorage(t, bp, storage.NewMemory(&dance.Token{AccessToken: "revoked"}))
 		c, _ := gin.CreateTestContext(httptest.NewRecorder())
 		c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
 		_, err := bp.Client(c).Profile()
-		var apiErr *dance.APIError
-		if !errors.As(err, &apiErr) || apiErr.Status != http.StatusUnauthorized {
-			t.Fatalf("err = %v, want an *APIError 401", err)
+		var apiErr *dance.Error
+		if !errors.As(err, &apiErr) || apiErr.Stage != dance.StageAPI || apiErr.Status != http.StatusUnauthorized {
+			t.Fatalf("err = %v, want an API *Error with status 401", err)
 		}
 	})
 }

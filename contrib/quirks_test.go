@@ -2,11 +2,13 @@ package contrib_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 )
 
 // allPresets builds every preset with the given endpoints and options.
@@ -107,16 +109,16 @@ func TestEndpointsOverridable(t *testing.T) {
 			if bp.Name() != name {
 				t.Errorf("name %q", bp.Name())
 			}
-			ep := bp.OAuth2Config().Endpoint
-			if ep.AuthURL != host+"/a" || ep.TokenURL != host+"/t" || bp.BaseURL().String() != host+"/api/" {
-				t.Errorf("endpoints %+v base %s", ep, bp.BaseURL())
+			ep := core.Inspect(bp).OAuth2.Endpoint
+			if ep.AuthURL != host+"/a" || ep.TokenURL != host+"/t" || core.Inspect(bp).BaseURL.String() != host+"/api/" {
+				t.Errorf("endpoints %+v base %s", ep, core.Inspect(bp).BaseURL)
 			}
 			want := ""
 			if refreshable[name] {
 				want = host + "/r"
 			}
-			if bp.RefreshURL() != want {
-				t.Errorf("RefreshURL = %q, want %q", bp.RefreshURL(), want)
+			if core.Inspect(bp).RefreshURL != want {
+				t.Errorf("RefreshURL = %q, want %q", core.Inspect(bp).RefreshURL, want)
 			}
 		})
 	}
@@ -129,8 +131,8 @@ func TestRefreshURLFollowsTokenURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bp.RefreshURL() != "https://fake.example/token" {
-		t.Fatalf("RefreshURL = %q", bp.RefreshURL())
+	if core.Inspect(bp).RefreshURL != "https://fake.example/token" {
+		t.Fatalf("RefreshURL = %q", core.Inspect(bp).RefreshURL)
 	}
 }
 
@@ -147,15 +149,19 @@ func TestSlackTokenParameter(t *testing.T) {
 		t.Fatal(err)
 	}
 	cl := loggedIn(t, p, bp)
-	resp, err := cl.PostForm("chat.postMessage", url.Values{"channel": {"C1"}, "text": {"hi"}})
+	tok, err := cl.Token()
+	if err != nil || tok == nil {
+		t.Fatalf("Token: %v, %v", tok, err)
+	}
+	resp, err := cl.Post("chat.postMessage", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"channel": {"C1"}, "text": {"hi"}}.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	post := p.RequestsTo("/chat.postMessage")[0]
-	if post.Form.Get("token") != cl.AccessToken() || post.Form.Get("channel") != "C1" || post.Query.Has("token") {
+	if post.Form.Get("token") != tok.AccessToken || post.Form.Get("channel") != "C1" || post.Query.Has("token") {
 		t.Errorf("form POST: token in body %v, channel %q, token in query %v",
-			post.Form.Get("token") == cl.AccessToken(), post.Form.Get("channel"), post.Query.Has("token"))
+			post.Form.Get("token") == tok.AccessToken, post.Form.Get("channel"), post.Query.Has("token"))
 	}
 	resp, err = cl.Get("auth.test?token=other")
 	if err != nil {

@@ -23,8 +23,8 @@ func ExampleNewProvider() {
 
 	var cfg contrib.GitHubConfig
 	fake.Configure(&testing.T{}, &cfg) // ClientID, ClientSecret, endpoints, BaseURL
-	github, _ := contrib.GitHub(cfg)
-	fmt.Println(github.OAuth2Config().Endpoint.TokenURL == fake.URL+"/token")
+	_, err := contrib.GitHub(cfg)      // the preset takes the fake's endpoints
+	fmt.Println(err == nil && cfg.Endpoints.TokenURL == fake.URL+"/token")
 	// Output: true
 }
 
@@ -89,7 +89,7 @@ func ExampleSessionCookie() {
 	r := gin.New()
 	r.Use(sessions.Sessions("session", store))
 	r.GET("/", github.Middleware(), func(c *gin.Context) {
-		ok, _ := dance.ClientFrom(c, "github").Authorized()
+		ok, _ := github.Client(c).Authorized()
 		c.String(200, "authorized: %v", ok)
 	})
 
@@ -112,13 +112,14 @@ func ExampleProvider_StandIn() {
 	fake := dancetest.NewProvider(dancetest.Config{User: map[string]any{"login": "hubot"}})
 	defer fake.Close()
 	store := cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))
-	github, _ := contrib.GitHub(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret"})
-	github.SetHTTPClient(fake.StandIn()) // https://api.github.com/user reaches the fake
+	github, _ := contrib.GitHub(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret",
+		Options: dance.Options{HTTPClient: fake.StandIn()}, // https://api.github.com/user reaches the fake
+	})
 	r := gin.New()
 	r.Use(sessions.Sessions("session", store))
 	r.GET("/", github.Middleware(), func(c *gin.Context) {
 		var user struct{ Login string }
-		if err := dance.ClientFrom(c, "github").GetJSON("/user", &user); err != nil {
+		if err := github.Client(c).GetJSON("/user", &user); err != nil {
 			c.String(502, err.Error())
 			return
 		}
@@ -144,7 +145,7 @@ func ExampleNewOAuth1Provider() {
 	r.Use(sessions.Sessions("session", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
 	twitter.Register(r)
 	r.GET("/", twitter.Middleware(), func(c *gin.Context) {
-		ok, _ := dance.ClientFrom(c, "twitter").Authorized()
+		ok, _ := twitter.Client(c).Authorized()
 		c.String(200, "authorized: %v", ok)
 	})
 	app := httptest.NewServer(r)

@@ -1,6 +1,7 @@
 package dancetest_test
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -36,7 +38,7 @@ var (
 		}
 		return bp
 	}()
-	originalStorage = github.Storage()
+	originalStorage = core.Inspect(github).Storage
 )
 
 func app(bp *dance.Blueprint) *gin.Engine {
@@ -47,12 +49,12 @@ func app(bp *dance.Blueprint) *gin.Engine {
 	r.GET("/", bp.Middleware(), func(c *gin.Context) {
 		cl := c.MustGet(bp.Name()).(*dance.Client)
 		tok, err := cl.Token()
-		if err != nil {
-			c.String(500, err.Error())
+		if errors.Is(err, dance.ErrTokenExpired) || (err == nil && tok != nil && tok.Expired(time.Now(), 0)) {
+			c.String(200, "expired")
 			return
 		}
-		if tok != nil && tok.Expired(time.Now(), 0) {
-			c.String(200, "expired")
+		if err != nil {
+			c.String(500, err.Error())
 			return
 		}
 		if ok, _ := cl.Authorized(); !ok {
@@ -81,19 +83,19 @@ func TestSwapStorage(t *testing.T) {
 	t.Run("swapped", func(t *testing.T) {
 		mem := storage.NewMemory(dancetest.Token("from-memory"))
 		dancetest.SwapStorage(t, github, mem)
-		if github.Storage() != mem {
+		if core.Inspect(github).Storage != mem {
 			t.Fatal("storage not swapped")
 		}
 	})
-	if github.Storage() != originalStorage {
+	if core.Inspect(github).Storage != originalStorage {
 		t.Fatal("storage not restored after the subtest")
 	}
 }
 
 // The second test in the package sees the original storage.
 func TestSwapStorageSecondTestSeesOriginal(t *testing.T) {
-	if _, ok := github.Storage().(*storage.Session); !ok || github.Storage() != originalStorage {
-		t.Fatalf("storage is %T, want the original session storage", github.Storage())
+	if _, ok := core.Inspect(github).Storage.(*storage.Session); !ok || core.Inspect(github).Storage != originalStorage {
+		t.Fatalf("storage is %T, want the original session storage", core.Inspect(github).Storage)
 	}
 }
 
@@ -101,8 +103,8 @@ func TestMemoryStorageMakesHandlerAuthorized(t *testing.T) {
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
 	dancetest.SwapStorage(t, github, storage.NewMemory(dancetest.Token(fake.IssueToken())))
-	github.SetHTTPClient(fake.StandIn())
-	t.Cleanup(func() { github.SetHTTPClient(nil) })
+	core.SetHTTPClient(github, fake.StandIn())
+	t.Cleanup(func() { core.SetHTTPClient(github, nil) })
 	w := httptest.NewRecorder()
 	app(github).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	if w.Body.String() != "You are @octocat" {
@@ -120,8 +122,8 @@ func TestMemoryStorageMakesHandlerAuthorized(t *testing.T) {
 func TestAuthorizedRequest(t *testing.T) {
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
-	github.SetHTTPClient(fake.StandIn())
-	t.Cleanup(func() { github.SetHTTPClient(nil) })
+	core.SetHTTPClient(github, fake.StandIn())
+	t.Cleanup(func() { core.SetHTTPClient(github, nil) })
 	tok := fake.IssueToken()
 	w := httptest.NewRecorder()
 	app(github).ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", github, dancetest.Token(tok)))
@@ -173,8 +175,8 @@ func TestCassetteReplay(t *testing.T) {
 		// for the API, since this machine cannot reach a real one.
 		fake := dancetest.NewProvider(dancetest.Config{})
 		defer fake.Close()
-		github.SetHTTPClient(fake.StandIn())
-		t.Cleanup(func() { github.SetHTTPClient(nil) })
+		core.SetHTTPClient(github, fake.StandIn())
+		t.Cleanup(func() { core.SetHTTPClient(github, nil) })
 		t.Setenv("GITHUB_OAUTH_ACCESS_TOKEN", fake.IssueToken())
 		t.Setenv("DANCE_RECORD", "1")
 	}
@@ -223,8 +225,8 @@ func TestCassetteRecordingIsScrubbed(t *testing.T) {
 	t.Chdir(dir)
 	fake := dancetest.NewProvider(dancetest.Config{User: map[string]any{"login": "octocat", "echo_secret": "client-secret-value"}})
 	defer fake.Close()
-	github.SetHTTPClient(fake.StandIn())
-	t.Cleanup(func() { github.SetHTTPClient(nil) })
+	core.SetHTTPClient(github, fake.StandIn())
+	t.Cleanup(func() { core.SetHTTPClient(github, nil) })
 	tok := fake.IssueToken()
 	t.Setenv("GITHUB_OAUTH_ACCESS_TOKEN", tok)
 	t.Run("record", func(t *testing.T) {

@@ -133,7 +133,7 @@ func newApp(cfg dance.OAuth2Config, userURL string, hashKey, blockKey []byte) (*
 		sess := sessions.Default(c)
 		page := homePage{Flashes: sess.Flashes()}
 		_ = sess.Save()
-		cl := dance.ClientFrom(c, name)
+		cl := bp.Client(c)
 		if ok, err := cl.Authorized(); err != nil {
 			c.String(http.StatusInternalServerError, "cannot read your session: %v", err)
 			return
@@ -148,7 +148,7 @@ func newApp(cfg dance.OAuth2Config, userURL string, hashKey, blockKey []byte) (*
 		_ = home.Execute(c.Writer, page)
 	})
 	r.POST("/logout", func(c *gin.Context) {
-		_ = dance.ClientFrom(c, name).DeleteToken()
+		_ = bp.Client(c).DeleteToken()
 		c.Redirect(http.StatusSeeOther, "/")
 	})
 	return &app{Engine: r, Blueprint: bp, Store: store}, nil

@@ -122,20 +122,35 @@ func TestCustomFromEnvironment(t *testing.T) {
 	t.Setenv("OAUTH_EXAMPLE_OAUTH_CLIENT_ID", "my-key-here")
 	t.Setenv("OAUTH_EXAMPLE_OAUTH_CLIENT_SECRET", "my-secret-here")
 	cfg, userURL := envConfig(func(k string) string { return env[k] })
+	// The token request goes nowhere: the test only looks at its URL.
+	var tokenURL string
+	cfg.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		tokenURL = r.URL.String()
+		return &http.Response{StatusCode: http.StatusServiceUnavailable, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+	})}
 	a, err := newApp(cfg, userURL, testKeys[0], testKeys[1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := a.Blueprint.OAuth2Config().Endpoint.TokenURL; got != "https://oauth-example.com/login/access_token" {
-		t.Fatalf("token URL %s", got)
+	srv := httptest.NewServer(a.Engine)
+	defer srv.Close()
+	br := dancetest.NewBrowser(t)
+	resp := br.Get(srv.URL + "/login/oauth-example")
+	body(t, resp.Body)
+	loc := br.Location(resp)
+	if resp.StatusCode != http.StatusFound || loc == nil || loc.Host != "oauth-example.com" || loc.Path != "/login/authorize" {
+		t.Fatalf("got %d to %v", resp.StatusCode, loc)
 	}
-	w := httptest.NewRecorder()
-	a.Engine.ServeHTTP(w, httptest.NewRequest("GET", "/login/oauth-example", nil))
-	loc, err := url.Parse(w.Header().Get("Location"))
-	if err != nil || w.Code != http.StatusFound || loc.Host != "oauth-example.com" || loc.Path != "/login/authorize" {
-		t.Fatalf("got %d to %v", w.Code, loc)
-	}
-	if q := loc.Query(); q.Get("client_id") != "my-key-here" || q.Get("scope") != "profile email" {
+	q := loc.Query()
+	if q.Get("client_id") != "my-key-here" || q.Get("scope") != "profile email" {
 		t.Fatalf("authorization request %v", q)
 	}
+	body(t, br.Get(srv.URL+"/login/oauth-example/authorized?code=c&state="+url.QueryEscape(q.Get("state"))).Body)
+	if tokenURL != "https://oauth-example.com/login/access_token" {
+		t.Fatalf("token URL %q", tokenURL)
+	}
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -186,9 +186,11 @@ func newApp(cfg contrib.GoogleConfig, hashKey, blockKey []byte) (*app, error) {
 	// that fails.
 	r.POST("/logout", func(c *gin.Context) {
 		g := c.MustGet("google").(*dance.Client)
-		if err := g.Revoke(dance.RevokeOptions{DeleteIfUnsupported: true}); err != nil {
+		if err := g.Revoke(); err != nil {
 			_ = g.DeleteToken()
-			flash(c, "Logged out, but Google did not confirm the revocation.")
+			if !errors.Is(err, dance.ErrRevocationUnsupported) {
+				flash(c, "Logged out, but Google did not confirm the revocation.")
+			}
 		}
 		c.Redirect(http.StatusSeeOther, "/")
 	})

@@ -171,7 +171,7 @@ func TestGoogleExpiredStoredTokenRefreshed(t *testing.T) {
 	var saved *dance.Token
 	r := gin.New()
 	r.Use(sessions.Sessions(sessionName, a.Store))
-	r.GET("/", func(c *gin.Context) { saved, _ = a.Google.GetToken(c) })
+	r.GET("/", func(c *gin.Context) { saved, _ = a.Google.Client(c).Token() })
 	req := httptest.NewRequest("GET", "/", nil)
 	for _, c := range w.Result().Cookies() {
 		req.AddCookie(c)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-gonic/gin"
@@ -102,8 +103,15 @@ var testKeys = [][]byte{[]byte("0123456789abcdef0123456789abcdef"), []byte("0123
 // production; API calls are replayed from a cassette.
 func realGitHub(t *testing.T) *app {
 	t.Helper()
+	return realGitHubVia(t, nil)
+}
+
+// realGitHubVia is realGitHub with its HTTP client, as an app gives it in
+// Options (nil: the default).
+func realGitHubVia(t *testing.T, hc *http.Client) *app {
+	t.Helper()
 	gin.SetMode(gin.TestMode)
-	a, err := newApp(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret"}, testKeys[0], testKeys[1])
+	a, err := newApp(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret", Options: dance.Options{HTTPClient: hc}}, testKeys[0], testKeys[1])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,16 +130,17 @@ func TestUnauthorizedIsSentToLogin(t *testing.T) {
 // The home page of a logged-in user, with GitHub's answer replayed from
 // testdata/cassettes/TestAuthorizedHomeFromCassette.yaml.
 func TestAuthorizedHomeFromCassette(t *testing.T) {
-	a := realGitHub(t)
+	var hc *http.Client
 	if os.Getenv("DANCE_RECORD_WITH_FAKE") == "1" {
 		// How the committed cassette was made: this machine cannot reach
 		// GitHub, so the fake provider stood in for api.github.com.
 		fake := dancetest.NewProvider(dancetest.Config{})
 		defer fake.Close()
-		a.GitHub.SetHTTPClient(fake.StandIn())
+		hc = fake.StandIn()
 		t.Setenv("GITHUB_OAUTH_ACCESS_TOKEN", fake.IssueToken())
 		t.Setenv("DANCE_RECORD", "1")
 	}
+	a := realGitHubVia(t, hc)
 	dancetest.Cassette(t, a.GitHub)
 	req := dancetest.AuthorizedRequest(t, "GET", "/", a.Store, sessionName, a.GitHub, dancetest.Token(dancetest.AccessToken(a.GitHub)))
 	w := httptest.NewRecorder()
@@ -162,10 +171,9 @@ func TestFullDanceAgainstFake(t *testing.T) {
 // login link again, Required sends them to log in, and GitHub is not called
 // with the stale token.
 func TestExpiredTokenAsksToLogInAgain(t *testing.T) {
-	a := realGitHub(t)
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
-	a.GitHub.SetHTTPClient(fake.StandIn()) // any call would reach the fake
+	a := realGitHubVia(t, fake.StandIn()) // any call would reach the fake
 	tok := dancetest.ExpiredToken(fake.IssueToken())
 
 	w := httptest.NewRecorder()

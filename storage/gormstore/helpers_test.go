@@ -223,15 +223,19 @@ func newTestApp(t testing.TB, s *Store, overrideFromSession bool, provider ...da
 			fmt.Sscan(as, &uid)
 			SetUserID(c, "fake", uid)
 		}
-		cl := dance.ClientFrom(c, "fake")
+		cl := bp.Client(c)
 		ok, err := cl.Authorized()
+		var tok *dance.Token
+		if err == nil && ok {
+			tok, err = cl.Token()
+		}
 		switch {
 		case err != nil:
 			c.String(http.StatusInternalServerError, "error: %v", err)
-		case !ok:
+		case !ok || tok == nil:
 			c.String(http.StatusOK, "none")
 		default:
-			c.String(http.StatusOK, "%s", cl.AccessToken())
+			c.String(http.StatusOK, "%s", tok.AccessToken)
 		}
 	})
 	a.Server = httptest.NewServer(r)

@@ -509,7 +509,7 @@ listed, the same names as Flask-Dance's.
 In the tables, ` + "`CLIENT_ID`" + ` stands for your client ID and ` + "`<token>`" + ` for the user's
 access token. "Refresh" is the endpoint of an expired token's refresh (Flask-Dance's
 ` + "`auto_refresh_url`" + `); "Profile" is the call behind ` + "`Client.Profile()`" + `; "Revoke" is the
-call behind ` + "`bp.Revoke(c, dance.RevokeOptions{})`" + ` (see [Logging out](logout.md)).
+call behind ` + "`bp.Client(c).Revoke()`" + ` (see [Logging out](logout.md)).
 
 | Provider | Constructor | OAuth | Blueprint | Default scope | Refreshable | Profile | Revoke |
 |---|---|---|---|---|---|---|---|
