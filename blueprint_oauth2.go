@@ -274,7 +274,7 @@ func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier stri
 // fetch runs one x/oauth2 call to a token endpoint on the blueprint's
 // transport and reads the token from the raw answer.
 func (f *oauth2Flow) fetch(ctx context.Context, bp *Blueprint, stage Stage, sentinel error, call func(context.Context) (*oauth2.Token, error)) (*Token, *Error) {
-	hc, capture := bp.capturingClient(nil)
+	hc, capture := bp.capturingClient(ctx, false)
 	otok, err := call(context.WithValue(ctx, oauth2.HTTPClient, hc))
 	if err != nil {
 		return nil, endpointError(bp.name, stage, sentinel, capture, err)
