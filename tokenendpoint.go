@@ -25,7 +25,7 @@ import (
 // kept, and a failure can name its status.
 type captureTransport struct {
 	base        http.RoundTripper
-	bind        bool            // bind requests to ctx
+	bind        bool // bind requests to ctx
 	ctx         context.Context
 	status      int
 	body        []byte
