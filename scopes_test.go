@@ -159,6 +159,9 @@ func TestScopesUnknown(t *testing.T) {
 		if c.Query("empty") != "" {
 			tok.Scope = []string{}
 		}
+		if c.Query("github") != "" { // GitHub's token response: "scope": "user:email,repo"
+			tok.Scope = []string{"user:email,repo"}
+		}
 		_ = h.bp.Client(c).SetToken(tok)
 		granted, known, err := h.bp.Client(c).Scopes()
 		c.String(200, "%v %v %v", granted, known, err)
@@ -171,5 +174,8 @@ func TestScopesUnknown(t *testing.T) {
 	}
 	if _, body := h.get(h.url("/set?empty=1")); body != "[] true <nil>" {
 		t.Errorf("empty scope field: %q, want known and none", body)
+	}
+	if _, body := h.get(h.url("/set?github=1")); body != "[user:email repo] true <nil>" {
+		t.Errorf("comma-separated scope field: %q", body)
 	}
 }
