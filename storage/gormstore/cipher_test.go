@@ -239,7 +239,7 @@ func TestCipherDecryptErrors(t *testing.T) {
 	wrongKey := newStore(t, d, Config{Cipher: testCipher(t, "k1x"), Table: s.Table()})
 	for _, tc := range []struct {
 		name, stored, want string
-		store          *Store
+		store              *Store
 	}{
 		{"unknown key ID", mk(1, "k9", ct), "unknown key ID", s},
 		{"wrong key", good, "unknown key ID", wrongKey},
