@@ -24,6 +24,13 @@
 // is computed by the database, never written, and invisible to
 // Flask-Dance's model.
 //
+// # Encryption at rest
+//
+// With [Config.Cipher], tokens are stored as AES-256-GCM envelopes bound to
+// their table, provider and user, caches hold only envelopes, plaintext
+// rows are still read, and [Store.Rekey] encrypts or re-encrypts every row
+// while the app runs. See [Cipher] and docs/storages.md.
+//
 // # Failures
 //
 // Every statement is idempotent, so one that loses its connection (a
