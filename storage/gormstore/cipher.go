@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/gin-dance/dance/storage"
 )
@@ -152,11 +153,11 @@ func NewCipher(current Key, old ...Key) (*Cipher, error) {
 // CurrentKeyID returns the ID of the key that encrypts.
 func (c *Cipher) CurrentKeyID() string { return c.current.id }
 
-// envelope is the stored form of an encrypted token.
+// envelope is the stored form of an encrypted token, parsed. kid and ct
+// may point into the stored value.
 type envelope struct {
-	V   int     `json:"v"`
-	Kid *string `json:"kid"`
-	Ct  *string `json:"ct"`
+	v       int
+	kid, ct []byte
 }
 
 // binding names the row a ciphertext belongs to.
@@ -165,25 +166,45 @@ type binding struct {
 	uid             any // nil: no user
 }
 
-// aad is the associated data of a row: a label, the envelope version and
-// key ID, then the table, provider and user as length-prefixed fields,
-// with a flag that tells "no user" apart from every user ID.
-func (b binding) aad(kid string) []byte {
-	out := make([]byte, 0, 64+len(b.table)+len(b.provider))
+// appendAAD appends the associated data of a row to out: a label, the key
+// ID, then the table, provider and user as length-prefixed fields, with a
+// flag that tells "no user" apart from every user ID. The user ID is its
+// text (fmt.Sprint), so 42 and "42" are one user, as in the cache key.
+func (b binding) appendAAD(out []byte, kid []byte) []byte {
 	field := func(s string) {
 		out = binary.BigEndian.AppendUint32(out, uint32(len(s)))
 		out = append(out, s...)
 	}
 	field("dance/gormstore token v1")
-	field(kid)
+	out = binary.BigEndian.AppendUint32(out, uint32(len(kid)))
+	out = append(out, kid...)
 	field(b.table)
 	field(b.provider)
 	if b.uid == nil {
-		out = append(out, 0)
-	} else {
-		out = append(out, 1)
-		field(fmt.Sprint(b.uid))
+		return append(out, 0)
 	}
+	out = append(out, 1)
+	at := len(out)
+	out = append(out, 0, 0, 0, 0)
+	switch u := b.uid.(type) {
+	case uint:
+		out = strconv.AppendUint(out, uint64(u), 10)
+	case uint64:
+		out = strconv.AppendUint(out, u, 10)
+	case uint32:
+		out = strconv.AppendUint(out, uint64(u), 10)
+	case int:
+		out = strconv.AppendInt(out, int64(u), 10)
+	case int64:
+		out = strconv.AppendInt(out, u, 10)
+	case int32:
+		out = strconv.AppendInt(out, int64(u), 10)
+	case string:
+		out = append(out, u...)
+	default:
+		out = fmt.Append(out, u)
+	}
+	binary.BigEndian.PutUint32(out[at:], uint32(len(out)-at-4))
 	return out
 }
 
@@ -199,10 +220,12 @@ func (b binding) String() string {
 // and returns the envelope.
 func (c *Cipher) seal(plain []byte, b binding) []byte {
 	k := c.current
+	kid := []byte(k.id)
 	ns := k.aead.NonceSize()
+	aad := b.appendAAD(make([]byte, 0, 96+len(b.table)+len(b.provider)), kid)
 	buf := make([]byte, ns, ns+len(plain)+k.aead.Overhead())
 	rand.Read(buf) // never fails (crypto/rand, Go 1.24+)
-	buf = k.aead.Seal(buf, buf, plain, b.aad(k.id))
+	buf = k.aead.Seal(buf, buf, plain, aad)
 	out := make([]byte, 0, 32+len(k.id)+base64.RawURLEncoding.EncodedLen(len(buf)))
 	out = append(out, `{"v":1,"kid":"`...)
 	out = append(out, k.id...) // checked: needs no escaping
@@ -211,38 +234,147 @@ func (c *Cipher) seal(plain []byte, b binding) []byte {
 	return append(out, `"}`...)
 }
 
-// isEnvelope reports whether the stored JSON raw is an envelope rather
-// than a plaintext token, and returns it parsed. A value that looks like
-// an envelope but does not parse is reported as one, with an error.
+// isEnvelope reports whether the stored JSON raw is an envelope (an object
+// with "kid" and "ct" strings) rather than a plaintext token, and returns
+// it parsed. A value that looks like an envelope but does not parse is
+// reported as one, with an error.
 func isEnvelope(raw []byte) (envelope, bool, error) {
-	var e envelope
+	if e, ok := parseEnvelope(raw); ok {
+		return e, true, nil
+	}
 	if !bytes.Contains(raw, []byte(`"ct"`)) || !bytes.Contains(raw, []byte(`"kid"`)) {
-		return e, false, nil
+		return envelope{}, false, nil
 	}
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return e, true, errors.New("malformed envelope")
+	var j struct {
+		V   int     `json:"v"`
+		Kid *string `json:"kid"`
+		Ct  *string `json:"ct"`
 	}
-	if e.Kid == nil || e.Ct == nil {
-		return e, false, nil
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return envelope{}, true, errors.New("malformed envelope")
 	}
-	return e, true, nil
+	if j.Kid == nil || j.Ct == nil {
+		return envelope{}, false, nil
+	}
+	return envelope{v: j.V, kid: []byte(*j.Kid), ct: []byte(*j.Ct)}, true, nil
 }
 
-// open decrypts the envelope raw of row b and returns the token JSON.
+// parseEnvelope is the fast path of isEnvelope, without allocations: an
+// object of exactly the keys v (a small integer), kid and ct (strings
+// without escapes), in any order and spacing, as this package writes it
+// and as PostgreSQL's jsonb gives it back. Anything else is left to
+// encoding/json.
+func parseEnvelope(raw []byte) (e envelope, ok bool) {
+	i := 0
+	ws := func() {
+		for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r') {
+			i++
+		}
+	}
+	str := func() ([]byte, bool) {
+		if i >= len(raw) || raw[i] != '"' {
+			return nil, false
+		}
+		j := i + 1
+		for j < len(raw) && raw[j] != '"' {
+			if raw[j] == '\\' || raw[j] < 0x20 {
+				return nil, false
+			}
+			j++
+		}
+		if j >= len(raw) {
+			return nil, false
+		}
+		out := raw[i+1 : j]
+		i = j + 1
+		return out, true
+	}
+	ws()
+	if i >= len(raw) || raw[i] != '{' {
+		return e, false
+	}
+	i++
+	seen := 0
+	for n := 0; n < 3; n++ {
+		ws()
+		key, ok := str()
+		if !ok {
+			return e, false
+		}
+		ws()
+		if i >= len(raw) || raw[i] != ':' {
+			return e, false
+		}
+		i++
+		ws()
+		switch string(key) {
+		case "v":
+			if seen&1 != 0 {
+				return e, false
+			}
+			seen |= 1
+			start := i
+			for i < len(raw) && '0' <= raw[i] && raw[i] <= '9' && i-start < 6 {
+				e.v = e.v*10 + int(raw[i]-'0')
+				i++
+			}
+			if i == start || (i-start > 1 && raw[start] == '0') {
+				return e, false
+			}
+		case "kid", "ct":
+			bit := 2
+			if key[0] == 'c' {
+				bit = 4
+			}
+			if seen&bit != 0 {
+				return e, false
+			}
+			seen |= bit
+			v, ok := str()
+			if !ok {
+				return e, false
+			}
+			if bit == 2 {
+				e.kid = v
+			} else {
+				e.ct = v
+			}
+		default:
+			return e, false
+		}
+		ws()
+		if i >= len(raw) {
+			return e, false
+		}
+		if n < 2 && raw[i] != ',' || n == 2 && raw[i] != '}' {
+			return e, false
+		}
+		i++
+	}
+	ws()
+	return e, i == len(raw) && seen == 7
+}
+
+// open decrypts the envelope e of row b and returns the token JSON.
 func (c *Cipher) open(e envelope, b binding) ([]byte, error) {
-	if e.V != envelopeVersion {
-		return nil, fmt.Errorf("gormstore: %s: unknown envelope version %d: %w", b, e.V, ErrDecrypt)
+	if e.v != envelopeVersion {
+		return nil, fmt.Errorf("gormstore: %s: unknown envelope version %d: %w", b, e.v, ErrDecrypt)
 	}
-	k, ok := c.keys[*e.Kid]
+	k, ok := c.keys[string(e.kid)]
 	if !ok {
-		return nil, fmt.Errorf("gormstore: %s: unknown key ID %q (the keyring has %s): %w", b, clip(*e.Kid), c.ids(), ErrDecrypt)
+		return nil, fmt.Errorf("gormstore: %s: unknown key ID %q (the keyring has %s): %w", b, clip(string(e.kid)), c.ids(), ErrDecrypt)
 	}
-	ct, err := base64.RawURLEncoding.DecodeString(*e.Ct)
-	if err != nil || len(ct) < k.aead.NonceSize()+k.aead.Overhead() {
+	ns, over := k.aead.NonceSize(), k.aead.Overhead()
+	// One buffer for the associated data and the decoded ciphertext,
+	// which is then opened in place.
+	buf := make([]byte, 0, 96+len(b.table)+len(b.provider)+base64.RawURLEncoding.DecodedLen(len(e.ct)))
+	buf = b.appendAAD(buf, e.kid)
+	aad := buf[:len(buf):len(buf)]
+	ct, err := base64.RawURLEncoding.AppendDecode(buf[len(buf):], e.ct)
+	if err != nil || len(ct) < ns+over {
 		return nil, fmt.Errorf("gormstore: %s: truncated or malformed ciphertext under key %s: %w", b, k.id, ErrDecrypt)
 	}
-	ns := k.aead.NonceSize()
-	plain, err := k.aead.Open(nil, ct[:ns], ct[ns:], b.aad(k.id))
+	plain, err := k.aead.Open(ct[ns:ns], ct[:ns], ct[ns:], aad)
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: %s: authentication failed under key %s (a wrong key, an edited ciphertext, or a row copied from another user, provider or table): %w", b, k.id, ErrDecrypt)
 	}

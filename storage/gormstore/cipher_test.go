@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-dance/dance/storage"
 	"github.com/redis/go-redis/v9"
@@ -675,10 +676,23 @@ func FuzzEnvelope(f *testing.F) {
 		`{"kid":"k1","ct":null}`,
 		`{"v":1,"kid":"k1","ct":"` + strings.Repeat("A", 60) + `"}`,
 		`null`, ``, `"ct""kid"`, `[1]`,
+		`{"v": 1, "ct": "AAAA", "kid": "k1"}`, `{"v":01,"kid":"k1","ct":"A"}`,
+		`{"v":1,"kid":"k1","ct":"A","ct":"B"}`, `{"v":1,"kid":"k\u0031","ct":"A"}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		// The fast envelope parser agrees with encoding/json.
+		if e, ok := parseEnvelope(raw); ok {
+			var j struct {
+				V   int
+				Kid string
+				Ct  string
+			}
+			if err := json.Unmarshal(raw, &j); utf8.Valid(raw) && (err != nil || j.V != e.v || j.Kid != string(e.kid) || j.Ct != string(e.ct)) {
+				t.Fatalf("the fast parser read %q as %d %q %q; encoding/json: %+v, %v", raw, e.v, e.kid, e.ct, j, err)
+			}
+		}
 		tok, _, err := c.decode(raw, b, true)
 		if err != nil {
 			if !errors.Is(err, ErrDecrypt) {

@@ -211,7 +211,7 @@ func (s *Store) rekeyBatch(db *gorm.DB, sel string, after uint64, n int) ([]reke
 func (s *Store) target(r rekeyRow) ([]byte, error) {
 	b := binding{table: s.table, provider: r.provider, uid: r.uid}
 	e, sealed, err := isEnvelope(r.token)
-	if err == nil && (sealed && !s.plainOut && e.V == envelopeVersion && *e.Kid == s.cipher.current.id || !sealed && s.plainOut) {
+	if err == nil && (sealed && !s.plainOut && e.v == envelopeVersion && string(e.kid) == s.cipher.current.id || !sealed && s.plainOut) {
 		return nil, nil
 	}
 	plain := r.token
