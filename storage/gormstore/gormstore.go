@@ -625,18 +625,22 @@ func (s *Store) dropStale(ctx context.Context) bool {
 // instance without the cipher never reads one as a token.
 func (s *Store) cacheKey(name string, uid any) string {
 	if s.cipher != nil {
-		return "flask_dance_sealed" + strings.TrimPrefix(s.plainCacheKey(name, uid), "flask_dance_token")
+		return cacheKey("flask_dance_sealed|", s.table, name, uid)
 	}
-	return s.plainCacheKey(name, uid)
+	return cacheKey("flask_dance_token|", s.table, name, uid)
 }
 
 // plainCacheKey is the cache key of a token in plaintext.
 func (s *Store) plainCacheKey(name string, uid any) string {
+	return cacheKey("flask_dance_token|", s.table, name, uid)
+}
+
+func cacheKey(prefix, table, name string, uid any) string {
 	u := "-"
 	if uid != nil {
 		u = fmt.Sprint(uid)
 	}
-	return "flask_dance_token|" + s.table + "|" + name + "|" + u
+	return prefix + table + "|" + name + "|" + u
 }
 
 // useCache reports whether the store has a cache that has not failed in
