@@ -186,19 +186,11 @@ func (b binding) appendAAD(out []byte, kid []byte) []byte {
 	out = append(out, 1)
 	at := len(out)
 	out = append(out, 0, 0, 0, 0)
-	switch u := b.uid.(type) {
+	switch u := b.uid.(type) { // the common ID types without fmt
 	case uint:
 		out = strconv.AppendUint(out, uint64(u), 10)
-	case uint64:
-		out = strconv.AppendUint(out, u, 10)
-	case uint32:
-		out = strconv.AppendUint(out, uint64(u), 10)
-	case int:
-		out = strconv.AppendInt(out, int64(u), 10)
 	case int64:
 		out = strconv.AppendInt(out, u, 10)
-	case int32:
-		out = strconv.AppendInt(out, int64(u), 10)
 	case string:
 		out = append(out, u...)
 	default:

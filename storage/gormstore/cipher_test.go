@@ -707,3 +707,23 @@ func FuzzEnvelope(f *testing.F) {
 		}
 	})
 }
+
+// A user ID binds by its text, so the app's uint, Rekey's string (the
+// column read as text) and other integer types give one binding, and "no
+// user" differs from every ID, even "" and "-".
+func TestCipherBindingUserIDForms(t *testing.T) {
+	aad := func(uid any) string {
+		return string(binding{table: "t", provider: "p", uid: uid}.appendAAD(nil, []byte("k")))
+	}
+	want := aad(uint(42))
+	for _, uid := range []any{int64(42), "42", 42, uint64(42), int32(42)} {
+		if aad(uid) != want {
+			t.Errorf("%T 42 binds differently", uid)
+		}
+	}
+	for _, uid := range []any{"", "-", "0"} {
+		if aad(uid) == aad(nil) {
+			t.Errorf("user %q binds as no user", uid)
+		}
+	}
+}
