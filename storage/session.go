@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -16,7 +15,10 @@ const DefaultSessionKey = "{name}_oauth_token"
 // Session stores tokens in the user's gin-contrib/sessions session. It is
 // the default storage, the Go form of Flask-Dance's SessionStorage.
 //
-// The token is kept as its JSON text, so no gob registration is needed.
+// The token is kept as one short string (see sessionlayout.go), not as
+// Flask-Dance's JSON object, so no gob registration is needed and the
+// cookie stays small; tokens kept as JSON by dance 0.2.0 and earlier are
+// read too.
 // Set saves the session at once: with a cookie store, a token too large for
 // the cookie gives [ErrTooLarge] instead of being lost silently.
 type Session struct {
@@ -64,7 +66,7 @@ func (s *Session) Get(c *gin.Context, name string) (*Token, error) {
 	tok := new(Token)
 	// Decoding the session's string as is saves copying it; the token's
 	// fields share its memory.
-	if err := tok.unmarshalString(raw); err != nil {
+	if err := decodeSession(raw, tok); err != nil {
 		return nil, fmt.Errorf("storage: session token for %q: %w", name, err)
 	}
 	return tok, nil
@@ -77,13 +79,13 @@ func (s *Session) Set(c *gin.Context, name string, tok *Token) error {
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(tok)
+	v, err := encodeSession(tok)
 	if err != nil {
 		return fmt.Errorf("storage: encoding token for %q: %w", name, err)
 	}
 	key := s.key(name)
 	prev := sess.Get(key)
-	sess.Set(key, string(b))
+	sess.Set(key, v)
 	if err := sess.Save(); err != nil {
 		// Put back what was there: leaving the new token would make a
 		// later save fail the same way and take the rest of the session
