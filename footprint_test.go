@@ -1,0 +1,138 @@
+package dance_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-contrib/sessions/cookie"
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-gonic/gin"
+)
+
+// maxDanceCookie is the budget of issue 20 for the session cookie
+// ("name=value") after a GitHub dance with a typical token.
+const maxDanceCookie = 450
+
+// TestCookieAfterGitHubDance checks the size of the session cookie left
+// by a GitHub dance with a typical GitHub token: a 40-character access
+// token, token_type and scope, and no expiry (GitHub's OAuth app tokens do
+// not expire).
+func TestCookieAfterGitHubDance(t *testing.T) {
+	const accessToken = "gho_16C7e42F292c6912E7710c838347Ae178B4a" // GitHub's documented example
+	h := newHarness(t, dancetest.Config{
+		Scope:     "read:user",
+		ExpiresIn: -1,
+		Extra:     map[string]any{"access_token": accessToken},
+	}, nil)
+	resp := h.browser.Dance(h.url(h.loginPath()))
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("callback: status %d, want 302", resp.StatusCode)
+	}
+	var size int
+	for _, c := range resp.Cookies() {
+		if c.Name == "session" {
+			size = len(c.Name) + 1 + len(c.Value)
+		}
+	}
+	if tok := h.storedToken(); tok["access_token"] != accessToken || tok["token_type"] != "bearer" {
+		t.Fatalf("stored token %v, want the GitHub token", tok)
+	}
+	t.Logf("session cookie after the dance: %d bytes", size)
+	if size == 0 || size > maxDanceCookie {
+		t.Fatalf("session cookie after a GitHub dance is %d bytes, want at most %d", size, maxDanceCookie)
+	}
+}
+
+// oldSession is testdata/session-v0.2.0.json: a session cookie made by
+// dance 0.2.0 after a dance, with the cookie store's keys.
+type oldSession struct {
+	HashKey  string         `json:"hash_key"`
+	BlockKey string         `json:"block_key"`
+	Name     string         `json:"cookie_name"`
+	Value    string         `json:"cookie_value"`
+	State    string         `json:"state"`
+	Token    map[string]any `json:"token"`
+}
+
+// TestOldSessionLayoutStillLoggedIn checks that a user whose session was
+// written by dance 0.2.0 (token and flow record as JSON) is still logged
+// in, and that the used state in it is still refused as used.
+func TestOldSessionLayoutStillLoggedIn(t *testing.T) {
+	b, err := os.ReadFile("testdata/session-v0.2.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old oldSession
+	if err := json.Unmarshal(b, &old); err != nil {
+		t.Fatal(err)
+	}
+	p := dancetest.NewProvider(dancetest.Config{})
+	t.Cleanup(p.Close)
+	bp, err := dance.NewOAuth2(p.OAuth2Config("github"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs []*dance.Error
+	bp.Hooks().OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) { errs = append(errs, e) })
+	store := cookie.NewStore([]byte(old.HashKey), []byte(old.BlockKey))
+	store.(interface{ MaxAge(int) }).MaxAge(0) // the cookie's timestamp may be old
+	store.Options(sessions.Options{Path: "/", HttpOnly: true})
+	r := gin.New()
+	r.Use(sessions.Sessions(old.Name, store))
+	bp.Register(r.Group("/login"))
+	r.Use(bp.Middleware())
+	r.GET("/private", bp.Required(), func(c *gin.Context) {
+		tok, err := bp.Client(c).Token()
+		if err != nil {
+			c.String(500, err.Error())
+			return
+		}
+		c.JSON(200, tok)
+	})
+	get := func(path string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(&http.Cookie{Name: old.Name, Value: old.Value})
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		return w
+	}
+
+	w := get("/private")
+	var tok map[string]any
+	if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &tok) != nil {
+		t.Fatalf("GET /private with a 0.2.0 session: %d %s, want 200 and the token", w.Code, w.Body)
+	}
+	for _, k := range []string{"access_token", "token_type", "scope"} {
+		if got, want := jsonText(t, tok[k]), jsonText(t, old.Token[k]); got != want || want == "null" {
+			t.Errorf("token %s = %s, want %s", k, got, want)
+		}
+	}
+
+	if w := get("/login/github/authorized?code=x&state=" + old.State); w.Code != http.StatusForbidden {
+		t.Fatalf("replayed callback with a 0.2.0 session: %d, want 403", w.Code)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], dance.ErrStateUsed) {
+		t.Fatalf("replayed callback: errors %v, want ErrStateUsed", errs)
+	}
+	if w := get("/login/github/authorized?code=x&state=other"); w.Code != http.StatusForbidden {
+		t.Fatalf("callback with another state: %d, want 403", w.Code)
+	}
+	if len(errs) != 2 || !errors.Is(errs[1], dance.ErrStateMismatch) {
+		t.Fatalf("callback with another state: errors %v, want ErrStateMismatch", errs)
+	}
+}
+
+func jsonText(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
