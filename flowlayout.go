@@ -29,22 +29,39 @@ func encodeFlow(f *flow) string {
 	if f.Used {
 		used = "u"
 	}
-	expires := ""
+	var num [20]byte
+	expires := num[:0]
 	if f.Expires != 0 {
-		expires = strconv.FormatInt(f.Expires, 10)
+		expires = strconv.AppendInt(expires, f.Expires, 10)
 	}
-	fields := [...]string{f.State, expires, used, f.Verifier, f.Nonce, f.Secret, f.Next}
+	fields := [...]string{f.State, "", used, f.Verifier, f.Nonce, f.Secret, f.Next}
 	n := len(fields)
-	for n > 0 && fields[n-1] == "" {
+	for n > 2 && fields[n-1] == "" {
 		n--
 	}
+	if n == 2 && len(expires) == 0 {
+		n = 1
+	}
+	size := len(flowMark) + n + len(expires)
 	for _, s := range fields[:n] {
 		if strings.Contains(s, flowSep) {
 			b, _ := json.Marshal(f) // a flow always encodes
 			return string(b)
 		}
+		size += len(s)
 	}
-	return flowMark + strings.Join(fields[:n], flowSep)
+	var b strings.Builder // one allocation
+	b.Grow(size)
+	b.WriteString(flowMark)
+	b.WriteString(f.State)
+	for i := 1; i < n; i++ {
+		b.WriteString(flowSep)
+		if i == 1 {
+			b.Write(expires)
+		}
+		b.WriteString(fields[i])
+	}
+	return b.String()
 }
 
 // decodeFlow reads a flow in either layout; it returns nil for anything
@@ -92,5 +109,7 @@ func decodeFlow(raw string) *flow {
 // third of the bytes, and no state.
 func usedProof(state string) string {
 	sum := sha256.Sum256([]byte(state))
-	return base64.RawURLEncoding.EncodeToString(sum[:16])
+	var b [22]byte
+	base64.RawURLEncoding.Encode(b[:], sum[:16])
+	return string(b[:])
 }
