@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-gonic/gin"
+	gsessions "github.com/gorilla/sessions"
 )
 
 // maxDanceCookie is the budget of issue 20 for the session cookie
@@ -72,29 +74,10 @@ func TestOldSessionLayoutStillLoggedIn(t *testing.T) {
 	if err := json.Unmarshal(b, &old); err != nil {
 		t.Fatal(err)
 	}
-	p := dancetest.NewProvider(dancetest.Config{})
-	t.Cleanup(p.Close)
-	bp, err := dance.NewOAuth2(p.OAuth2Config("github"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errs []*dance.Error
-	bp.Hooks().OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) { errs = append(errs, e) })
 	store := cookie.NewStore([]byte(old.HashKey), []byte(old.BlockKey))
 	store.(interface{ MaxAge(int) }).MaxAge(0) // the cookie's timestamp may be old
 	store.Options(sessions.Options{Path: "/", HttpOnly: true})
-	r := gin.New()
-	r.Use(sessions.Sessions(old.Name, store))
-	bp.Register(r.Group("/login"))
-	r.Use(bp.Middleware())
-	r.GET("/private", bp.Required(), func(c *gin.Context) {
-		tok, err := bp.Client(c).Token()
-		if err != nil {
-			c.String(500, err.Error())
-			return
-		}
-		c.JSON(200, tok)
-	})
+	r, _, errs := footprintApp(t, old.Name, store)
 	get := func(path string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
 		req.AddCookie(&http.Cookie{Name: old.Name, Value: old.Value})
@@ -117,14 +100,14 @@ func TestOldSessionLayoutStillLoggedIn(t *testing.T) {
 	if w := get("/login/github/authorized?code=x&state=" + old.State); w.Code != http.StatusForbidden {
 		t.Fatalf("replayed callback with a 0.2.0 session: %d, want 403", w.Code)
 	}
-	if len(errs) != 1 || !errors.Is(errs[0], dance.ErrStateUsed) {
-		t.Fatalf("replayed callback: errors %v, want ErrStateUsed", errs)
+	if len(*errs) != 1 || !errors.Is((*errs)[0], dance.ErrStateUsed) {
+		t.Fatalf("replayed callback: errors %v, want ErrStateUsed", *errs)
 	}
 	if w := get("/login/github/authorized?code=x&state=other"); w.Code != http.StatusForbidden {
 		t.Fatalf("callback with another state: %d, want 403", w.Code)
 	}
-	if len(errs) != 2 || !errors.Is(errs[1], dance.ErrStateMismatch) {
-		t.Fatalf("callback with another state: errors %v, want ErrStateMismatch", errs)
+	if len(*errs) != 2 || !errors.Is((*errs)[1], dance.ErrStateMismatch) {
+		t.Fatalf("callback with another state: errors %v, want ErrStateMismatch", *errs)
 	}
 }
 
@@ -135,4 +118,89 @@ func jsonText(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// footprintApp is an app with a "github" blueprint under /login, the
+// sessions middleware with store, and GET /private answering the token. It
+// returns the errors the blueprint reports.
+func footprintApp(t *testing.T, cookieName string, store sessions.Store) (*gin.Engine, *dancetest.Provider, *[]*dance.Error) {
+	t.Helper()
+	p := dancetest.NewProvider(dancetest.Config{})
+	t.Cleanup(p.Close)
+	bp, err := dance.NewOAuth2(p.OAuth2Config("github"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := new([]*dance.Error)
+	bp.Hooks().OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) { *errs = append(*errs, e) })
+	r := gin.New()
+	r.Use(sessions.Sessions(cookieName, store))
+	bp.Register(r.Group("/login"))
+	r.Use(bp.Middleware())
+	r.GET("/private", bp.Required(), func(c *gin.Context) {
+		tok, err := bp.Client(c).Token()
+		if err != nil {
+			c.String(500, err.Error())
+			return
+		}
+		c.JSON(200, tok)
+	})
+	return r, p, errs
+}
+
+// countingStore counts the sessions it decodes (New is called once per
+// request and session name, through the request's registry).
+type countingStore struct {
+	sessions.Store
+	decodes int
+}
+
+func (s *countingStore) Get(r *http.Request, name string) (*gsessions.Session, error) {
+	return gsessions.GetRegistry(r).Get(s, name)
+}
+
+func (s *countingStore) New(r *http.Request, name string) (*gsessions.Session, error) {
+	s.decodes++
+	return s.Store.New(r, name)
+}
+
+// TestOneSessionDecodeAndEncodePerDanceRoute checks that the login and the
+// callback each decode the session once and write it (encode it) once.
+func TestOneSessionDecodeAndEncodePerDanceRoute(t *testing.T) {
+	inner := cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef"))
+	inner.Options(sessions.Options{Path: "/", HttpOnly: true})
+	store := &countingStore{Store: inner}
+	r, p, errs := footprintApp(t, "session", store)
+	var jar []*http.Cookie
+	step := func(name, path string) *httptest.ResponseRecorder {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		for _, c := range jar {
+			req.AddCookie(c)
+		}
+		w := httptest.NewRecorder()
+		store.decodes = 0
+		r.ServeHTTP(w, req)
+		encodes := 0
+		for _, c := range (&http.Response{Header: w.Header()}).Cookies() {
+			if c.Name == "session" {
+				encodes++
+				jar = []*http.Cookie{c}
+			}
+		}
+		if w.Code != http.StatusFound || store.decodes != 1 || encodes != 1 {
+			t.Fatalf("%s: status %d, %d session decodes and %d encodes; want 302, 1 and 1", name, w.Code, store.decodes, encodes)
+		}
+		return w
+	}
+	w := step("login", "/login/github")
+	auth, err := url.Parse(w.Header().Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := p.CallbackQuery(auth.Query())
+	step("callback", "/login/github/authorized?"+cb.Encode())
+	if len(*errs) != 0 {
+		t.Fatalf("errors %v", *errs)
+	}
 }
