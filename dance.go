@@ -168,7 +168,7 @@ type Blueprint struct {
 	header         http.Header
 	log            *slog.Logger
 	profile        ProfileFunc
-	flowKey        string
+	flowKey        any // a string; an interface already, so session lookups do not allocate
 	replay         *replayCache
 	leeway         time.Duration
 	refresher      *refresher
@@ -199,7 +199,7 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		header:         o.Header.Clone(),
 		log:            o.Logger,
 		profile:        o.Profile,
-		flowKey:        "_dance_" + name + "_flow",
+		flowKey:        any("_dance_" + name + "_flow"),
 		replay:         newReplayCache(),
 		leeway:         o.ExpiryLeeway,
 		refresher:      newRefresher(),

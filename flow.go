@@ -42,9 +42,11 @@ var now = time.Now
 
 // newState returns 32 bytes from crypto/rand, base64url-encoded.
 func newState() string {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails; see crypto/rand.Read
-	return base64.RawURLEncoding.EncodeToString(b)
+	var b [32]byte
+	var s [43]byte
+	rand.Read(b[:]) // never fails; see crypto/rand.Read
+	base64.RawURLEncoding.Encode(s[:], b[:])
+	return string(s[:])
 }
 
 // saveFlow writes f into the session and saves it.

@@ -45,7 +45,8 @@ func encodeFlow(f *flow) string {
 	size := len(flowMark) + n + len(expires)
 	for _, s := range fields[:n] {
 		if strings.Contains(s, flowSep) {
-			b, _ := json.Marshal(f) // a flow always encodes
+			g := *f                  // so that f does not escape
+			b, _ := json.Marshal(&g) // a flow always encodes
 			return string(b)
 		}
 		size += len(s)

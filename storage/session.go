@@ -3,6 +3,7 @@ package storage
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-gonic/gin"
@@ -31,13 +32,38 @@ type Session struct {
 // NewSession returns a session storage with the default key format.
 func NewSession() *Session { return &Session{} }
 
-func (s *Session) key(name string) string {
-	k := s.Key
-	if k == "" {
-		k = DefaultSessionKey
+// key returns the session key of name's token, as an interface value: a
+// session is a map[any]any, and turning a string into an interface on
+// every lookup would allocate.
+func (s *Session) key(name string) any {
+	format := s.Key
+	if format == "" {
+		format = DefaultSessionKey
 	}
-	return strings.ReplaceAll(k, "{name}", name)
+	k := [2]string{format, name}
+	sessionKeys.RLock()
+	v, ok := sessionKeys.m[k]
+	sessionKeys.RUnlock()
+	if ok {
+		return v
+	}
+	v = any(strings.ReplaceAll(format, "{name}", name))
+	sessionKeys.Lock()
+	if len(sessionKeys.m) < maxSessionKeys {
+		sessionKeys.m[k] = v
+	}
+	sessionKeys.Unlock()
+	return v
 }
+
+// sessionKeys caches [Session.key] by key format and blueprint name.
+var sessionKeys = struct {
+	sync.RWMutex
+	m map[[2]string]any
+}{m: make(map[[2]string]any)}
+
+// maxSessionKeys bounds sessionKeys; an app has a few blueprints.
+const maxSessionKeys = 1024
 
 // SessionFrom returns the gin-contrib/sessions session of c, or
 // [ErrNoSession] when the sessions middleware did not run.
