@@ -16,8 +16,8 @@ import (
 //	state, expires (Unix seconds), "u" when used, verifier, nonce,
 //	OAuth 1 request-token secret, next
 //
-// A flow with flowSep in a field is kept as JSON instead (dance 0.2.0's
-// layout), which loadFlow reads too.
+// A flow with flowSep in a field is kept as JSON instead (the layout of
+// earlier versions of dance), which loadFlow reads too.
 const (
 	flowMark = "\x1e" // ASCII record separator; JSON starts with '{'
 	flowSep  = "\x1f" // ASCII unit separator
@@ -75,7 +75,7 @@ func decodeFlow(raw string) *flow {
 			return nil
 		}
 		if f.Used {
-			// dance 0.2.0 kept the whole state of a used flow.
+			// Earlier versions kept the whole state of a used flow.
 			f.State = usedProof(f.State)
 		}
 		return f

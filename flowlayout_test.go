@@ -26,7 +26,7 @@ func TestFlowLayoutRoundTrip(t *testing.T) {
 	}
 }
 
-// TestFlowLayoutReadsJSON checks that flows written by dance 0.2.0 still
+// TestFlowLayoutReadsJSON checks that flows written as JSON by earlier versions still
 // read, and that a used one keeps only the proof of its state.
 func TestFlowLayoutReadsJSON(t *testing.T) {
 	f := decodeFlow(`{"s":"st","v":"ver","n":"/x","e":99}`)

@@ -51,8 +51,8 @@ func TestCookieAfterGitHubDance(t *testing.T) {
 	}
 }
 
-// oldSession is testdata/session-v0.2.0.json: a session cookie made by
-// dance 0.2.0 after a dance, with the cookie store's keys.
+// oldSession is testdata/session-json-layout.json: a session cookie made by
+// dance before issue 20 (JSON layout) after a dance, with the cookie store's keys.
 type oldSession struct {
 	HashKey  string         `json:"hash_key"`
 	BlockKey string         `json:"block_key"`
@@ -63,10 +63,10 @@ type oldSession struct {
 }
 
 // TestOldSessionLayoutStillLoggedIn checks that a user whose session was
-// written by dance 0.2.0 (token and flow record as JSON) is still logged
+// written before issue 20 (token and flow record as JSON) is still logged
 // in, and that the used state in it is still refused as used.
 func TestOldSessionLayoutStillLoggedIn(t *testing.T) {
-	b, err := os.ReadFile("testdata/session-v0.2.0.json")
+	b, err := os.ReadFile("testdata/session-json-layout.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestOldSessionLayoutStillLoggedIn(t *testing.T) {
 	w := get("/private")
 	var tok map[string]any
 	if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &tok) != nil {
-		t.Fatalf("GET /private with a 0.2.0 session: %d %s, want 200 and the token", w.Code, w.Body)
+		t.Fatalf("GET /private with a JSON-layout session: %d %s, want 200 and the token", w.Code, w.Body)
 	}
 	for _, k := range []string{"access_token", "token_type", "scope"} {
 		if got, want := jsonText(t, tok[k]), jsonText(t, old.Token[k]); got != want || want == "null" {
@@ -98,7 +98,7 @@ func TestOldSessionLayoutStillLoggedIn(t *testing.T) {
 	}
 
 	if w := get("/login/github/authorized?code=x&state=" + old.State); w.Code != http.StatusForbidden {
-		t.Fatalf("replayed callback with a 0.2.0 session: %d, want 403", w.Code)
+		t.Fatalf("replayed callback with a JSON-layout session: %d, want 403", w.Code)
 	}
 	if len(*errs) != 1 || !errors.Is((*errs)[0], dance.ErrStateUsed) {
 		t.Fatalf("replayed callback: errors %v, want ErrStateUsed", *errs)

@@ -293,7 +293,7 @@ func (e *Env) Goth() *App {
 
 // accessToken takes the access token out of the session value: the floor
 // stores the bare token; dance keeps "\x1e" + access token + "\x1f" + the
-// other fields (its session layout since 0.3.0), or before that a
+// other fields (its session layout since issue 20), or before that a
 // Flask-Dance token JSON object, which the floor reads with a plain string
 // search rather than a JSON decoder.
 func accessToken(v string) string {

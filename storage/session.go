@@ -18,8 +18,9 @@ const DefaultSessionKey = "{name}_oauth_token"
 //
 // The token is kept as one short string (see sessionlayout.go), not as
 // Flask-Dance's JSON object, so no gob registration is needed and the
-// cookie stays small; tokens kept as JSON by dance 0.2.0 and earlier are
-// read too.
+// cookie stays small; tokens kept as JSON by earlier versions of dance
+// are read too.
+//
 // Set saves the session at once: with a cookie store, a token too large for
 // the cookie gives [ErrTooLarge] instead of being lost silently.
 type Session struct {

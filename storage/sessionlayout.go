@@ -22,7 +22,7 @@ import (
 // exactly (a field holding fieldSep, an empty scope or one with a space in
 // it, or Extra holding a well-known key) is kept in the JSON layout
 // instead, which [Session] reads too: so does a session written before
-// this layout (dance 0.2.0 and earlier).
+// this layout (by earlier versions of dance).
 const (
 	layoutMark = "\x1e" // ASCII record separator; a JSON object starts with '{'
 	fieldSep   = "\x1f" // ASCII unit separator; JSON text escapes it

@@ -62,7 +62,7 @@ func TestSessionLayoutRoundTrip(t *testing.T) {
 	}
 }
 
-// TestSessionLayoutReadsJSON checks that a token kept by dance 0.2.0 (the
+// TestSessionLayoutReadsJSON checks that a token kept by earlier versions of dance (the
 // JSON layout) still reads.
 func TestSessionLayoutReadsJSON(t *testing.T) {
 	var tok Token
