@@ -52,3 +52,24 @@ func TestFlowLayoutRejects(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFlowLayout: any session value decodes to a flow or to none, never a
+// panic, and a decoded flow encodes and decodes to itself.
+func FuzzFlowLayout(f *testing.F) {
+	for _, s := range []string{
+		encodeFlow(&flow{State: "s", Verifier: "v", Next: "/n", Expires: 99}),
+		encodeFlow(&flow{State: usedProof("s"), Used: true}),
+		`{"s":"st","e":99,"u":true}`, flowMark + "s" + flowSep + "x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		fl := decodeFlow(raw)
+		if fl == nil {
+			return
+		}
+		if again := decodeFlow(encodeFlow(fl)); again == nil || *again != *fl {
+			t.Fatalf("flow %+v reads back as %+v", fl, again)
+		}
+	})
+}

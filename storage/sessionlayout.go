@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,8 +62,8 @@ func encodeSession(t *Token) (string, error) {
 		}
 	}
 	expires := ""
-	if !t.ExpiresAt.IsZero() {
-		expires = strconv.FormatInt(t.ExpiresAt.UnixMicro(), 10)
+	if us := t.ExpiresAt.UnixMicro(); !t.ExpiresAt.IsZero() && us != 0 {
+		expires = strconv.FormatInt(us, 10)
 	}
 	f := [tokenFields]string{t.AccessToken, t.TokenType, t.RefreshToken, scope,
 		expires, t.OAuthToken, t.OAuthTokenSecret, extra}
@@ -119,17 +120,30 @@ func decodeSession(s string, t *Token) error {
 		t.Scope = []string{}
 	default:
 		t.Scope = strings.Split(f[3], " ")
+		if slices.Contains(t.Scope, "") {
+			return fmt.Errorf("storage: token scope has an empty item")
+		}
 	}
 	if f[4] != "" {
 		us, err := strconv.ParseInt(f[4], 10, 64)
 		if err != nil { // an int64 of microseconds is within maxSeconds
 			return fmt.Errorf("storage: token expiry is not a time")
 		}
-		t.ExpiresAt = time.UnixMicro(us)
+		if us != 0 { // as "expires_at": 0 in the JSON layout
+			t.ExpiresAt = time.UnixMicro(us)
+		}
 	}
 	if f[7] != "" {
 		if err := json.Unmarshal([]byte(f[7]), &t.Extra); err != nil || t.Extra == nil {
 			return fmt.Errorf("storage: token's other fields are not a JSON object")
+		}
+		for k := range t.Extra {
+			if knownKey(k) >= 0 {
+				return fmt.Errorf("storage: token's other fields hold %q", k)
+			}
+		}
+		if len(t.Extra) == 0 {
+			t.Extra = nil
 		}
 	}
 	return nil

@@ -89,3 +89,29 @@ func TestSessionLayoutRejects(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSessionLayout: any session value decodes to a token or an error,
+// never a panic, and a decoded token encodes and decodes to itself.
+func FuzzSessionLayout(f *testing.F) {
+	for _, s := range []string{
+		layoutMark + "a" + fieldSep + "bearer" + fieldSep + fieldSep + "x y" + fieldSep + "1795929216447826",
+		layoutMark + fieldSep + fieldSep + fieldSep + emptyScope + fieldSep + fieldSep + "t" + fieldSep + "s" + fieldSep + `{"user_id":"1"}`,
+		`{"access_token":"a","scope":["read:user"],"token_type":"bearer"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var tok Token
+		if decodeSession(s, &tok) != nil {
+			return
+		}
+		out, err := encodeSession(&tok)
+		if err != nil {
+			return // Extra holding what JSON cannot encode, as with MarshalJSON
+		}
+		var again Token
+		if err := decodeSession(out, &again); err != nil || !reflect.DeepEqual(again, tok) {
+			t.Fatalf("token %+v reads back as %+v (%v)", tok, again, err)
+		}
+	})
+}
