@@ -62,6 +62,7 @@ import (
 	"time"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/statestore"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -143,6 +144,12 @@ type Options struct {
 	// [Client.Profile]. Presets set it; set it yourself for a generic
 	// blueprint, or to override a preset's.
 	Profile ProfileFunc
+	// UsedStates records the states of completed callbacks, so that a
+	// replayed callback is refused with 403. Default: a record in this
+	// process, which a second instance or a restart does not share; give
+	// every instance the same store from package statestore/redisstate to refuse replays across
+	// a fleet. See docs/security.md.
+	UsedStates statestore.Store
 }
 
 // Blueprint is one provider's OAuth dance: its routes, hooks, storage and
@@ -169,7 +176,7 @@ type Blueprint struct {
 	log            *slog.Logger
 	profile        ProfileFunc
 	flowKey        string
-	replay         *replayCache
+	used           statestore.Store
 	leeway         time.Duration
 	refresher      *refresher
 }
@@ -200,7 +207,7 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		log:            o.Logger,
 		profile:        o.Profile,
 		flowKey:        "_dance_" + name + "_flow",
-		replay:         newReplayCache(),
+		used:           o.UsedStates,
 		leeway:         o.ExpiryLeeway,
 		refresher:      newRefresher(),
 	}
@@ -217,6 +224,9 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 	}
 	if bp.storage == nil {
 		bp.storage = storage.NewSession()
+	}
+	if bp.used == nil {
+		bp.used = newReplayCache()
 	}
 	if bp.httpClient == nil {
 		bp.httpClient = core.SharedClient
