@@ -2,6 +2,7 @@ package dance
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -77,7 +78,15 @@ func (bp *Blueprint) login(c *gin.Context) {
 		bp.answerFailure(c, fl, f)
 		return
 	}
-	if err := bp.saveFlow(sess, fl); err != nil {
+	err := bp.saveFlow(sess, fl)
+	if errors.Is(err, storage.ErrTooLarge) && fl.Next != "" {
+		// The session (a token already in a cookie) has no room for the
+		// return path: the login goes on without it.
+		bp.log.WarnContext(c.Request.Context(), "dance: return path dropped: the session has no room for it", "provider", bp.name, "next_bytes", len(fl.Next))
+		fl.Next = ""
+		err = bp.saveFlow(sess, fl)
+	}
+	if err != nil {
 		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageLogin, Err: err})
 		return
 	}
