@@ -150,6 +150,11 @@ type Options struct {
 	// every instance the same store from package statestore/redisstate to refuse replays across
 	// a fleet. See docs/security.md.
 	UsedStates statestore.Store
+	// AnonymousURL is where [Blueprint.Required] sends a visitor whom the
+	// storage cannot serve without a user ([storage.ErrUserRequired]),
+	// for example the app's own login page, with the current path as
+	// "next". Default: the blueprint's login route.
+	AnonymousURL string
 }
 
 // Blueprint is one provider's OAuth dance: its routes, hooks, storage and
@@ -177,6 +182,7 @@ type Blueprint struct {
 	profile        ProfileFunc
 	flowKey        string
 	used           statestore.Store
+	anonymousURL   string
 	leeway         time.Duration
 	refresher      *refresher
 }
@@ -208,6 +214,7 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		profile:        o.Profile,
 		flowKey:        "_dance_" + name + "_flow",
 		used:           o.UsedStates,
+		anonymousURL:   o.AnonymousURL,
 		leeway:         o.ExpiryLeeway,
 		refresher:      newRefresher(),
 	}
