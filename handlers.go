@@ -149,6 +149,12 @@ func (bp *Blueprint) authorized(c *gin.Context) {
 // finish runs the authorized hooks, stores the token unless vetoed, and
 // redirects: the common end of the OAuth 1 and OAuth 2 callbacks.
 func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
+	if sess, err := storage.SessionFrom(c); err == nil {
+		if err := renewSession(sess, c.Request); err != nil {
+			bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageStore, Err: err})
+			return
+		}
+	}
 	// As Flask-Dance's blueprint.session during oauth_authorized, the
 	// request's client already uses the new token, so hooks can call the
 	// provider's API before (or instead of) storing it.
