@@ -239,26 +239,24 @@ func (bp *Blueprint) fromTrustedProxy(c *gin.Context) bool {
 }
 
 // fail runs the error hooks for e and, unless a hook answered, answers with
-// status and a plain-text message that names the problem but never echoes
-// the request.
+// status and the default error answer (see answerError), which carries an
+// error ID that the log line carries too, and never the error's text.
 func (bp *Blueprint) fail(c *gin.Context, status int, e *Error) {
-	bp.log.DebugContext(c.Request.Context(), "dance: dance failed", "provider", bp.name, "stage", string(e.Stage), "err", e.Error())
+	id := newErrorID()
+	bp.logFailure(c, e, id)
 	bp.saveSession(c)
 	bp.hooks.runError(c, bp, e)
 	if answered(c) {
 		return
 	}
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/plain; charset=utf-8", []byte(e.Error()+"\n"))
-	c.Abort()
+	bp.answerError(c, status, e, id)
 }
 
 // failRedirect runs the error hooks for e and, unless a hook answered,
 // redirects to the next URL (Flask-Dance's behaviour for provider errors
 // and storage errors).
 func (bp *Blueprint) failRedirect(c *gin.Context, f *flow, e *Error) {
-	bp.log.DebugContext(c.Request.Context(), "dance: dance failed", "provider", bp.name, "stage", string(e.Stage), "err", e.Error())
+	bp.logFailure(c, e, newErrorID())
 	bp.saveSession(c)
 	bp.hooks.runError(c, bp, e)
 	if answered(c) {

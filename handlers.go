@@ -179,7 +179,11 @@ func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
 		}
 	}
 	bp.saveSession(c) // a no-op when the token's own save (session storage) carried it
-	bp.log.DebugContext(c.Request.Context(), "dance: authorized", "provider", bp.name, "stored", store)
+	outcome := "token stored"
+	if !store {
+		outcome = "token not stored (a hook vetoed it)"
+	}
+	bp.log.InfoContext(c.Request.Context(), "dance: login completed", "provider", bp.name, "outcome", outcome)
 	c.Redirect(http.StatusFound, bp.nextURL(fl))
 }
 
