@@ -165,3 +165,18 @@ func TestConcurrentCallbacksOneTokenRequest(t *testing.T) {
 		})
 	}
 }
+
+// A record of used states that does not answer refuses the callback with
+// 503 (fail closed): no token request, nothing stored.
+func TestUsedStatesDownFailsClosed(t *testing.T) {
+	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
+	t.Cleanup(func() { client.Close() })
+	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.UsedStates = redisstate.New(client, "") })
+	resp, _ := h.get(h.approve(h.login("/login/github")).String())
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", resp.StatusCode)
+	}
+	if h.tokenPosts() != 0 || h.storedToken() != nil {
+		t.Fatal("something was fetched or stored")
+	}
+}
