@@ -70,6 +70,10 @@ const (
 // route middleware.
 const errorKey = "github.com/gin-dance/dance/otel.error"
 
+// secondsBuckets are the latency buckets that OpenTelemetry's HTTP
+// semantic conventions advise for durations in seconds.
+var secondsBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}
+
 type instruments struct {
 	provider       string
 	tp             trace.TracerProvider
@@ -102,9 +106,11 @@ func newInstruments(provider string, cfg Config) (*instruments, error) {
 	in.refresh, err[2] = m.Int64Counter("dance.refresh",
 		metric.WithDescription("Token refreshes, by outcome."), metric.WithUnit("{refresh}"))
 	in.tokenDuration, err[3] = m.Float64Histogram("dance.token_endpoint.duration",
-		metric.WithDescription("Duration of calls to the provider's token endpoint."), metric.WithUnit("s"))
+		metric.WithDescription("Duration of calls to the provider's token endpoint."), metric.WithUnit("s"),
+		metric.WithExplicitBucketBoundaries(secondsBuckets...))
 	in.apiDuration, err[4] = m.Float64Histogram("dance.api.duration",
-		metric.WithDescription("Duration of calls to the provider's API through a dance.Client."), metric.WithUnit("s"))
+		metric.WithDescription("Duration of calls to the provider's API through a dance.Client."), metric.WithUnit("s"),
+		metric.WithExplicitBucketBoundaries(secondsBuckets...))
 	for _, e := range err {
 		if e != nil {
 			return nil, e
