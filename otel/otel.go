@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
@@ -144,8 +145,10 @@ func Instrument(provider string, o *dance.Options, cfg Config) error {
 	return nil
 }
 
-// client returns a copy of hc (or of a default client) whose transport is
-// wrapped with otelhttp and a latency recorder.
+// client returns a copy of hc (or of dance's default client) whose
+// transport is wrapped with otelhttp and a latency recorder. Without hc it
+// wraps dance's shared keep-alive transport, so instrumented blueprints
+// reuse provider connections as plain ones do.
 func (in *instruments) client(hc *http.Client) *http.Client {
 	var c http.Client
 	if hc != nil {
@@ -153,7 +156,7 @@ func (in *instruments) client(hc *http.Client) *http.Client {
 	}
 	base := c.Transport
 	if base == nil {
-		base = http.DefaultTransport
+		base = core.SharedTransport
 	}
 	c.Transport = otelhttp.NewTransport(&timedTransport{next: base, in: in},
 		otelhttp.WithTracerProvider(in.tp),
