@@ -49,6 +49,7 @@
 package dance
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -144,6 +145,17 @@ type Options struct {
 	// [Client.Profile]. Presets set it; set it yourself for a generic
 	// blueprint, or to override a preset's.
 	Profile ProfileFunc
+	// Observe, when set, is called as each of the dance's inner steps
+	// starts, the ones that no route handler, HTTP client or storage
+	// wrapper sees: "id_token" (verifying an OpenID Connect ID token, at
+	// login or refresh), "hooks" (the authorized hooks) and "revoke"
+	// ([Client.Revoke], provider call and deletion). It returns the
+	// step's context, which the step uses (so spans started in it are the
+	// parent of the step's calls), and a func that dance calls with the
+	// step's outcome (nil on success). It is for tracing and metrics
+	// backends, such as the otel module; it must not block, and it is
+	// never given a secret, token, code or state.
+	Observe func(ctx context.Context, step string) (context.Context, func(error))
 	// UsedStates records the states of completed callbacks, so that a
 	// replayed callback is refused with 403. Default: a record in this
 	// process, which a second instance or a restart does not share; give
@@ -180,6 +192,7 @@ type Blueprint struct {
 	header         http.Header
 	log            *slog.Logger
 	profile        ProfileFunc
+	observe        func(ctx context.Context, step string) (context.Context, func(error))
 	flowKey        any // a string; an interface already, so session lookups do not allocate
 	shortKey       any // the same, for the scopes a step-up did not get
 	used           statestore.Store
@@ -213,6 +226,7 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		header:         o.Header.Clone(),
 		log:            o.Logger,
 		profile:        o.Profile,
+		observe:        o.Observe,
 		flowKey:        any("_dance_" + name + "_flow"),
 		shortKey:       shortKey(name),
 		used:           o.UsedStates,
@@ -423,4 +437,22 @@ func baseCopy(u *url.URL) *url.URL {
 	}
 	c := *u
 	return &c
+}
+
+// step starts one of the inner steps that [Options.Observe] sees.
+func (bp *Blueprint) step(ctx context.Context, name string) (context.Context, func(error)) {
+	if bp.observe == nil {
+		return ctx, endNothing
+	}
+	return bp.observe(ctx, name)
+}
+
+func endNothing(error) {}
+
+// errOf is e as an error, nil when e is nil.
+func errOf(e *Error) error {
+	if e == nil {
+		return nil
+	}
+	return e
 }

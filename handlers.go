@@ -174,7 +174,7 @@ func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
 		// in the session before it does.
 		bp.saveSession(c)
 	}
-	store, err := bp.hooks.runAuthorized(c, bp, tok)
+	store, err := bp.runAuthorized(c, tok)
 	if err != nil {
 		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageHook, Err: err})
 		return
@@ -205,4 +205,21 @@ func (bp *Blueprint) answerFailure(c *gin.Context, fl *flow, f *failure) {
 		return
 	}
 	bp.fail(c, f.status, f.err)
+}
+
+// runAuthorized runs the authorized hooks as an observed step, with the
+// step's context on the request while they run.
+func (bp *Blueprint) runAuthorized(c *gin.Context, tok *Token) (bool, error) {
+	if bp.observe == nil {
+		return bp.hooks.runAuthorized(c, bp, tok)
+	}
+	req := c.Request
+	ctx, end := bp.observe(req.Context(), "hooks")
+	c.Request = req.WithContext(ctx)
+	store, err := bp.hooks.runAuthorized(c, bp, tok)
+	if c.Request.Context() == ctx { // a hook may have put in a request of its own
+		c.Request = c.Request.WithContext(req.Context())
+	}
+	end(err)
+	return store, err
 }

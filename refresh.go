@@ -157,7 +157,10 @@ func (f *oauth2Flow) refresh(ctx context.Context, bp *Blueprint, old *Token) (*T
 	if raw, ok := fresh.Extra["id_token"].(string); ok && f.oidc != nil {
 		// OpenID Connect Core 12.2: a refreshed ID token is verified as
 		// at login, except that it carries no nonce.
-		if _, e := f.oidc.verify(ctx, bp, raw, ""); e != nil {
+		vctx, end := bp.step(ctx, "id_token")
+		_, e := f.oidc.verify(vctx, bp, raw, "")
+		end(errOf(e))
+		if e != nil {
 			e.Stage = StageRefresh
 			return nil, e
 		}

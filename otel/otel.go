@@ -11,13 +11,18 @@
 //   - otelhttp on the blueprint's HTTP client: a span and a latency point
 //     per token-endpoint call and per API call;
 //   - a span per storage write and delete;
-//   - counters of logins started and completed, and of refreshes.
+//   - a child span for each inner step: ID-token verification, the
+//     authorized hooks, a revocation (through [dance.Options].Observe);
+//   - counters of logins started and completed, of refreshes and of
+//     revocations.
 //
 // No attribute ever carries a token, secret, code, state, or the user's
 // e-mail or name.
 package otel
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -28,6 +33,7 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
@@ -83,6 +89,7 @@ type instruments struct {
 	loginStarted   metric.Int64Counter
 	loginCompleted metric.Int64Counter
 	refresh        metric.Int64Counter
+	revocation     metric.Int64Counter
 	tokenDuration  metric.Float64Histogram
 	apiDuration    metric.Float64Histogram
 }
@@ -99,13 +106,15 @@ func newInstruments(provider string, cfg Config) (*instruments, error) {
 	}
 	m := cfg.MeterProvider.Meter(ScopeName)
 	in := &instruments{provider: provider, tp: cfg.TracerProvider, tracer: cfg.TracerProvider.Tracer(ScopeName), prop: cfg.Propagator}
-	var err [5]error
+	var err [6]error
 	in.loginStarted, err[0] = m.Int64Counter("dance.login.started",
 		metric.WithDescription("Logins started: redirects to the provider."), metric.WithUnit("{login}"))
 	in.loginCompleted, err[1] = m.Int64Counter("dance.login.completed",
 		metric.WithDescription("Callbacks handled, by outcome (ok, denied, error), stage and error code."), metric.WithUnit("{login}"))
 	in.refresh, err[2] = m.Int64Counter("dance.refresh",
 		metric.WithDescription("Token refreshes, by outcome."), metric.WithUnit("{refresh}"))
+	in.revocation, err[5] = m.Int64Counter("dance.revocation",
+		metric.WithDescription("Token revocations (Client.Revoke), by outcome."), metric.WithUnit("{revocation}"))
 	in.tokenDuration, err[3] = m.Float64Histogram("dance.token_endpoint.duration",
 		metric.WithDescription("Duration of calls to the provider's token endpoint."), metric.WithUnit("s"),
 		metric.WithExplicitBucketBoundaries(secondsBuckets...))
@@ -142,7 +151,38 @@ func Instrument(provider string, o *dance.Options, cfg Config) error {
 		o.Hooks = new(dance.Hooks)
 	}
 	in.hook(o.Hooks)
+	o.Observe = in.observe(o.Observe)
 	return nil
+}
+
+// observe returns the [dance.Options].Observe that makes a child span per
+// inner step (dance.id_token, dance.hooks, dance.revoke) and counts
+// revocations, calling next (the Observe already set, if any) inside it.
+func (in *instruments) observe(next func(context.Context, string) (context.Context, func(error))) func(context.Context, string) (context.Context, func(error)) {
+	return func(ctx context.Context, step string) (context.Context, func(error)) {
+		ctx, span := in.tracer.Start(ctx, "dance."+step, trace.WithAttributes(keyProvider.String(in.provider)))
+		endNext := func(error) {}
+		if next != nil {
+			ctx, endNext = next(ctx, step)
+		}
+		return ctx, func(err error) {
+			endNext(err)
+			outcome := outcomeOK
+			if err != nil {
+				outcome = outcomeError
+				var e *dance.Error
+				if errors.As(err, &e) {
+					span.SetAttributes(keyStage.String(string(e.Stage)), keyCode.String(safeCode(e.Code)))
+				}
+				span.SetStatus(codes.Error, step+" failed")
+			}
+			span.SetAttributes(keyOutcome.String(outcome))
+			span.End()
+			if step == "revoke" {
+				in.revocation.Add(ctx, 1, metric.WithAttributes(keyProvider.String(in.provider), keyOutcome.String(outcome)))
+			}
+		}
+	}
 }
 
 // client returns a copy of hc (or of dance's default client) whose

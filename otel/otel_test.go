@@ -72,6 +72,13 @@ func newRig(t *testing.T, cfg dancetest.Config, change ...func(*dance.OAuth2Conf
 		body, _ := io.ReadAll(resp.Body)
 		c.Data(resp.StatusCode, "application/json", body)
 	})
+	app.GET("/revoke", r.bp.Middleware(), func(c *gin.Context) {
+		if err := r.bp.Client(c).Revoke(); err != nil {
+			c.String(http.StatusBadGateway, "revoke failed")
+			return
+		}
+		c.Status(http.StatusNoContent)
+	})
 	r.srv = httptest.NewServer(app)
 	t.Cleanup(r.srv.Close)
 	r.b = dancetest.NewBrowser(t)
@@ -357,4 +364,68 @@ func checkNoSecrets(t *testing.T, r *rig, extra ...string) {
 			}
 		}
 	}
+}
+
+// The inner steps that dance reports through Options.Observe: a child span
+// of the callback for ID-token verification and for the authorized hooks
+// (whose API calls are its children), a span per revocation whose provider
+// call is its child, and the revocation counter by outcome.
+func TestInnerStepSpansAndRevocations(t *testing.T) {
+	r := newRig(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
+		c.Scopes = []string{"openid", "email"}
+		c.Issuer, c.JWKSURL, c.RevokeURL = strings.TrimSuffix(c.BaseURL, "/"), "/jwks", "/revoke"
+	})
+	r.bp.Hooks().OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+		resp, err := bp.Client(c).Get("user")
+		if err != nil {
+			return false, err
+		}
+		resp.Body.Close()
+		return true, nil
+	})
+	resp := r.b.Dance(r.srv.URL + "/login/fake")
+	resp.Body.Close()
+	cb := r.span(t, "dance.callback")
+	for _, name := range []string{"dance.id_token", "dance.hooks"} {
+		s := r.span(t, name)
+		if s.Parent().SpanID() != cb.SpanContext().SpanID() {
+			t.Errorf("%s is not a child of the callback span", name)
+		}
+		if attr(s, "dance.outcome") != "ok" {
+			t.Errorf("%s outcome = %q, want ok", name, attr(s, "dance.outcome"))
+		}
+	}
+	hooks := r.span(t, "dance.hooks")
+	var hookCall bool
+	for _, s := range r.spans.Ended() { // the key set's fetch is an API span too
+		if s.Name() == "dance api GET" && s.Parent().SpanID() == hooks.SpanContext().SpanID() {
+			hookCall = true
+		}
+	}
+	if !hookCall {
+		t.Error("the hook's API call is not a child of the hooks span")
+	}
+	if resp := r.b.Get(r.srv.URL + "/revoke"); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("revoke = %d, want 204", resp.StatusCode)
+	}
+	rev := r.span(t, "dance.revoke")
+	var revokeCall bool
+	for _, s := range r.spans.Ended() {
+		if s.Name() == "dance token_endpoint POST" && s.Parent().SpanID() == rev.SpanContext().SpanID() {
+			revokeCall = true
+		}
+	}
+	if !revokeCall {
+		t.Error("the revocation request is not a child of the dance.revoke span")
+	}
+	if n := r.sum(t, "dance.revocation", provider, ok); n != 1 {
+		t.Errorf("dance.revocation{ok} = %d, want 1", n)
+	}
+	if resp := r.b.Get(r.srv.URL + "/revoke"); resp.StatusCode != http.StatusBadGateway {
+		t.Fatalf("a second revoke (no token) = %d, want 502", resp.StatusCode)
+	}
+	if n := r.sum(t, "dance.revocation", provider, attribute.String("dance.outcome", "error")); n != 1 {
+		t.Errorf("dance.revocation{error} = %d, want 1", n)
+	}
+	checkNoSecrets(t, r)
 }
