@@ -98,7 +98,7 @@ func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*app, error) {
 			return
 		} else if ok {
 			var user struct{ Login string }
-			if err := gh.GetJSON("/user", &user); err != nil {
+			if err := gh.GetJSON("user", &user); err != nil {
 				c.String(http.StatusBadGateway, "GitHub API: %v", err)
 				return
 			}
@@ -112,7 +112,7 @@ func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*app, error) {
 	// in, and back here afterwards.
 	r.GET("/me", github.Required(), func(c *gin.Context) {
 		var user map[string]any
-		if err := c.MustGet("github").(*dance.Client).GetJSON("/user", &user); err != nil {
+		if err := c.MustGet("github").(*dance.Client).GetJSON("user", &user); err != nil {
 			c.String(http.StatusBadGateway, "GitHub API: %v", err)
 			return
 		}
