@@ -348,7 +348,7 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.deleteGrant(w, r, body)
 	case r.URL.Path == "/.well-known/openid-configuration" && r.Method == http.MethodGet:
 		p.discovery(w)
-	case r.URL.Path == p.cfg.JWKSPath && r.Method == http.MethodGet:
+	case r.URL.Path == p.jwksPath() && r.Method == http.MethodGet:
 		p.jwks(w)
 	default:
 		http.NotFound(w, r)

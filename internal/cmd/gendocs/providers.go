@@ -502,7 +502,7 @@ blueprint does when it is built), so it says what the code does.
 Everything here is the preset's default; every preset also embeds ` + "`dance.Options`" + ` (routes,
 redirects, storage, HTTP client, hooks, proxies: see [Concepts](concepts.md)) and, for OAuth 2,
 ` + "`contrib.Endpoints`" + ` to move any endpoint (authorize, token, refresh, identity) to a
-self-hosted instance or to the fake provider in tests (` + "`fake.Configure(t, &cfg)`" + `, see
+self-hosted instance or to the fake provider in tests (` + "`fake.Configure(&cfg)`" + `, see
 [Testing apps](testing.md)). Credentials left empty are read from the environment variables
 listed, the same names as Flask-Dance's.
 
