@@ -602,6 +602,11 @@ func renderPreset(b *bytes.Buffer, p *preset, src *source) {
 	if p.BaseRequired {
 		base = "required (`Options.BaseURL`), for example " + code(p.BaseURL)
 	}
+	if u, err := url.Parse(p.BaseURL); err == nil && strings.HasSuffix(u.Path, "/") && u.Path != "/" && !p.BaseRequired {
+		// A leading slash would drop the path (RFC 3986); the client warns.
+		base += "; write references without a leading slash: `\"ref\"` is " + code(p.BaseURL+"ref") +
+			", but `\"/ref\"` is " + code(u.Scheme+"://"+u.Host+"/ref")
+	}
 	row("API base URL", base)
 	if len(p.LoginParams) > 0 {
 		row("Login always sends", codes(p.LoginParams))
