@@ -62,6 +62,7 @@ import (
 	"time"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/statestore"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -143,6 +144,17 @@ type Options struct {
 	// [Client.Profile]. Presets set it; set it yourself for a generic
 	// blueprint, or to override a preset's.
 	Profile ProfileFunc
+	// UsedStates records the states of completed callbacks, so that a
+	// replayed callback is refused with 403. Default: a record in this
+	// process, which a second instance or a restart does not share; give
+	// every instance the same store from package statestore/redisstate to refuse replays across
+	// a fleet. See docs/security.md.
+	UsedStates statestore.Store
+	// AnonymousURL is where [Blueprint.Required] sends a visitor whom the
+	// storage cannot serve without a user ([storage.ErrUserRequired]),
+	// for example the app's own login page, with the current path as
+	// "next". Default: the blueprint's login route.
+	AnonymousURL string
 }
 
 // Blueprint is one provider's OAuth dance: its routes, hooks, storage and
@@ -168,8 +180,10 @@ type Blueprint struct {
 	header         http.Header
 	log            *slog.Logger
 	profile        ProfileFunc
-	flowKey        string
-	replay         *replayCache
+	flowKey        any // a string; an interface already, so session lookups do not allocate
+	shortKey       any // the same, for the scopes a step-up did not get
+	used           statestore.Store
+	anonymousURL   string
 	leeway         time.Duration
 	refresher      *refresher
 	slashWarned    sync.Once // see warnLeadingSlash
@@ -200,8 +214,10 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		header:         o.Header.Clone(),
 		log:            o.Logger,
 		profile:        o.Profile,
-		flowKey:        "_dance_" + name + "_flow",
-		replay:         newReplayCache(),
+		flowKey:        any("_dance_" + name + "_flow"),
+		shortKey:       shortKey(name),
+		used:           o.UsedStates,
+		anonymousURL:   o.AnonymousURL,
 		leeway:         o.ExpiryLeeway,
 		refresher:      newRefresher(),
 	}
@@ -218,6 +234,9 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 	}
 	if bp.storage == nil {
 		bp.storage = storage.NewSession()
+	}
+	if bp.used == nil {
+		bp.used = newReplayCache()
 	}
 	if bp.httpClient == nil {
 		bp.httpClient = core.SharedClient

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -22,9 +23,9 @@ import (
 )
 
 // flow is what the login route remembers in the session for the callback:
-// the state and the checks set up with it. It is stored as JSON text under
-// the blueprint's own key, so it is bound to the blueprint and needs no gob
-// registration.
+// the state and the checks set up with it. It is stored as one short
+// string (see flowlayout.go) under the blueprint's own key, so it is bound
+// to the blueprint and needs no gob registration.
 type flow struct {
 	// State ties the callback to this login: the OAuth 2 state, or the
 	// OAuth 1 request token. It is also the key of the replay check.
@@ -46,15 +47,16 @@ var now = time.Now
 
 // newState returns 32 bytes from crypto/rand, base64url-encoded.
 func newState() string {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails; see crypto/rand.Read
-	return base64.RawURLEncoding.EncodeToString(b)
+	var b [32]byte
+	var s [43]byte
+	rand.Read(b[:]) // never fails; see crypto/rand.Read
+	base64.RawURLEncoding.Encode(s[:], b[:])
+	return string(s[:])
 }
 
 // saveFlow writes f into the session and saves it.
 func (bp *Blueprint) saveFlow(sess sessions.Session, f *flow) error {
-	b, _ := json.Marshal(f) // a flow always encodes
-	sess.Set(bp.flowKey, string(b))
+	sess.Set(bp.flowKey, encodeFlow(f))
 	if err := sess.Save(); err != nil {
 		return storage.SaveError(err)
 	}
@@ -67,21 +69,22 @@ func (bp *Blueprint) loadFlow(sess sessions.Session) *flow {
 	if !ok {
 		return nil
 	}
-	f := new(flow)
-	if json.Unmarshal([]byte(raw), f) != nil || f.State == "" {
-		return nil
-	}
-	return f
+	return decodeFlow(raw)
 }
 
 // checkState verifies that got is the unused, unexpired state of f (or,
 // in OAuth 1, its request token), in constant time. It returns mismatch,
-// ErrStateUsed or ErrStateExpired, or nil.
+// ErrStateUsed or ErrStateExpired, or nil. The record of used states is
+// asked by [Blueprint.consume], which checks and records in one step.
 func (bp *Blueprint) checkState(f *flow, got string, mismatch error) error {
-	if subtle.ConstantTimeCompare([]byte(got), []byte(f.State)) != 1 {
+	proof := got
+	if f.Used {
+		proof = usedProof(got) // a used flow keeps only this of its state
+	}
+	if subtle.ConstantTimeCompare([]byte(proof), []byte(f.State)) != 1 {
 		return mismatch
 	}
-	if f.Used || bp.replay.seen(got) {
+	if f.Used {
 		return ErrStateUsed
 	}
 	if now().Unix() > f.Expires {
@@ -90,15 +93,29 @@ func (bp *Blueprint) checkState(f *flow, got string, mismatch error) error {
 	return nil
 }
 
-// consume marks f used, in the session and in the process-wide replay
-// cache, so that the same callback cannot be played twice: not with the
-// new cookie (the session says used) and not with the old one (the cache
-// remembers).
-func (bp *Blueprint) consume(sess sessions.Session, f *flow) {
-	bp.replay.add(f.State, time.Unix(f.Expires, 0))
-	used := flow{State: f.State, Expires: f.Expires, Used: true}
-	b, _ := json.Marshal(&used)
-	sess.Set(bp.flowKey, string(b))
+// consume marks f used, in the session and in the record of used states,
+// so that the same callback cannot be played twice: not with the new
+// cookie (the session says used) and not with the old one, on this
+// instance or, with a shared record, on another (the record remembers).
+// It returns ErrStateUsed when the record already had the state, and the
+// record's own error when it cannot answer.
+func (bp *Blueprint) consume(ctx context.Context, sess sessions.Session, f *flow) error {
+	sess.Set(bp.flowKey, encodeFlow(&flow{State: usedProof(f.State), Used: true}))
+	first, err := bp.used.Use(ctx, usedKey(f.State), time.Unix(f.Expires, 0))
+	switch {
+	case err != nil:
+		return fmt.Errorf("dance: record of used states: %w", err)
+	case !first:
+		return ErrStateUsed
+	}
+	return nil
+}
+
+// usedKey is the key of a state in the record of used states: a hash, so
+// that no state is kept there.
+func usedKey(state string) string {
+	h := sha256.Sum256([]byte(state))
+	return base64.RawURLEncoding.EncodeToString(h[:])
 }
 
 // replayCache remembers used states until they expire. It is bounded
@@ -114,12 +131,18 @@ func newReplayCache() *replayCache {
 	return &replayCache{newExpiring[[32]byte, struct{}](replayCacheMax)}
 }
 
+// Use implements [statestore.Store] in the process; key is already a
+// hash of the state.
+func (r *replayCache) Use(_ context.Context, key string, until time.Time) (bool, error) {
+	return r.putNew(sha256.Sum256([]byte(key)), struct{}{}, until), nil
+}
+
 func (r *replayCache) add(state string, until time.Time) {
-	r.put(sha256.Sum256([]byte(state)), struct{}{}, until)
+	_, _ = r.Use(context.Background(), usedKey(state), until)
 }
 
 func (r *replayCache) seen(state string) bool {
-	_, ok := r.get(sha256.Sum256([]byte(state)))
+	_, ok := r.get(sha256.Sum256([]byte(usedKey(state))))
 	return ok
 }
 
@@ -219,26 +242,24 @@ func (bp *Blueprint) fromTrustedProxy(c *gin.Context) bool {
 }
 
 // fail runs the error hooks for e and, unless a hook answered, answers with
-// status and a plain-text message that names the problem but never echoes
-// the request.
+// status and the default error answer (see answerError), which carries an
+// error ID that the log line carries too, and never the error's text.
 func (bp *Blueprint) fail(c *gin.Context, status int, e *Error) {
-	bp.log.DebugContext(c.Request.Context(), "dance: dance failed", "provider", bp.name, "stage", string(e.Stage), "err", e.Error())
+	id := newErrorID()
+	bp.logFailure(c, e, id)
 	bp.saveSession(c)
 	bp.hooks.runError(c, bp, e)
 	if answered(c) {
 		return
 	}
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/plain; charset=utf-8", []byte(e.Error()+"\n"))
-	c.Abort()
+	bp.answerError(c, status, e, id)
 }
 
 // failRedirect runs the error hooks for e and, unless a hook answered,
 // redirects to the next URL (Flask-Dance's behaviour for provider errors
 // and storage errors).
 func (bp *Blueprint) failRedirect(c *gin.Context, f *flow, e *Error) {
-	bp.log.DebugContext(c.Request.Context(), "dance: dance failed", "provider", bp.name, "stage", string(e.Stage), "err", e.Error())
+	bp.logFailure(c, e, newErrorID())
 	bp.saveSession(c)
 	bp.hooks.runError(c, bp, e)
 	if answered(c) {
@@ -284,7 +305,14 @@ func (bp *Blueprint) admit(c *gin.Context, sess sessions.Session, fl *flow, chec
 	// The session is saved with the "used" marker before any answer:
 	// by fail and failRedirect, before the authorized hooks, or by the
 	// token's own save (see finish), so the hot path saves it once.
-	bp.consume(sess, fl)
+	if err := bp.consume(c.Request.Context(), sess, fl); err != nil {
+		status := http.StatusForbidden
+		if !errors.Is(err, ErrStateUsed) {
+			status = http.StatusServiceUnavailable
+		}
+		bp.fail(c, status, &Error{Provider: bp.name, Stage: StageState, Err: err})
+		return false
+	}
 	return true
 }
 
@@ -294,9 +322,9 @@ func (bp *Blueprint) admit(c *gin.Context, sess sessions.Session, fl *flow, chec
 // the user goes to the next URL, as in Flask-Dance. Nothing is fetched.
 func (bp *Blueprint) declined(c *gin.Context, sess sessions.Session, fl *flow, checkErr error, e *Error) {
 	if fl != nil && checkErr == nil {
-		bp.consume(sess, fl)
+		_ = bp.consume(c.Request.Context(), sess, fl) // a replayed refusal changes nothing
 		bp.noteStepUp(c, fl, nil)
-		_ = sess.Save() // best effort: the replay cache backs it up
+		_ = sess.Save() // best effort: the record of used states backs it up
 	}
 	bp.failRedirect(c, fl, e)
 }

@@ -115,7 +115,7 @@ func (cl *Client) refresh(old *Token) (*Token, error) {
 			cl.tok, cl.err, cl.loaded = nil, nil, true
 			cl.mu.Unlock()
 		}
-		bp.log.DebugContext(ctx, "dance: refresh failed", "provider", bp.name, "err", e.Error())
+		bp.log.WarnContext(ctx, "dance: refresh failed", "provider", bp.name, "err", e.Error())
 		bp.hooks.runError(cl.c, bp, &e)
 		return nil, &e
 	}
