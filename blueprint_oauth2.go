@@ -193,6 +193,9 @@ func (f *oauth2Flow) describe(info *core.Info) {
 	cfg := f.cfg
 	cfg.Scopes = slices.Clone(f.cfg.Scopes)
 	info.OAuth2, info.RefreshURL = &cfg, f.refreshURL
+	if f.oidc != nil {
+		info.Issuer, info.JWKSURL = f.oidc.issuer, f.oidc.jwksURL
+	}
 }
 
 // begin builds the authorization URL, with PKCE and the OpenID Connect

@@ -199,6 +199,7 @@ type Blueprint struct {
 	anonymousURL   string
 	leeway         time.Duration
 	refresher      *refresher
+	slashWarned    sync.Once // see warnLeadingSlash
 }
 
 // routes are a blueprint's full route paths, once registered.
@@ -360,6 +361,7 @@ func (bp *Blueprint) resolve(ref string) (*url.URL, error) {
 		return nil, fmt.Errorf("dance: %s: invalid URL: %w", bp.name, err)
 	}
 	if bp.base != nil {
+		bp.warnLeadingSlash(u)
 		u = bp.base.ResolveReference(u)
 	}
 	if u.Scheme == "" || u.Host == "" {

@@ -64,6 +64,7 @@ var signingAlgs = []string{
 // idVerifier verifies the ID tokens of one blueprint with go-oidc.
 type idVerifier struct {
 	issuer     string // may hold {tenantid}
+	jwksURL    string
 	verifier   *oidc.IDTokenVerifier
 	check      ClaimCheck
 	requireIss bool
@@ -83,7 +84,7 @@ func newIDVerifier(bp *Blueprint, cfg OAuth2Config, clientID string) (*idVerifie
 	// The key set fetches (and re-fetches, on an unknown key ID) with the
 	// blueprint's HTTP client; go-oidc caches the keys.
 	keys := oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), bp.httpClient), jwks.String())
-	v := &idVerifier{issuer: cfg.Issuer, check: cfg.IDTokenCheck, requireIss: cfg.RequireIssuerParam}
+	v := &idVerifier{issuer: cfg.Issuer, jwksURL: jwks.String(), check: cfg.IDTokenCheck, requireIss: cfg.RequireIssuerParam}
 	v.verifier = oidc.NewVerifier(cfg.Issuer, keys, &oidc.Config{
 		ClientID:             clientID,
 		SupportedSigningAlgs: signingAlgs,

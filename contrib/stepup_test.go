@@ -90,7 +90,9 @@ func TestStepUpGitHub(t *testing.T) {
 	p := dancetest.NewProvider(dancetest.Config{})
 	defer p.Close()
 	cfg := contrib.GitHubConfig{Scopes: []string{"user:email"}}
-	p.Configure(t, &cfg)
+	if err := p.Configure(&cfg); err != nil {
+		t.Fatal(err)
+	}
 	bp, err := contrib.GitHub(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +109,9 @@ func TestStepUpGoogle(t *testing.T) {
 	p := dancetest.NewProvider(dancetest.Config{})
 	defer p.Close()
 	cfg := contrib.GoogleConfig{}
-	p.Configure(t, &cfg)
+	if err := p.Configure(&cfg); err != nil {
+		t.Fatal(err)
+	}
 	bp, err := contrib.Google(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -48,20 +49,70 @@ func (b *Browser) Location(resp *http.Response) *url.URL {
 	return u
 }
 
+// Want says how a dance must end, for [Browser.Dance] and [Dance]. A
+// dance that the app treats as failed often looks like a success from the
+// browser: the error hooks, or an authorized hook that refuses a link,
+// redirect home just as a good login does. So say where the app's error
+// hooks send the user, and name a page that only a stored token opens.
+type Want struct {
+	// ErrorPath is the path (or the start of the path) that the app's
+	// error hooks redirect to, such as "/login-failed". The dance fails
+	// the test if the callback sends the browser there.
+	ErrorPath string
+	// Stored is a path of the app that answers 2xx only when the token
+	// was stored, typically a route behind bp.Required() (which otherwise
+	// redirects to the login). After the callback the browser fetches it;
+	// any other answer fails the test.
+	Stored string
+}
+
 // Dance drives a whole dance from loginURL (absolute, on the app) against
 // a provider that approves at once: login, the provider's redirect, and the
 // callback. It returns the callback's response (body closed).
-func (b *Browser) Dance(loginURL string) *http.Response {
+//
+// With a [Want], it also fails the test unless the dance succeeded: the
+// callback redirects, neither back to the login nor to Want.ErrorPath, and
+// Want.Stored (when set) then answers 2xx. Without one, it only drives the
+// dance, so that a test can look at how a dance fails.
+func (b *Browser) Dance(loginURL string, want ...Want) *http.Response {
 	b.t.Helper()
 	resp := b.Get(loginURL)
 	resp.Body.Close()
+	login := resp.Request.URL
 	authorize := b.Location(resp)
 	resp = b.Get(authorize.String())
 	resp.Body.Close()
 	callback := b.Location(resp)
 	resp = b.Get(callback.String())
 	resp.Body.Close()
+	for _, w := range want {
+		b.check(login, resp, w)
+	}
 	return resp
+}
+
+// check fails the test unless resp, the callback's answer, ends a dance
+// that succeeded as w says.
+func (b *Browser) check(login *url.URL, resp *http.Response, w Want) {
+	b.t.Helper()
+	loc, err := resp.Location()
+	switch {
+	case resp.StatusCode < 300 || resp.StatusCode > 399 || err != nil:
+		b.t.Fatalf("dancetest: the dance from %s failed: the callback answered %d, not a redirect", login.Path, resp.StatusCode)
+	case loc.Path == login.Path:
+		b.t.Fatalf("dancetest: the dance from %s failed: the callback sent the browser back to the login", login.Path)
+	case w.ErrorPath != "" && strings.HasPrefix(loc.Path, w.ErrorPath):
+		b.t.Fatalf("dancetest: the dance from %s failed: the callback sent the browser to the error path %s", login.Path, loc.Path)
+	}
+	if w.Stored == "" {
+		return
+	}
+	stored := login.ResolveReference(&url.URL{Path: w.Stored})
+	page := b.Get(stored.String())
+	page.Body.Close()
+	if page.StatusCode < 200 || page.StatusCode > 299 {
+		b.t.Fatalf("dancetest: the dance from %s stored no token: %s answered %d afterwards, want 2xx", login.Path, w.Stored, page.StatusCode)
+	}
 }
 
 func redact(rawURL string) string {

@@ -22,8 +22,10 @@ func ExampleNewProvider() {
 	defer fake.Close()
 
 	var cfg contrib.GitHubConfig
-	fake.Configure(&testing.T{}, &cfg) // ClientID, ClientSecret, endpoints, BaseURL
-	_, err := contrib.GitHub(cfg)      // the preset takes the fake's endpoints
+	if err := fake.Configure(&cfg); err != nil { // ClientID, ClientSecret, endpoints, BaseURL
+		panic(err)
+	}
+	_, err := contrib.GitHub(cfg) // the preset takes the fake's endpoints
 	fmt.Println(err == nil && cfg.Endpoints.TokenURL == fake.URL+"/token")
 	// Output: true
 }
@@ -73,7 +75,8 @@ func ExampleCassette() {
 // Stage 3: the whole dance, with cookies, against the fake provider.
 func ExampleDance() {
 	test := func(t *testing.T, app *gin.Engine) {
-		browser, base := dancetest.Dance(t, app, "/login/github")
+		// Fail unless the dance stored a token: "/" needs one (Required).
+		browser, base := dancetest.Dance(t, app, "/login/github", dancetest.Want{Stored: "/"})
 		resp := browser.Get(base + "/")
 		defer resp.Body.Close()
 		// … the browser is logged in …

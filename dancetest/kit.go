@@ -3,7 +3,6 @@ package dancetest
 import (
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"testing"
 	"time"
 
@@ -83,47 +82,15 @@ func ExpiredToken(accessToken string) *dance.Token {
 
 // Dance serves app on a loopback port for the rest of the test and drives
 // a whole dance from loginPath ("/login/github") against a provider that
-// approves at once. It fails the test unless the dance ends in a redirect
-// away from the login route, and returns the browser, holding the logged-in
-// cookies, and the app's base URL.
-func Dance(t testing.TB, app http.Handler, loginPath string) (b *Browser, baseURL string) {
+// approves at once. It fails the test unless the dance succeeded, as
+// [Browser.Dance] checks it with want (say where the app's error hooks
+// go, and which page needs the stored token), and returns the browser,
+// holding the logged-in cookies, and the app's base URL.
+func Dance(t testing.TB, app http.Handler, loginPath string, want Want) (b *Browser, baseURL string) {
 	t.Helper()
 	srv := httptest.NewServer(app)
 	t.Cleanup(srv.Close)
 	b = NewBrowser(t)
-	resp := b.Dance(srv.URL + loginPath)
-	loc, err := resp.Location()
-	if resp.StatusCode != http.StatusFound || err != nil || loc.Path == loginPath {
-		t.Fatalf("dancetest: the dance from %s ended with status %d (Location %v)", loginPath, resp.StatusCode, loc)
-	}
+	b.Dance(srv.URL+loginPath, want)
 	return b, srv.URL
-}
-
-// Configure points a contrib preset's Config (passed by pointer) at the
-// fake provider: it sets ClientID and ClientSecret, the embedded
-// contrib.Endpoints (AuthURL, TokenURL) and Options.BaseURL. It fails the
-// test if cfg lacks those fields.
-//
-//	cfg := contrib.GitHubConfig{Scopes: []string{"user:email"}}
-//	fake.Configure(t, &cfg)
-//	github, err := contrib.GitHub(cfg)
-func (p *Provider) Configure(t testing.TB, cfg any) {
-	t.Helper()
-	v := reflect.ValueOf(cfg)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
-		t.Fatalf("dancetest: Configure wants a pointer to a Config struct, got %T", cfg)
-	}
-	v = v.Elem()
-	set := func(field, value string) {
-		f := v.FieldByName(field)
-		if !f.IsValid() || f.Kind() != reflect.String || !f.CanSet() {
-			t.Fatalf("dancetest: %s has no string field %s", v.Type(), field)
-		}
-		f.SetString(value)
-	}
-	set("ClientID", p.cfg.ClientID)
-	set("ClientSecret", p.cfg.ClientSecret)
-	set("AuthURL", p.URL+"/authorize")
-	set("TokenURL", p.URL+"/token")
-	set("BaseURL", p.URL+"/")
 }

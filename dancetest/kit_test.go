@@ -153,12 +153,14 @@ func TestDanceWithConfiguredPreset(t *testing.T) {
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
 	cfg := contrib.GitHubConfig{Scopes: []string{"user:email"}}
-	fake.Configure(t, &cfg)
+	if err := fake.Configure(&cfg); err != nil {
+		t.Fatal(err)
+	}
 	bp, err := contrib.GitHub(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	browser, base := dancetest.Dance(t, app(bp), "/login/github")
+	browser, base := dancetest.Dance(t, app(bp), "/login/github", dancetest.Want{})
 	if got := body(t, browser.Get(base+"/")); got != "You are @octocat" {
 		t.Fatalf("after the dance: %q", got)
 	}

@@ -54,13 +54,24 @@ func newOIDCKeys() *oidcKeys {
 // Issuer returns the provider's OpenID Connect issuer: Config.Issuer, or
 // the server's URL.
 func (p *Provider) Issuer() string {
-	if p.cfg.Issuer != "" {
-		return p.cfg.Issuer
+	p.mu.Lock()
+	iss := p.cfg.Issuer
+	p.mu.Unlock()
+	if iss != "" {
+		return iss
 	}
 	if p.Server != nil {
 		return p.URL
 	}
 	return ""
+}
+
+// jwksPath is where the key set is served; [Provider.Configure] may
+// change it.
+func (p *Provider) jwksPath() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cfg.JWKSPath
 }
 
 // SetIDToken changes how the next ID tokens are made.
@@ -77,7 +88,7 @@ func (p *Provider) discovery(w http.ResponseWriter) {
 		"issuer":                                         iss,
 		"authorization_endpoint":                         iss + "/authorize",
 		"token_endpoint":                                 iss + "/token",
-		"jwks_uri":                                       iss + p.cfg.JWKSPath,
+		"jwks_uri":                                       iss + p.jwksPath(),
 		"userinfo_endpoint":                              iss + "/user",
 		"revocation_endpoint":                            iss + "/revoke",
 		"response_types_supported":                       []string{"code"},

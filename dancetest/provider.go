@@ -363,7 +363,7 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.deleteGrant(w, r, body)
 	case r.URL.Path == "/.well-known/openid-configuration" && r.Method == http.MethodGet:
 		p.discovery(w)
-	case r.URL.Path == p.cfg.JWKSPath && r.Method == http.MethodGet:
+	case r.URL.Path == p.jwksPath() && r.Method == http.MethodGet:
 		p.jwks(w)
 	default:
 		http.NotFound(w, r)
@@ -393,7 +393,7 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.cfg.Consent {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = consentPage.Execute(w, map[string]any{"Query": q, "Scope": q.Get("scope")})
+		_ = consentPage.Execute(w, map[string]any{"Query": q, "ClientID": q.Get("client_id"), "Scopes": strings.Fields(q.Get("scope"))})
 		return
 	}
 	http.Redirect(w, r, p.approve(q), http.StatusFound)
@@ -761,7 +761,8 @@ var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
 <style>body{font-family:sans-serif;max-width:30em;margin:4em auto}button{font-size:1.1em;margin-right:1em}</style>
 </head><body>
 <h1>Authorize this app?</h1>
-<p>An app wants to sign you in{{if .Scope}} with the scope <code>{{.Scope}}</code>{{end}}.</p>
+<p>The app <strong id="client-id">{{.ClientID}}</strong> wants to sign you in{{if .Scopes}} and asks for:{{else}}.{{end}}</p>
+{{if .Scopes}}<ul id="scopes">{{range .Scopes}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
 <p>This is dance's fake provider: nothing leaves this machine.</p>
 <form method="post" action="/authorize">
 <input type="hidden" name="query" value="{{.Query.Encode}}">

@@ -209,6 +209,26 @@ func stripComments(src string) string {
 // repository, and runs go vet on all of them at once.
 func vet(t *testing.T, root string, bs []block) (string, error) {
 	t.Helper()
+	dir, write := module(t, root)
+	for i, b := range bs {
+		src, err := render(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(fmt.Sprintf("b%03d/block.go", i), src)
+	}
+	cmd := exec.Command("go", "vet", "./...")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOWORK=off")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// module makes a temporary module that uses this repository (at root)
+// with the repository's own requirements and go.sum, and returns its
+// directory and a func that writes a file into it.
+func module(t *testing.T, root string) (string, func(name, text string)) {
+	t.Helper()
 	dir := t.TempDir()
 	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
 	if err != nil {
@@ -236,18 +256,7 @@ func vet(t *testing.T, root string, bs []block) (string, error) {
 		t.Fatal(err)
 	}
 	write("go.sum", string(sum))
-	for i, b := range bs {
-		src, err := render(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		write(fmt.Sprintf("b%03d/block.go", i), src)
-	}
-	cmd := exec.Command("go", "vet", "./...")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOWORK=off")
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return dir, write
 }
 
 func repoRoot(t *testing.T) string {

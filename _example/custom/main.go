@@ -30,6 +30,7 @@ import (
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/_example/devserver"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/ginlog"
 	"github.com/gin-dance/dance/sessionstore"
@@ -46,20 +47,21 @@ func main() {
 	if port == "" {
 		port = "8080"
 	}
+	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg, userURL := envConfig(os.Getenv)
+	using := devserver.Using("the provider", "OAUTH_EXAMPLE_OAUTH_CLIENT_ID", "")
 	if os.Getenv("OAUTH_EXAMPLE_OAUTH_CLIENT_ID") == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg, userURL = fakeConfig(fake)
-		log.Printf("no OAUTH_EXAMPLE_OAUTH_CLIENT_ID: using the fake provider at %s", fake.URL)
+		using = devserver.Using("the provider", "OAUTH_EXAMPLE_OAUTH_CLIENT_ID", fake.URL)
 	}
 	hashKey, blockKey := sessionKeys()
 	app, err := newApp(cfg, userURL, hashKey, blockKey)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("open http://localhost:%s/\n", port)
-	log.Fatal(http.ListenAndServe(":"+port, app.Engine))
+	log.Fatal(devserver.Serve(port, app.Engine, using))
 }
 
 // envConfig is the blueprint for a real provider, from the environment.
@@ -165,7 +167,9 @@ type homePage struct {
 }
 
 var home = template.Must(template.New("home").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><title>dance: a custom provider</title></head><body>
+<html><head><meta charset="utf-8"><title>dance: a custom provider</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5}.flash{background:#fff3cd;padding:.5em 1em}</style></head><body>
+<h1>A custom OAuth 2 provider</h1>
 {{range .Flashes}}<p class="flash" id="flash">{{.}}</p>{{end}}
 {{with .Profile}}<p id="greeting">You are {{or .Login .Name .ID}} at OAuth Example</p>
 <p id="name">{{.Name}}</p>

@@ -15,7 +15,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"html/template"
 	"log"
 	"net/http"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/_example/devserver"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/ginlog"
@@ -36,20 +36,21 @@ func main() {
 	if port == "" {
 		port = "8080"
 	}
+	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg := contrib.GoogleConfig{}
+	using := devserver.Using("Google", "GOOGLE_OAUTH_CLIENT_ID", "")
 	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" {
 		fake := newFake()
 		defer fake.Close()
 		cfg = fakeGoogle(fake)
-		log.Printf("no GOOGLE_OAUTH_CLIENT_ID: using the fake provider at %s", fake.URL)
+		using = devserver.Using("Google", "GOOGLE_OAUTH_CLIENT_ID", fake.URL)
 	}
 	hashKey, blockKey := sessionKeys()
 	app, err := newApp(cfg, hashKey, blockKey)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("open http://localhost:%s/\n", port)
-	log.Fatal(http.ListenAndServe(":"+port, app.Engine))
+	log.Fatal(devserver.Serve(port, app.Engine, using))
 }
 
 // fakeUser is the fake's user, in the shape of Google's userinfo answer.
@@ -219,7 +220,8 @@ type homePage struct {
 
 var home = template.Must(template.New("home").Parse(`<!doctype html>
 <html><head><meta charset="utf-8"><title>dance: Google</title>
-<style>body{font-family:sans-serif;max-width:40em;margin:2em auto}td{padding:0 1em 0 0}</style></head><body>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5}.flash{background:#fff3cd;padding:.5em 1em}td{padding:0 1em 0 0}</style></head><body>
+<h1>Log in with Google</h1>
 {{range .Flashes}}<p class="flash" id="flash">{{.}}</p>{{end}}
 {{with .Profile}}<p id="greeting">You are {{.Name}} &lt;{{.Email}}&gt; on Google</p>
 <h2>Profile</h2>

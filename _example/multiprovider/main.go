@@ -26,6 +26,7 @@ import (
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/_example/devserver"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/ginlog"
@@ -71,21 +72,22 @@ var (
 
 func main() {
 	port := or(os.Getenv("PORT"), "8080")
+	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg := Config{}
 	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
-		fake := startFake("GitHub", dancetest.Config{Consent: true})
+		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub.Endpoints, cfg.GitHub.Options = fakeEndpoints(fake)
 		cfg.GitHub.ClientID, cfg.GitHub.ClientSecret = fake.ClientID(), fake.ClientSecret()
 	}
 	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" {
-		fake := startFake("Google", dancetest.Config{Consent: true, Paths: map[string]any{"/oauth2/v2/userinfo": fakeGoogleUser}})
+		fake := dancetest.NewProvider(dancetest.Config{Consent: true, Paths: map[string]any{"/oauth2/v2/userinfo": fakeGoogleUser}})
 		defer fake.Close()
 		cfg.Google.Endpoints, cfg.Google.Options = fakeEndpoints(fake)
 		cfg.Google.ClientID, cfg.Google.ClientSecret = fake.ClientID(), fake.ClientSecret()
 	}
 	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" {
-		fake := startFake("GitLab", dancetest.Config{Consent: true, User: fakeGitLabUser})
+		fake := dancetest.NewProvider(dancetest.Config{Consent: true, User: fakeGitLabUser})
 		defer fake.Close()
 		cfg.GitLab.Endpoints, cfg.GitLab.Options = fakeEndpoints(fake)
 		cfg.GitLab.ClientID, cfg.GitLab.ClientSecret = fake.ClientID(), fake.ClientSecret()
@@ -100,14 +102,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("open http://localhost:%s/\n", port)
-	log.Fatal(http.ListenAndServe(":"+port, app))
-}
-
-func startFake(name string, cfg dancetest.Config) *dancetest.Provider {
-	fake := dancetest.NewProvider(cfg)
-	log.Printf("no client ID for %s: it is the fake provider at %s", name, fake.URL)
-	return fake
+	log.Fatal(devserver.Serve(port, app,
+		// A fake's BaseURL is set above; a real preset's is its default.
+		devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", cfg.GitHub.BaseURL),
+		devserver.Using("Google", "GOOGLE_OAUTH_CLIENT_ID", cfg.Google.BaseURL),
+		devserver.Using("GitLab", "GITLAB_OAUTH_CLIENT_ID", cfg.GitLab.BaseURL)))
 }
 
 // fakeEndpoints points a preset at a fake provider.
@@ -309,7 +308,9 @@ func (a *app) home(c *gin.Context) {
 
 // The page's element ids are stable: the browser tests (e2e/) use them.
 var home = template.Must(template.New("home").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><title>dance multiple providers</title></head><body>
+<html><head><meta charset="utf-8"><title>dance multiple providers</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5}.flash{background:#fff3cd;padding:.5em 1em}</style></head><body>
+<h1>Log in with GitHub, Google or GitLab</h1>
 {{range $i, $f := .Flashes}}<p class="flash" id="flash-{{$i}}">{{$f}}</p>{{end}}
 {{if .User}}<p id="greeting">Hello, {{.User.Name}} (user {{.User.ID}})</p>
 <h2>Linked accounts</h2><ul id="linked">{{range .Linked}}

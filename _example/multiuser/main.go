@@ -24,6 +24,7 @@ import (
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/_example/devserver"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/ginlog"
@@ -62,18 +63,21 @@ type Config struct {
 
 func main() {
 	port := or(os.Getenv("PORT"), "8080")
+	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg := Config{GitHub: contrib.GitHubConfig{}, GitLab: gitLab()}
+	usingGitHub := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "")
+	usingGitLab := devserver.Using("GitLab", "GITLAB_OAUTH_CLIENT_ID", "")
 	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub = fakeGitHub(fake)
-		log.Printf("no GITHUB_OAUTH_CLIENT_ID: GitHub is the fake provider at %s", fake.URL)
+		usingGitHub = devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", fake.URL)
 	}
 	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true, User: fakeGitLabUser})
 		defer fake.Close()
 		cfg.GitLab = fakeGitLab(fake)
-		log.Printf("no GITLAB_OAUTH_CLIENT_ID: GitLab is the fake provider at %s", fake.URL)
+		usingGitLab = devserver.Using("GitLab", "GITLAB_OAUTH_CLIENT_ID", fake.URL)
 	}
 	db, err := gorm.Open(sqlite.Open("file:"+or(os.Getenv("MULTIUSER_DB"), "multiuser.db")+"?_busy_timeout=5000&_foreign_keys=on"), &gorm.Config{})
 	if err != nil {
@@ -85,8 +89,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("open http://localhost:%s/\n", port)
-	log.Fatal(http.ListenAndServe(":"+port, app))
+	log.Fatal(devserver.Serve(port, app, usingGitHub, usingGitLab))
 }
 
 // gitLab is a generic blueprint for gitlab.com, with its profile mapping.
@@ -359,7 +362,9 @@ func (a *app) home(c *gin.Context) {
 
 // The page's element ids are stable: the browser test (e2e/) uses them.
 var home = template.Must(template.New("home").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><title>dance multi-user</title></head><body>
+<html><head><meta charset="utf-8"><title>dance multi-user</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5}.flash{background:#fff3cd;padding:.5em 1em}</style></head><body>
+<h1>One account, several providers</h1>
 {{range $i, $f := .Flashes}}<p class="flash" id="flash-{{$i}}">{{$f}}</p>{{end}}
 {{if .User}}<p id="greeting">Hello, {{.User.Name}} (user {{.User.ID}})</p>
 <h2>Linked accounts</h2><ul id="linked">{{range .Linked}}

@@ -11,7 +11,6 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"html/template"
 	"log"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/_example/devserver"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/ginlog"
@@ -31,20 +31,21 @@ func main() {
 	if port == "" {
 		port = "8080"
 	}
+	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg := contrib.GitHubConfig{}
+	using := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "")
 	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg = fakeGitHub(fake)
-		log.Printf("no GITHUB_OAUTH_CLIENT_ID: using the fake provider at %s", fake.URL)
+		using = devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", fake.URL)
 	}
 	hashKey, blockKey := sessionKeys()
 	app, err := newApp(cfg, hashKey, blockKey)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("open http://localhost:%s/\n", port)
-	log.Fatal(http.ListenAndServe(":"+port, app.Engine))
+	log.Fatal(devserver.Serve(port, app.Engine, using)) // first line: "open http://localhost:8080/"
 }
 
 // fakeGitHub points the GitHub preset at a fake provider.
@@ -103,7 +104,7 @@ func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*app, error) {
 			return
 		} else if ok {
 			var user struct{ Login string }
-			if err := gh.GetJSON("/user", &user); err != nil {
+			if err := gh.GetJSON("user", &user); err != nil {
 				c.String(http.StatusBadGateway, "GitHub API: %v", err)
 				return
 			}
@@ -117,7 +118,7 @@ func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*app, error) {
 	// in, and back here afterwards.
 	r.GET("/me", github.Required(), func(c *gin.Context) {
 		var user map[string]any
-		if err := c.MustGet("github").(*dance.Client).GetJSON("/user", &user); err != nil {
+		if err := c.MustGet("github").(*dance.Client).GetJSON("user", &user); err != nil {
 			c.String(http.StatusBadGateway, "GitHub API: %v", err)
 			return
 		}
@@ -136,7 +137,9 @@ type homePage struct {
 }
 
 var home = template.Must(template.New("home").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><title>dance quickstart</title></head><body>
+<html><head><meta charset="utf-8"><title>dance quickstart</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5}.flash{background:#fff3cd;padding:.5em 1em}</style></head><body>
+<h1>dance quickstart: log in with GitHub</h1>
 {{range .Flashes}}<p class="flash" id="flash">{{.}}</p>{{end}}
 {{if .Login}}<p id="greeting">You are @{{.Login}} on GitHub</p>
 <form method="post" action="/logout"><button>Log out</button></form>

@@ -157,12 +157,14 @@ func TestFullDanceAgainstFake(t *testing.T) {
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
 	var cfg contrib.GitHubConfig
-	fake.Configure(t, &cfg)
+	if err := fake.Configure(&cfg); err != nil {
+		t.Fatal(err)
+	}
 	a, err := newApp(cfg, testKeys[0], testKeys[1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	browser, base := dancetest.Dance(t, a.Engine, "/login/github")
+	browser, base := dancetest.Dance(t, a.Engine, "/login/github", dancetest.Want{Stored: "/me"})
 	if page := body(t, browser.Get(base+"/")); !strings.Contains(page, "You are @octocat on GitHub") {
 		t.Fatalf("home page:\n%s", page)
 	}
@@ -201,12 +203,14 @@ func TestAccessLogLeavesOutCodeAndState(t *testing.T) {
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
 	var cfg contrib.GitHubConfig
-	fake.Configure(t, &cfg)
+	if err := fake.Configure(&cfg); err != nil {
+		t.Fatal(err)
+	}
 	a, err := newApp(cfg, testKeys[0], testKeys[1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	dancetest.Dance(t, a.Engine, "/login/github")
+	dancetest.Dance(t, a.Engine, "/login/github", dancetest.Want{Stored: "/me"})
 	out := logs.String()
 	if !strings.Contains(out, "/login/github/authorized") || strings.Contains(out, "code=") || strings.Contains(out, "state=") {
 		t.Fatalf("access log:\n%s", out)

@@ -29,7 +29,6 @@ import (
 	"fmt"
 	"html/template"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -38,6 +37,7 @@ import (
 	"github.com/gin-contrib/sessions"
 	redisstore "github.com/gin-contrib/sessions/redis"
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/_example/devserver"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/ginlog"
@@ -96,11 +96,13 @@ func main() {
 		Prefix:    or(os.Getenv("PREFIX"), "dance_redis_example_"),
 	}
 	cfg.HashKey, cfg.BlockKey = sessionKeys()
+	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
+	using := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "")
 	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub = fakeGitHub(fake)
-		log.Printf("no GITHUB_OAUTH_CLIENT_ID: GitHub is the fake provider at %s", fake.URL)
+		using = devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", fake.URL)
 	}
 	var urls []string
 	errs := make(chan error, 2)
@@ -112,14 +114,15 @@ func main() {
 			log.Fatalf("instance %s: %v", inst.name, err)
 		}
 		defer app.Close()
-		l, err := net.Listen("tcp", ":"+inst.port)
+		l, url, err := devserver.Listen(inst.port)
 		if err != nil {
 			log.Fatalf("instance %s: %v", inst.name, err)
 		}
 		go func() { errs <- http.Serve(l, app) }()
-		urls = append(urls, fmt.Sprintf("http://localhost:%s/ (instance %s)", inst.port, inst.name))
+		urls = append(urls, fmt.Sprintf("%s (instance %s)", url, inst.name))
 	}
 	fmt.Printf("open %s and %s\n", urls[0], urls[1])
+	fmt.Println(using)
 	log.Print(<-errs)
 }
 
@@ -319,7 +322,9 @@ func (a *App) home(c *gin.Context, instance string) {
 
 // The page's element ids are stable: the browser test (e2e/) uses them.
 var home = template.Must(template.New("home").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><title>dance on Redis: instance {{.Instance}}</title></head><body>
+<html><head><meta charset="utf-8"><title>dance on Redis: instance {{.Instance}}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5}.flash{background:#fff3cd;padding:.5em 1em}</style></head><body>
+<h1>dance on Redis: instance {{.Instance}}</h1>
 <p id="instance">Instance {{.Instance}}</p>
 {{range .Flashes}}<p class="flash" id="flash">{{.}}</p>{{end}}
 {{if .Login}}<p id="greeting">You are @{{.Login}} on GitHub</p>

@@ -14,7 +14,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"html/template"
 	"log"
 	"net/http"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/_example/devserver"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/ginlog"
@@ -34,20 +34,21 @@ func main() {
 	if port == "" {
 		port = "8080"
 	}
+	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg := contrib.TwitterConfig{}
+	using := devserver.Using("Twitter", "TWITTER_OAUTH_CLIENT_KEY", "")
 	if os.Getenv("TWITTER_OAUTH_CLIENT_KEY") == "" {
 		fake := dancetest.NewOAuth1Provider(dancetest.OAuth1Config{Consent: true})
 		defer fake.Close()
 		cfg = fakeTwitter(fake)
-		log.Printf("no TWITTER_OAUTH_CLIENT_KEY: using the fake OAuth 1 provider at %s", fake.URL)
+		using = devserver.Using("Twitter", "TWITTER_OAUTH_CLIENT_KEY", fake.URL)
 	}
 	hashKey, blockKey := sessionKeys()
 	app, err := newApp(cfg, hashKey, blockKey)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("open http://localhost:%s/\n", port)
-	log.Fatal(http.ListenAndServe(":"+port, app.Engine))
+	log.Fatal(devserver.Serve(port, app.Engine, using))
 }
 
 // fakeTwitter points the Twitter preset at a fake OAuth 1 provider. The
@@ -142,7 +143,9 @@ type homePage struct {
 }
 
 var home = template.Must(template.New("home").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><title>dance: Twitter (OAuth 1)</title></head><body>
+<html><head><meta charset="utf-8"><title>dance: Twitter (OAuth 1)</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5}.flash{background:#fff3cd;padding:.5em 1em}</style></head><body>
+<h1>Log in with Twitter (OAuth 1)</h1>
 {{range .Flashes}}<p class="flash" id="flash">{{.}}</p>{{end}}
 {{if .ScreenName}}<p id="greeting">You are @{{.ScreenName}} on Twitter</p>
 <p id="name">{{.Name}}</p>

@@ -151,6 +151,9 @@ type Info struct {
 	Storage    storage.Storage
 	Header     http.Header
 	Timeout    time.Duration // of each token-endpoint call
+	// Issuer and JWKSURL are what ID tokens are verified against ("" when
+	// they are not); Issuer may hold "{tenantid}".
+	Issuer, JWKSURL string
 }
 
 // These are set by package dance; bp is a *dance.Blueprint.

@@ -502,7 +502,7 @@ blueprint does when it is built), so it says what the code does.
 Everything here is the preset's default; every preset also embeds ` + "`dance.Options`" + ` (routes,
 redirects, storage, HTTP client, hooks, proxies: see [Concepts](concepts.md)) and, for OAuth 2,
 ` + "`contrib.Endpoints`" + ` to move any endpoint (authorize, token, refresh, identity) to a
-self-hosted instance or to the fake provider in tests (` + "`fake.Configure(t, &cfg)`" + `, see
+self-hosted instance or to the fake provider in tests (` + "`fake.Configure(&cfg)`" + `, see
 [Testing apps](testing.md)). Credentials left empty are read from the environment variables
 listed, the same names as Flask-Dance's.
 
@@ -601,6 +601,11 @@ func renderPreset(b *bytes.Buffer, p *preset, src *source) {
 	base := code(p.BaseURL)
 	if p.BaseRequired {
 		base = "required (`Options.BaseURL`), for example " + code(p.BaseURL)
+	}
+	if u, err := url.Parse(p.BaseURL); err == nil && strings.HasSuffix(u.Path, "/") && u.Path != "/" && !p.BaseRequired {
+		// A leading slash would drop the path (RFC 3986); the client warns.
+		base += "; write references without a leading slash: `\"ref\"` is " + code(p.BaseURL+"ref") +
+			", but `\"/ref\"` is " + code(u.Scheme+"://"+u.Host+"/ref")
 	}
 	row("API base URL", base)
 	if len(p.LoginParams) > 0 {

@@ -22,7 +22,7 @@ func TestMetricsAfterDance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, base := dancetest.Dance(t, app, "/login/github")
+	b, base := dancetest.Dance(t, app, "/login/github", dancetest.Want{})
 	resp := b.Get(base + "/metrics")
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
