@@ -49,6 +49,7 @@
 package dance
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -143,6 +144,17 @@ type Options struct {
 	// [Client.Profile]. Presets set it; set it yourself for a generic
 	// blueprint, or to override a preset's.
 	Profile ProfileFunc
+	// RefreshLock, when set, makes refreshes fleet-wide single: before it
+	// refreshes a token, the blueprint takes the lock named key (a hash of
+	// the blueprint's name and the refresh token, never the token) and
+	// calls unlock when done; having waited for it, it reads the token
+	// from storage again and uses it if another instance refreshed it
+	// meanwhile. A failure to take the lock fails the refresh (ErrRefresh)
+	// and keeps the stored token. Package refreshlock implements it on
+	// Redis. Default: none, so instances refresh independently, and a
+	// refresh the provider refuses deletes the stored token only if it
+	// still carries the refused refresh token.
+	RefreshLock func(ctx context.Context, key string) (unlock func(), err error)
 }
 
 // Blueprint is one provider's OAuth dance: its routes, hooks, storage and
@@ -172,6 +184,7 @@ type Blueprint struct {
 	replay         *replayCache
 	leeway         time.Duration
 	refresher      *refresher
+	refreshLock    func(ctx context.Context, key string) (func(), error)
 }
 
 // routes are a blueprint's full route paths, once registered.
@@ -203,6 +216,7 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		replay:         newReplayCache(),
 		leeway:         o.ExpiryLeeway,
 		refresher:      newRefresher(),
+		refreshLock:    o.RefreshLock,
 	}
 	for _, p := range []string{bp.loginPath, bp.authorizedPath} {
 		if !strings.HasPrefix(p, "/") {

@@ -81,6 +81,11 @@ type Config struct {
 	// and retire the old one. Without it a refresh answers with no
 	// refresh_token, and the old one stays valid (as Google does).
 	RotateRefreshTokens bool
+	// DetectRefreshReuse, with RotateRefreshTokens, treats a retired
+	// refresh token used again as a stolen one, as the OAuth 2.0 Security
+	// BCP (RFC 9700, 4.14.2) recommends: it revokes the whole grant, every
+	// access and refresh token issued since the authorization.
+	DetectRefreshReuse bool
 	// IssParameter adds RFC 9207's "iss" to the authorization response and
 	// advertises it in the discovery document.
 	IssParameter bool
@@ -142,6 +147,10 @@ type grant struct {
 type refreshGrant struct {
 	scope string
 	valid bool
+	// rotated is set when a rotation retired it; grant is the
+	// authorization it descends from.
+	rotated bool
+	grant   *family
 }
 
 // Provider is a fake OAuth 2 provider. Its endpoints are:
@@ -303,12 +312,7 @@ func (p *Provider) IssueToken() string {
 // IssueRefreshToken mints a refresh token that the refresh grant accepts,
 // for the given scope, for tests that start from a stored, expired token.
 func (p *Provider) IssueRefreshToken(scope string) string {
-	rt := "rt-" + random()
-	p.mu.Lock()
-	p.issued = append(p.issued, rt)
-	p.refresh[rt] = &refreshGrant{scope: scope, valid: true}
-	p.mu.Unlock()
-	return rt
+	return p.issueRefresh(scope, &family{})
 }
 
 // TokenActive reports whether the access or refresh token t is known and
@@ -523,6 +527,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	at := p.IssueToken()
+	fam := &family{access: []string{at}}
 	resp := map[string]any{"access_token": at, "token_type": "bearer", "scope": g.scope}
 	for k, v := range p.cfg.Extra {
 		resp[k] = v
@@ -534,7 +539,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		resp["expires_in"] = p.cfg.ExpiresIn
 	}
 	if p.cfg.RefreshToken {
-		resp["refresh_token"] = p.IssueRefreshToken(g.scope)
+		resp["refresh_token"] = p.issueRefresh(g.scope, fam)
 	}
 	if hasScope(g.scope, "openid") {
 		resp["id_token"] = p.idToken(g.nonce)
@@ -568,19 +573,25 @@ func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request) {
 	g := p.refresh[rt]
 	ok := g != nil && g.valid
 	if ok && p.cfg.RotateRefreshTokens {
-		g.valid = false
+		g.valid, g.rotated = false, true
 	}
+	reused := !ok && g != nil && g.rotated && p.cfg.DetectRefreshReuse
 	p.mu.Unlock()
+	if reused {
+		p.revokeGrant(g.grant)
+	}
 	if !ok {
 		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "unknown or revoked refresh token"})
 		return
 	}
-	resp := map[string]any{"access_token": p.IssueToken(), "token_type": "bearer"}
+	at := p.IssueToken()
+	p.join(g.grant, at)
+	resp := map[string]any{"access_token": at, "token_type": "bearer"}
 	if p.cfg.ExpiresIn > 0 {
 		resp["expires_in"] = p.cfg.ExpiresIn
 	}
 	if p.cfg.RotateRefreshTokens {
-		resp["refresh_token"] = p.IssueRefreshToken(g.scope)
+		resp["refresh_token"] = p.issueRefresh(g.scope, g.grant)
 	}
 	if hasScope(g.scope, "openid") {
 		resp["id_token"] = p.idToken("")
