@@ -20,12 +20,20 @@ type oauth1Preset struct {
 
 // build fills in the preset's defaults around the user's settings.
 func (p oauth1Preset) build(cfg dance.OAuth1Config, ep OAuth1Endpoints) (*dance.Blueprint, error) {
+	p.describe()
 	cfg.Name = p.name
 	cfg.RequestTokenURL = or(ep.RequestTokenURL, p.requestTokenURL)
 	cfg.AuthURL = or(ep.AuthURL, p.authURL)
 	cfg.AccessTokenURL = or(ep.AccessTokenURL, p.accessTokenURL)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = p.baseURL
+	}
+	dev, err := devProvider(p.name, cfg.Options)
+	if err != nil {
+		return nil, err
+	}
+	if dev != "" {
+		devURLs(dev, p.name, &cfg.BaseURL, &cfg.RequestTokenURL, &cfg.AuthURL, &cfg.AccessTokenURL)
 	}
 	return dance.NewOAuth1(cfg)
 }

@@ -6,7 +6,6 @@ package dancetest
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -110,6 +109,18 @@ type Config struct {
 	// receives, so that a long benchmark or load run does not grow without
 	// bound. [Provider.Requests] and [Provider.Secrets] then see none.
 	DiscardRequests bool
+	// Personas, when set, replace the consent page with a sign-in page
+	// that lets the user pick who to be, and Deny; each token then belongs
+	// to the picked persona, whom PersonaPaths and ID tokens describe.
+	Personas []Persona
+	// PersonaPaths are API endpoints, keyed by path, whose answer depends
+	// on the persona the token belongs to: each function returns the JSON
+	// value to send. They are checked like Paths, and win over them.
+	PersonaPaths map[string]func(Persona) any
+	// AnyClient accepts any client ID and secret instead of ClientID and
+	// ClientSecret, as a development provider does; a code still redeems
+	// only for the client that asked for it.
+	AnyClient bool
 }
 
 // Request is one request that the fake provider received.
@@ -141,6 +152,7 @@ func (r Request) ClientAuth() string {
 type grant struct {
 	clientID, redirectURI, challenge, method, scope, nonce string
 	used                                                   bool
+	persona                                                *Persona
 }
 
 // refreshGrant is what a refresh token can do.
@@ -185,6 +197,7 @@ type Provider struct {
 	failure      Failure
 	revokeStatus int
 	oidc         *oidcKeys
+	owners       map[string]*family // access token -> its grant, for personas
 }
 
 // NewProvider starts a fake provider on a loopback port. Close it when
@@ -229,7 +242,7 @@ func newProvider(cfg Config) *Provider {
 	if cfg.Delay == 0 {
 		cfg.Delay = 5 * time.Second
 	}
-	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys()}
+	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys(), owners: map[string]*family{}}
 }
 
 // ClientID returns the client ID the provider accepts.
@@ -342,6 +355,8 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.decide(w, r)
 	case r.URL.Path == "/token" && r.Method == http.MethodPost:
 		p.token(w, r)
+	case p.cfg.PersonaPaths[r.URL.Path] != nil:
+		p.personaAPI(w, r, p.cfg.PersonaPaths[r.URL.Path])
 	case p.cfg.Paths[r.URL.Path] != nil:
 		p.user(w, r, p.cfg.Paths[r.URL.Path])
 	case r.URL.Path == "/user" && r.Method == http.MethodGet:
@@ -372,12 +387,16 @@ func (p *Provider) record(r *http.Request, body string) {
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	redirectURI := q.Get("redirect_uri")
-	if q.Get("client_id") != p.cfg.ClientID || q.Get("response_type") != "code" {
+	if !p.knownClient(q.Get("client_id")) || q.Get("response_type") != "code" {
 		http.Error(w, "unknown client_id or bad response_type", http.StatusBadRequest)
 		return
 	}
 	if u, err := url.Parse(redirectURI); err != nil || !u.IsAbs() {
 		http.Error(w, "redirect_uri must be absolute", http.StatusBadRequest)
+		return
+	}
+	if len(p.cfg.Personas) > 0 {
+		p.signInPage(w, q)
 		return
 	}
 	if p.cfg.Consent {
@@ -390,8 +409,12 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 
 func (p *Provider) decide(w http.ResponseWriter, r *http.Request) {
 	q, err := url.ParseQuery(r.PostForm.Get("query"))
-	if err != nil || q.Get("client_id") != p.cfg.ClientID {
+	if err != nil || !p.knownClient(q.Get("client_id")) {
 		http.Error(w, "bad consent form", http.StatusBadRequest)
+		return
+	}
+	if len(p.cfg.Personas) > 0 && !p.pickPersona(q, r.PostForm.Get("persona"), r.PostForm.Get("decision")) {
+		http.Error(w, "unknown persona", http.StatusBadRequest)
 		return
 	}
 	if r.PostForm.Get("decision") != "authorize" {
@@ -413,7 +436,7 @@ func (p *Provider) approve(q url.Values) string {
 	p.grants[code] = &grant{
 		clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"),
 		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
-		scope: q.Get("scope"), nonce: q.Get("nonce"),
+		scope: q.Get("scope"), nonce: q.Get("nonce"), persona: p.persona(q),
 	}
 	p.mu.Unlock()
 	v := url.Values{"code": {code}}
@@ -527,7 +550,8 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	at := p.IssueToken()
-	fam := &family{access: []string{at}}
+	fam := &family{persona: g.persona, clientID: g.clientID}
+	p.join(fam, at)
 	resp := map[string]any{"access_token": at, "token_type": "bearer", "scope": g.scope}
 	for k, v := range p.cfg.Extra {
 		resp[k] = v
@@ -542,7 +566,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		resp["refresh_token"] = p.issueRefresh(g.scope, fam)
 	}
 	if hasScope(g.scope, "openid") {
-		resp["id_token"] = p.idToken(g.nonce)
+		resp["id_token"] = p.idToken(g.nonce, g.persona, g.clientID)
 	}
 	writeJSON(w, 200, resp)
 }
@@ -558,7 +582,7 @@ func (p *Provider) clientAuth(w http.ResponseWriter, r *http.Request) (clientID 
 	} else {
 		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	if clientID != p.cfg.ClientID || subtle.ConstantTimeCompare([]byte(secret), []byte(p.cfg.ClientSecret)) != 1 {
+	if !p.clientOK(clientID, secret) {
 		writeJSON(w, 401, map[string]any{"error": "invalid_client"})
 		return "", false
 	}
@@ -594,7 +618,7 @@ func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request) {
 		resp["refresh_token"] = p.issueRefresh(g.scope, g.grant)
 	}
 	if hasScope(g.scope, "openid") {
-		resp["id_token"] = p.idToken("")
+		resp["id_token"] = p.idToken("", g.grant.persona, g.grant.clientID)
 	}
 	writeJSON(w, 200, resp)
 }
@@ -634,7 +658,7 @@ func (p *Provider) deleteGrant(w http.ResponseWriter, r *http.Request, body stri
 	}
 	id, secret, ok := r.BasicAuth()
 	pathID := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/applications/"), "/grant")
-	if !ok || id != p.cfg.ClientID || pathID != id || subtle.ConstantTimeCompare([]byte(secret), []byte(p.cfg.ClientSecret)) != 1 {
+	if !ok || pathID != id || !p.clientOK(id, secret) {
 		writeJSON(w, 401, map[string]any{"message": "Requires authentication"})
 		return
 	}

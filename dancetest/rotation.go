@@ -6,6 +6,8 @@ package dancetest
 type family struct {
 	access, refresh []string
 	revoked         bool
+	persona         *Persona // who signed in, with Config.Personas
+	clientID        string   // the client it was issued to, when known
 }
 
 // issueRefresh mints a refresh token for scope in the grant fam.
@@ -24,6 +26,7 @@ func (p *Provider) issueRefresh(scope string, fam *family) string {
 func (p *Provider) join(fam *family, at string) {
 	p.mu.Lock()
 	fam.access = append(fam.access, at)
+	p.owners[at] = fam
 	if fam.revoked {
 		delete(p.tokens, at)
 	}
@@ -64,4 +67,11 @@ func (p *Provider) GrantRevoked(rt string) bool {
 	defer p.mu.Unlock()
 	g := p.refresh[rt]
 	return g != nil && g.grant != nil && g.grant.revoked
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

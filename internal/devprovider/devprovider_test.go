@@ -1,0 +1,222 @@
+package devprovider_test
+
+import (
+	"encoding/json"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"regexp"
+	"testing"
+
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-contrib/sessions/cookie"
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/contrib"
+	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/devprovider"
+	"github.com/gin-dance/dance/internal/presets"
+	"github.com/gin-gonic/gin"
+)
+
+// startDev serves the development provider on a loopback port and turns
+// development mode on for the test.
+func startDev(t *testing.T, cfg devprovider.Config) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(nil)
+	t.Cleanup(srv.Close)
+	cfg.URL = srv.URL
+	dp, err := devprovider.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = dp
+	t.Setenv(contrib.DevProviderEnv, srv.URL)
+	return srv
+}
+
+// app is a Gin app with one preset blueprint and a /profile route.
+func app(t *testing.T, bp *dance.Blueprint) *httptest.Server {
+	bp.Hooks().OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { t.Logf("dance error: %v", e) })
+	r := gin.New()
+	r.Use(sessions.Sessions("s", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
+	bp.Register(r)
+	r.GET("/profile", func(c *gin.Context) {
+		p, err := bp.Client(c).Profile()
+		if err != nil {
+			c.String(http.StatusBadGateway, err.Error())
+			return
+		}
+		c.JSON(http.StatusOK, p)
+	})
+	r.GET("/api", func(c *gin.Context) {
+		resp, err := bp.Client(c).Get(c.Query("ref"))
+		if err != nil {
+			c.String(http.StatusBadGateway, err.Error())
+			return
+		}
+		defer resp.Body.Close()
+		c.DataFromReader(resp.StatusCode, resp.ContentLength, resp.Header.Get("Content-Type"), resp.Body, nil)
+	})
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+var queryField = regexp.MustCompile(`name="query" value="([^"]*)"`)
+
+// signIn dances from the app's login route through the sign-in page,
+// picking persona (an index), or denying when persona < 0; it returns the
+// app's answer to the callback.
+func signIn(t *testing.T, b *dancetest.Browser, loginURL string, persona string) *http.Response {
+	t.Helper()
+	resp := b.Get(loginURL)
+	resp.Body.Close()
+	authURL := b.Location(resp)
+	resp = b.Get(authURL.String())
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := queryField.FindSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("sign-in page: %d, no form", resp.StatusCode)
+	}
+	form := url.Values{"query": {html.UnescapeString(string(m[1]))}, "decision": {"authorize"}, "persona": {persona}}
+	if persona == "" {
+		form.Set("decision", "deny")
+	}
+	resp, err := b.PostForm(authURL.String(), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cb := b.Location(resp)
+	resp = b.Get(cb.String())
+	resp.Body.Close()
+	return resp
+}
+
+// TestDevProviderProfileEveryPreset: for every preset with an identity
+// API, a dance through the development provider's sign-in page, picking
+// the second persona, gives a Client.Profile() that is that persona.
+func TestDevProviderProfileEveryPreset(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	startDev(t, devprovider.Config{})
+	who := devprovider.DefaultPersonas[1]
+	tested := 0
+	for _, ctor := range presets.Constructors {
+		bp, err := presets.Build(ctor, dance.Options{}, credentials)
+		if err != nil {
+			t.Logf("not built: %v", err)
+			continue // JIRA needs an RSA key; it has no identity API
+		}
+		name := bp.Name()
+		d := describe(name)
+		if d.OAuth1 || d.Profile == nil {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			srv := app(t, bp)
+			b := dancetest.NewBrowser(t)
+			if resp := signIn(t, b, srv.URL+bp.LoginURL(), "1"); resp.StatusCode != http.StatusFound {
+				t.Fatalf("callback answered %d", resp.StatusCode)
+			}
+			resp := b.Get(srv.URL + "/profile")
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("Profile: %d %s", resp.StatusCode, body)
+			}
+			var p dance.Profile
+			if err := json.Unmarshal(body, &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.ID != who.UserID() {
+				t.Errorf("ID = %q, want %q", p.ID, who.UserID())
+			}
+			if (d.Profile.Name != "" || len(d.Profile.NameParts) > 0) && p.Name != who.Name {
+				t.Errorf("Name = %q, want %q", p.Name, who.Name)
+			}
+			if d.Profile.Email != "" && p.Email != who.Email {
+				t.Errorf("Email = %q, want %q", p.Email, who.Email)
+			}
+			wantLogin := who.Login
+			switch d.Profile.Login { // one field for both
+			case d.Profile.ID:
+				wantLogin = who.UserID() // Spotify's id
+			case d.Profile.Name:
+				wantLogin = who.Name // OpenStreetMap's display_name
+			}
+			if d.Profile.Login != "" && p.Login != wantLogin {
+				t.Errorf("Login = %q, want %q", p.Login, wantLogin)
+			}
+			if d.Profile.Verified != "" && (p.EmailVerified == nil || *p.EmailVerified != who.Verified) {
+				t.Errorf("EmailVerified = %v, want %v", p.EmailVerified, who.Verified)
+			}
+		})
+		tested++
+	}
+	want := 0
+	for _, d := range core.DescribedPresets() {
+		if d.Profile != nil {
+			want++
+		}
+	}
+	if tested != want || tested < 20 {
+		t.Fatalf("%d presets tested, of %d with an identity API", tested, want)
+	}
+}
+
+// credentials sets an OAuth 2 preset's client ID and secret, or an OAuth 1
+// preset's key and secret.
+func credentials(cfg reflect.Value) {
+	for _, f := range []string{"ClientID", "ClientSecret", "AppKey", "AppSecret", "Key", "Secret", "APIKey", "APISecret", "ConsumerKey"} {
+		if v := cfg.FieldByName(f); v.IsValid() {
+			v.SetString("dev-" + f)
+		}
+	}
+}
+
+func describe(name string) core.Preset {
+	for _, d := range core.DescribedPresets() {
+		if d.Name == name {
+			return d
+		}
+	}
+	return core.Preset{}
+}
+
+// TestDevProviderDenyAndFixedClient: Deny on the sign-in page sends the
+// user back with access_denied and stores nothing; with fixed credentials,
+// another client ID is refused at the authorize endpoint.
+func TestDevProviderDenyAndFixedClient(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	startDev(t, devprovider.Config{ClientID: "dev-app", ClientSecret: "dev-secret"})
+	bp, err := contrib.GitHub(contrib.GitHubConfig{ClientID: "dev-app", ClientSecret: "dev-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := app(t, bp)
+	b := dancetest.NewBrowser(t)
+	signIn(t, b, srv.URL+bp.LoginURL(), "")
+	if resp := b.Get(srv.URL + "/profile"); resp.StatusCode == http.StatusOK {
+		t.Error("a token was stored after Deny")
+	}
+	if resp := signIn(t, b, srv.URL+bp.LoginURL(), "0"); resp.StatusCode != http.StatusFound {
+		t.Fatalf("dance with the fixed credentials answered %d", resp.StatusCode)
+	}
+	other, err := contrib.GitHub(contrib.GitHubConfig{ClientID: "someone-else", ClientSecret: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv2 := app(t, other)
+	resp := b.Get(srv2.URL + other.LoginURL())
+	resp.Body.Close()
+	resp = b.Get(b.Location(resp).String())
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown client at the authorize endpoint: %d, want 400", resp.StatusCode)
+	}
+}
