@@ -111,6 +111,7 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 	}
 	if dev != "" {
 		devURLs(dev, p.name, &cfg.BaseURL, &cfg.AuthURL, &cfg.TokenURL, &cfg.RevokeURL, &cfg.Issuer, &cfg.JWKSURL, &ep.RefreshURL, &ep.ProfileURL)
+		cfg.ClientID, cfg.ClientSecret = or(cfg.ClientID, devClientID), or(cfg.ClientSecret, devClientSecret)
 	}
 	if p.revoke != nil {
 		cfg.Revoke = p.revoke(cfg.BaseURL)

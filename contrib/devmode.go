@@ -18,8 +18,17 @@ import (
 // issuer and JWKS at the stand-in for that preset there, under
 // /{name}/ with the provider's own paths. A development provider lets
 // anyone sign in as anyone, so presets refuse it when Gin runs in release
-// mode, and each preset logs a warning when it is built with it.
+// mode, and each preset logs a warning when it is built with it. A preset
+// without credentials then uses placeholder ones, which the development
+// provider accepts.
 const DevProviderEnv = "DANCE_DEV_PROVIDER"
+
+// The credentials a preset uses in development mode when none are
+// configured: the development provider accepts any.
+const (
+	devClientID     = "dance-dev-client"
+	devClientSecret = "dance-dev-secret"
+)
 
 // devProvider returns the development provider's origin, or "" outside
 // development mode; it refuses development mode in Gin's release mode.

@@ -1,6 +1,10 @@
 package contrib
 
-import "github.com/gin-dance/dance"
+import (
+	"os"
+
+	"github.com/gin-dance/dance"
+)
 
 // OAuth1Endpoints override an OAuth 1 preset's provider URLs. Empty fields
 // keep the provider's own. Tests point them at a fake provider.
@@ -34,6 +38,12 @@ func (p oauth1Preset) build(cfg dance.OAuth1Config, ep OAuth1Endpoints) (*dance.
 	}
 	if dev != "" {
 		devURLs(dev, p.name, &cfg.BaseURL, &cfg.RequestTokenURL, &cfg.AuthURL, &cfg.AccessTokenURL)
+		if cfg.ClientKey == "" && os.Getenv(cfg.ClientKeyEnv) == "" {
+			cfg.ClientKey = devClientID
+		}
+		if cfg.ClientSecret == "" && os.Getenv(cfg.ClientSecretEnv) == "" && cfg.SignatureMethod != "RSA-SHA1" {
+			cfg.ClientSecret = devClientSecret
+		}
 	}
 	return dance.NewOAuth1(cfg)
 }

@@ -36,7 +36,7 @@ func main() {
 		port = "8080"
 	}
 	cfg := contrib.GoogleConfig{}
-	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := newFake()
 		defer fake.Close()
 		cfg = fakeGoogle(fake)

@@ -71,19 +71,19 @@ var (
 func main() {
 	port := or(os.Getenv("PORT"), "8080")
 	cfg := Config{}
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := startFake("GitHub", dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub.Endpoints, cfg.GitHub.Options = fakeEndpoints(fake)
 		cfg.GitHub.ClientID, cfg.GitHub.ClientSecret = fake.ClientID(), fake.ClientSecret()
 	}
-	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := startFake("Google", dancetest.Config{Consent: true, Paths: map[string]any{"/oauth2/v2/userinfo": fakeGoogleUser}})
 		defer fake.Close()
 		cfg.Google.Endpoints, cfg.Google.Options = fakeEndpoints(fake)
 		cfg.Google.ClientID, cfg.Google.ClientSecret = fake.ClientID(), fake.ClientSecret()
 	}
-	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := startFake("GitLab", dancetest.Config{Consent: true, User: fakeGitLabUser})
 		defer fake.Close()
 		cfg.GitLab.Endpoints, cfg.GitLab.Options = fakeEndpoints(fake)

@@ -31,7 +31,7 @@ func main() {
 		port = "8080"
 	}
 	cfg := contrib.GitHubConfig{}
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg = fakeGitHub(fake)

@@ -93,7 +93,7 @@ func main() {
 		Prefix:    or(os.Getenv("PREFIX"), "dance_redis_example_"),
 	}
 	cfg.HashKey, cfg.BlockKey = sessionKeys()
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub = fakeGitHub(fake)

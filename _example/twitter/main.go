@@ -34,7 +34,7 @@ func main() {
 		port = "8080"
 	}
 	cfg := contrib.TwitterConfig{}
-	if os.Getenv("TWITTER_OAUTH_CLIENT_KEY") == "" {
+	if os.Getenv("TWITTER_OAUTH_CLIENT_KEY") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewOAuth1Provider(dancetest.OAuth1Config{Consent: true})
 		defer fake.Close()
 		cfg = fakeTwitter(fake)

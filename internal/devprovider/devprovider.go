@@ -162,7 +162,6 @@ func identity(sh *core.ProfileShape, who dancetest.Persona) map[string]any {
 	put(obj, sh.Login, who.Login)
 	put(obj, sh.Email, who.Email)
 	put(obj, sh.Verified, who.Verified)
-	defer put(obj, sh.ID, who.UserID()) // the ID wins where one field is both (Spotify)
 	if sh.Name != "" {
 		put(obj, sh.Name, who.Name)
 	} else if len(sh.NameParts) > 0 {
@@ -172,6 +171,7 @@ func identity(sh *core.ProfileShape, who dancetest.Persona) map[string]any {
 			put(obj, sh.NameParts[len(sh.NameParts)-1], last)
 		}
 	}
+	put(obj, sh.ID, who.UserID()) // last: the ID wins where one field is both (Spotify)
 	return obj
 }
 

@@ -2,13 +2,10 @@ package devprovider_test
 
 import (
 	"encoding/json"
-	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"reflect"
-	"regexp"
 	"testing"
 
 	"github.com/gin-contrib/sessions"
@@ -22,21 +19,8 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// startDev serves the development provider on a loopback port and turns
-// development mode on for the test.
-func startDev(t *testing.T, cfg devprovider.Config) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(nil)
-	t.Cleanup(srv.Close)
-	cfg.URL = srv.URL
-	dp, err := devprovider.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = dp
-	t.Setenv(contrib.DevProviderEnv, srv.URL)
-	return srv
-}
+// startDev serves the development provider and turns development mode on.
+func startDev(t *testing.T, cfg devprovider.Config) string { return devprovider.Start(t, cfg) }
 
 // app is a Gin app with one preset blueprint and a /profile route.
 func app(t *testing.T, bp *dance.Blueprint) *httptest.Server {
@@ -66,38 +50,6 @@ func app(t *testing.T, bp *dance.Blueprint) *httptest.Server {
 	return srv
 }
 
-var queryField = regexp.MustCompile(`name="query" value="([^"]*)"`)
-
-// signIn dances from the app's login route through the sign-in page,
-// picking persona (an index), or denying when persona < 0; it returns the
-// app's answer to the callback.
-func signIn(t *testing.T, b *dancetest.Browser, loginURL string, persona string) *http.Response {
-	t.Helper()
-	resp := b.Get(loginURL)
-	resp.Body.Close()
-	authURL := b.Location(resp)
-	resp = b.Get(authURL.String())
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := queryField.FindSubmatch(page)
-	if resp.StatusCode != http.StatusOK || m == nil {
-		t.Fatalf("sign-in page: %d, no form", resp.StatusCode)
-	}
-	form := url.Values{"query": {html.UnescapeString(string(m[1]))}, "decision": {"authorize"}, "persona": {persona}}
-	if persona == "" {
-		form.Set("decision", "deny")
-	}
-	resp, err := b.PostForm(authURL.String(), form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	cb := b.Location(resp)
-	resp = b.Get(cb.String())
-	resp.Body.Close()
-	return resp
-}
-
 // TestDevProviderProfileEveryPreset: for every preset with an identity
 // API, a dance through the development provider's sign-in page, picking
 // the second persona, gives a Client.Profile() that is that persona.
@@ -120,7 +72,7 @@ func TestDevProviderProfileEveryPreset(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := app(t, bp)
 			b := dancetest.NewBrowser(t)
-			if resp := signIn(t, b, srv.URL+bp.LoginURL(), "1"); resp.StatusCode != http.StatusFound {
+			if resp := b.SignInAs(srv.URL+bp.LoginURL(), who.Login); resp.StatusCode != http.StatusFound {
 				t.Fatalf("callback answered %d", resp.StatusCode)
 			}
 			resp := b.Get(srv.URL + "/profile")
@@ -200,11 +152,11 @@ func TestDevProviderDenyAndFixedClient(t *testing.T) {
 	}
 	srv := app(t, bp)
 	b := dancetest.NewBrowser(t)
-	signIn(t, b, srv.URL+bp.LoginURL(), "")
+	b.SignInAs(srv.URL+bp.LoginURL(), "")
 	if resp := b.Get(srv.URL + "/profile"); resp.StatusCode == http.StatusOK {
 		t.Error("a token was stored after Deny")
 	}
-	if resp := signIn(t, b, srv.URL+bp.LoginURL(), "0"); resp.StatusCode != http.StatusFound {
+	if resp := b.SignInAs(srv.URL+bp.LoginURL(), "alice"); resp.StatusCode != http.StatusFound {
 		t.Fatalf("dance with the fixed credentials answered %d", resp.StatusCode)
 	}
 	other, err := contrib.GitHub(contrib.GitHubConfig{ClientID: "someone-else", ClientSecret: "x"})
