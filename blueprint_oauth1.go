@@ -218,7 +218,7 @@ func (f *oauth1Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Val
 func (f *oauth1Flow) call(c *gin.Context, bp *Blueprint, cfg *oauth1.Config, stage Stage, sentinel error, do func() error, read func([]byte) error) *Error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
 	defer cancel()
-	hc, capture := bp.capturingClient(ctx)
+	hc, capture := bp.capturingClient(ctx, true)
 	cfg.HTTPClient = hc
 	if err := do(); err != nil {
 		return endpointError(bp.name, stage, sentinel, capture, err)

@@ -39,6 +39,14 @@ type OAuth2Config struct {
 	// AuthParams are added to the authorization URL's query. Flask-Dance:
 	// authorization_url_params.
 	AuthParams map[string]string
+	// StepUpParams are added to the authorization URL of a step-up login,
+	// one that [Blueprint.Required] starts to ask for more scopes: the
+	// provider's way of keeping earlier grants, for example Google's
+	// include_granted_scopes=true. A step-up asks for the union of the
+	// configured, granted and needed scopes in any case, which is all
+	// that providers with additive grants (GitHub) need. Flask-Dance has
+	// no step-up; this is new.
+	StepUpParams map[string]string
 	// TokenURL is the provider's token endpoint, absolute or relative to
 	// BaseURL (required). Flask-Dance: token_url.
 	TokenURL string
@@ -103,6 +111,7 @@ type OAuth2Config struct {
 type oauth2Flow struct {
 	cfg         oauth2.Config // RedirectURL is filled in per request
 	authParams  []oauth2.AuthCodeOption
+	stepUp      []oauth2.AuthCodeOption // StepUpParams
 	tokenParams []oauth2.AuthCodeOption
 	pkce        bool
 	refreshURL  string // absolute; empty when not refreshable
@@ -141,6 +150,9 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	}
 	for _, k := range slices.Sorted(maps.Keys(cfg.AuthParams)) {
 		f.authParams = append(f.authParams, oauth2.SetAuthURLParam(k, cfg.AuthParams[k]))
+	}
+	for _, k := range slices.Sorted(maps.Keys(cfg.StepUpParams)) {
+		f.stepUp = append(f.stepUp, oauth2.SetAuthURLParam(k, cfg.StepUpParams[k]))
 	}
 	for _, k := range slices.Sorted(maps.Keys(cfg.TokenParams)) {
 		f.tokenParams = append(f.tokenParams, oauth2.SetAuthURLParam(k, cfg.TokenParams[k]))
@@ -189,6 +201,10 @@ func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flow) (string, *fa
 	cfg := f.cfg
 	cfg.RedirectURL = bp.absoluteURL(c, bp.AuthorizedURL())
 	opts := f.authParams
+	if fl.Scope != nil { // a step-up: the scopes the server chose
+		cfg.Scopes = fl.Scope
+		opts = append(opts[:len(opts):len(opts)], f.stepUp...)
+	}
 	if f.pkce {
 		fl.Verifier = oauth2.GenerateVerifier()
 		opts = append(opts[:len(opts):len(opts)], oauth2.S256ChallengeOption(fl.Verifier))
@@ -274,7 +290,7 @@ func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier stri
 // fetch runs one x/oauth2 call to a token endpoint on the blueprint's
 // transport and reads the token from the raw answer.
 func (f *oauth2Flow) fetch(ctx context.Context, bp *Blueprint, stage Stage, sentinel error, call func(context.Context) (*oauth2.Token, error)) (*Token, *Error) {
-	hc, capture := bp.capturingClient(nil)
+	hc, capture := bp.capturingClient(ctx, false)
 	otok, err := call(context.WithValue(ctx, oauth2.HTTPClient, hc))
 	if err != nil {
 		return nil, endpointError(bp.name, stage, sentinel, capture, err)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 
 	"github.com/gin-dance/dance/internal/core"
@@ -45,9 +46,26 @@ func (bp *Blueprint) Client(c *gin.Context) *Client {
 // the login route with the current path as "next", so the user comes back
 // here after the dance. When the storage fails, it answers 500 after the
 // error hooks, rather than sending the user round a login loop.
-func (bp *Blueprint) Required() gin.HandlerFunc {
+//
+// With scopes, the token must also hold them (see [Client.Scopes]); if it
+// is known to lack some, the user goes through the login again (a
+// "step-up"), asked for the union of the blueprint's scopes, the granted
+// ones and these, with the preset's way of keeping earlier grants (see
+// [OAuth2Config.StepUpParams]), and comes back here. The scopes asked are
+// the server's: a "scope" query parameter never widens them. A user who
+// declines keeps the old token; if the provider declines or grants fewer,
+// the route answers 403 with an [ErrInsufficientScope] error (after the
+// error hooks) rather than asking again, until the user starts a login
+// from the login route. When the provider does not say what it granted,
+// the request goes through, unless an API answer earlier in this request
+// said the scopes are missing: so a handler that gets
+// [ErrInsufficientScope] can start the step-up with
+// bp.Required(e.Scopes...)(c).
+func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
+	need := slices.Clone(scopes)
 	return func(c *gin.Context) {
-		ok, err := bp.Client(c).Authorized()
+		cl := bp.Client(c)
+		ok, err := cl.Authorized()
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
@@ -58,6 +76,10 @@ func (bp *Blueprint) Required() gin.HandlerFunc {
 		}
 		if !ok {
 			c.Redirect(http.StatusFound, bp.LoginURL()+"?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+			c.Abort()
+			return
+		}
+		if len(need) > 0 && !bp.stepUp(c, cl, need) {
 			c.Abort()
 			return
 		}
@@ -78,6 +100,10 @@ type Client struct {
 	tok    *Token
 	err    error
 	hc     *http.Client
+	// seenScopes are the scopes that an API answer's X-OAuth-Scopes
+	// reported in this request (nil: none did); lacks are the scopes
+	// that API answers said are missing.
+	seenScopes, lacks []string
 }
 
 // load returns the stored token, loading it on first use, without
@@ -210,6 +236,9 @@ func (cl *Client) GetJSON(ref string, v any) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if missing := insufficientScope(resp); missing != nil {
+			return cl.insufficientError(resp.StatusCode, missing)
+		}
 		return cl.apiError(core.NewResponseError(resp))
 	}
 	if err := decodeJSON(resp.Body, v); err != nil {
@@ -244,7 +273,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, &Error{Provider: t.cl.bp.name, Stage: StageAPI, Err: err}
 	}
-	return t.base.RoundTrip(r)
+	resp, err := t.base.RoundTrip(r)
+	if err == nil {
+		t.cl.observe(resp)
+	}
+	return resp, err
 }
 
 func closeBody(req *http.Request) {

@@ -40,6 +40,9 @@ type Error struct {
 	URI string
 	// Status is the HTTP status code the provider answered with, if any.
 	Status int
+	// Scopes, with [ErrInsufficientScope], are the scopes the token lacks
+	// (empty when the provider did not name them).
+	Scopes []string
 	// Err is the underlying cause; match it with errors.Is against the
 	// sentinels of this package.
 	Err error

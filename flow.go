@@ -35,6 +35,10 @@ type flow struct {
 	Next     string `json:"n,omitempty"`
 	Expires  int64  `json:"e"`
 	Used     bool   `json:"u,omitempty"`
+
+	// Scope, set by a step-up login ([Blueprint.Required] with scopes),
+	// is what the server chose to ask for; nil asks the configured scopes.
+	Scope []string `json:"c,omitempty"`
 }
 
 // now is the clock of the dance; tests may replace it.
@@ -291,6 +295,7 @@ func (bp *Blueprint) admit(c *gin.Context, sess sessions.Session, fl *flow, chec
 func (bp *Blueprint) declined(c *gin.Context, sess sessions.Session, fl *flow, checkErr error, e *Error) {
 	if fl != nil && checkErr == nil {
 		bp.consume(sess, fl)
+		bp.noteStepUp(c, fl, nil)
 		_ = sess.Save() // best effort: the replay cache backs it up
 	}
 	bp.failRedirect(c, fl, e)

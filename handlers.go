@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
@@ -67,9 +68,18 @@ func (bp *Blueprint) login(c *gin.Context) {
 	if !ok {
 		return
 	}
+	sess.Delete(bp.shortKey()) // the user asks again: a step-up may ask again too
+	bp.startLogin(c, sess, safeNext(c.Query("next")), nil)
+}
+
+// startLogin sends the user to the provider, coming back to next, asking
+// for scope (nil: the configured scopes). The scope is the server's
+// choice, kept in the flow record; nothing in the request widens it.
+func (bp *Blueprint) startLogin(c *gin.Context, sess sessions.Session, next string, scope []string) {
 	fl := &flow{
 		State:   newState(),
-		Next:    safeNext(c.Query("next")),
+		Next:    next,
+		Scope:   scope,
 		Expires: now().Add(stateLifetime).Unix(),
 	}
 	authURL, f := bp.proto.begin(c, bp, fl)
@@ -163,6 +173,7 @@ func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
 			return
 		}
 	}
+	bp.noteStepUp(c, fl, tok)
 	bp.saveSession(c) // a no-op when the token's own save (session storage) carried it
 	bp.log.DebugContext(c.Request.Context(), "dance: authorized", "provider", bp.name, "stored", store)
 	c.Redirect(http.StatusFound, bp.nextURL(fl))

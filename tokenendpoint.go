@@ -25,7 +25,8 @@ import (
 // kept, and a failure can name its status.
 type captureTransport struct {
 	base        http.RoundTripper
-	ctx         context.Context // when set, requests are bound to it
+	bind        bool // bind requests to ctx
+	ctx         context.Context
 	status      int
 	body        []byte
 	contentType string
@@ -35,7 +36,7 @@ type captureTransport struct {
 const maxTokenResponse = 1 << 20
 
 func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.ctx != nil {
+	if t.bind {
 		// dghubble/oauth1 builds its requests without a context.
 		req = req.WithContext(t.ctx)
 	}
@@ -54,9 +55,10 @@ func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 }
 
 // capturingClient returns an HTTP client on the blueprint's transport that
-// keeps the token endpoint's answer in the returned captureTransport.
-func (bp *Blueprint) capturingClient(bind context.Context) (*http.Client, *captureTransport) {
-	capture := &captureTransport{base: transportOf(bp.httpClient), ctx: bind}
+// keeps the token endpoint's answer in the returned captureTransport. With
+// bind, every request it sends is bound to ctx.
+func (bp *Blueprint) capturingClient(ctx context.Context, bind bool) (*http.Client, *captureTransport) {
+	capture := &captureTransport{base: transportOf(bp.httpClient), ctx: ctx, bind: bind}
 	return &http.Client{Transport: capture, Timeout: bp.httpClient.Timeout, CheckRedirect: bp.httpClient.CheckRedirect}, capture
 }
 

@@ -87,8 +87,8 @@ func TestContendersAnswer(t *testing.T) {
 // table: a user with a token row, a user without one, and no user.
 func TestW6ContendersAnswer(t *testing.T) {
 	s := w6For(t, testW6Rows)
-	if len(s.apps) != 3 {
-		t.Fatalf("%d W6 contenders, want 3", len(s.apps))
+	if len(s.apps) != 5 {
+		t.Fatalf("%d W6 contenders, want 5", len(s.apps))
 	}
 	for _, a := range s.apps {
 		srv := serve(t, a)

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"fmt"
 	"net/http"
@@ -27,7 +28,17 @@ const (
 	// DanceGORMCache is dance with the GORM storage behind its in-process
 	// cache (gormstore.MemoryCache).
 	DanceGORMCache = "dance-gorm-cache"
+	// DanceGORMCipher is DanceGORM with the tokens encrypted at rest
+	// (gormstore.Config.Cipher), on a copy of the table whose rows
+	// gormstore.Store.Rekey encrypted: every check reads and decrypts.
+	DanceGORMCipher = "dance-gorm-cipher"
+	// DanceGORMCacheCipher is DanceGORMCache with the cipher: the cache
+	// holds envelopes, and every check decrypts one.
+	DanceGORMCacheCipher = "dance-gorm-cache-cipher"
 )
+
+// W6SealedTable is the copy of the W6 table whose rows are encrypted.
+const W6SealedTable = "flask_dance_oauth_sealed"
 
 // W6Rows is the number of token rows that the W6 benchmark reads among.
 const W6Rows = 100_000
@@ -44,8 +55,10 @@ type W6Env struct {
 	Cookie string
 	// NoRowCookie is a session cookie of a user who has no token row.
 	NoRowCookie string
-	// Apps are the floor and the two dance contenders.
+	// Apps are the floor and the dance contenders.
 	Apps []*App
+	// Cipher is the cipher of the rows of [W6SealedTable].
+	Cipher *gormstore.Cipher
 
 	dir string
 }
@@ -108,6 +121,9 @@ func (w *W6Env) init(rows int) error {
 	if err != nil {
 		return fmt.Errorf("inserting the W6 rows: %w", err)
 	}
+	if err := w.seal(db); err != nil {
+		return fmt.Errorf("encrypting the W6 rows: %w", err)
+	}
 	// The middle row, so that the lookup is not at either end of the
 	// index; and a user past the last row.
 	if w.Cookie, err = userCookie(rows/2 + 1); err != nil {
@@ -117,6 +133,34 @@ func (w *W6Env) init(rows int) error {
 		return err
 	}
 	return nil
+}
+
+// seal copies the W6 rows into [W6SealedTable] and encrypts them there
+// with Rekey, under a random key.
+func (w *W6Env) seal(db *gorm.DB) error {
+	raw := make([]byte, gormstore.KeySize)
+	rand.Read(raw)
+	key, err := gormstore.NewKey("bench", raw)
+	if err != nil {
+		return err
+	}
+	if w.Cipher, err = gormstore.NewCipher(key); err != nil {
+		return err
+	}
+	st, err := gormstore.New(db, gormstore.Config{Model: &oauthRow{}, Table: W6SealedTable, Cipher: w.Cipher})
+	if err != nil {
+		return err
+	}
+	if err := st.Migrate(context.Background()); err != nil {
+		return err
+	}
+	err = db.Exec("INSERT INTO " + W6SealedTable + " (provider, created_at, token, user_id) SELECT provider, created_at, token, user_id FROM " +
+		gormstore.DefaultTable + " ORDER BY id").Error
+	if err != nil {
+		return err
+	}
+	_, err = st.Rekey(context.Background(), gormstore.RekeyOptions{BatchSize: 1000})
+	return err
 }
 
 // Close closes the database and removes its directory.
@@ -156,7 +200,8 @@ func sessionUserID(c *gin.Context) any {
 
 // W6Apps builds the W6 contenders on w's database: the floor, which reads
 // the user ID from the session and runs one SELECT through database/sql,
-// and dance with the GORM storage without and with its cache.
+// and dance with the GORM storage without and with its cache, each also
+// with the tokens encrypted at rest.
 func (e *Env) W6Apps(w *W6Env) ([]*App, error) {
 	sqlDB, err := w.DB.DB()
 	if err != nil {
@@ -191,11 +236,14 @@ func (e *Env) W6Apps(w *W6Env) ([]*App, error) {
 		c.String(http.StatusOK, "authorized")
 	})
 	apps := []*App{{Name: Floor, Handler: floor, Cookie: SessionCookie, Workloads: []Workload{W6}}}
-	for _, name := range []string{DanceGORM, DanceGORMCache} {
+	for _, name := range []string{DanceGORM, DanceGORMCache, DanceGORMCipher, DanceGORMCacheCipher} {
 		no := false
 		cfg := gormstore.Config{Model: &oauthRow{}, UserID: sessionUserID, UserRequired: &no}
-		if name == DanceGORMCache {
+		if name == DanceGORMCache || name == DanceGORMCacheCipher {
 			cfg.Cache = gormstore.NewMemoryCache(0, time.Hour)
+		}
+		if name == DanceGORMCipher || name == DanceGORMCacheCipher {
+			cfg.Table, cfg.Cipher = W6SealedTable, w.Cipher
 		}
 		st, err := gormstore.New(w.DB, cfg)
 		if err != nil {

@@ -51,6 +51,12 @@ type preset struct {
 	scopes                           []string // default scopes
 	authParams                       map[string]string
 	tokenParams                      map[string]string
+	// stepUpParams are how the provider keeps earlier grants when a
+	// step-up login ([dance.Blueprint.Required] with scopes) asks for
+	// more, for example Google's include_granted_scopes=true. Presets
+	// that need nothing leave it nil: the step-up asks for the union of
+	// the held and needed scopes (GitHub's grants are additive).
+	stepUpParams map[string]string
 	// clientIDInBody sends client_id and client_secret in the token
 	// request's body (requests-oauthlib's include_client_id=True).
 	clientIDInBody bool
@@ -92,6 +98,7 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 		AuthParams:   p.authParams,
 		TokenURL:     or(ep.TokenURL, p.tokenURL),
 		TokenParams:  p.tokenParams,
+		StepUpParams: p.stepUpParams,
 		Authorize:    p.authorize,
 		RevokeURL:    p.revokeURL,
 		Issuer:       p.issuer,

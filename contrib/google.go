@@ -64,6 +64,8 @@ func Google(cfg GoogleConfig) (*dance.Blueprint, error) {
 			prompt(cfg.RepromptConsent, "consent").
 			prompt(cfg.RepromptSelectAccount, "select_account").
 			setIf(true, "hd", cfg.HostedDomain),
+		// Incremental authorization: the new token keeps earlier grants.
+		stepUpParams: params{"include_granted_scopes": "true"},
 		refreshable:  cfg.Offline,
 		revokeURL:    "https://oauth2.googleapis.com/revoke",
 		issuer:       "https://accounts.google.com",

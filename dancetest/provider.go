@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -67,6 +68,19 @@ type Config struct {
 	// Scope is the scope the token endpoint reports. Default: the scope
 	// that was requested.
 	Scope string
+	// Withhold lists scopes the provider never grants: the token has the
+	// scopes the user approved (the requested ones) minus these, as a
+	// provider or user granting fewer scopes than asked.
+	Withhold []string
+	// PathScopes names the scope an API path needs, for example
+	// {"/user/repos": "repo"}. A token without it gets 403, with RFC
+	// 6750's WWW-Authenticate: Bearer error="insufficient_scope" (or,
+	// with ScopeHeaders, GitHub's X-Accepted-OAuth-Scopes).
+	PathScopes map[string]string
+	// ScopeHeaders makes the API answers report the token's scopes in
+	// GitHub's X-OAuth-Scopes header ("repo, user"), and refusals for
+	// lack of scope name the needed one in X-Accepted-OAuth-Scopes.
+	ScopeHeaders bool
 	// ExpiresIn is the token lifetime in seconds. Default 3600; negative
 	// means the response has no expires_in.
 	ExpiresIn int
@@ -192,7 +206,8 @@ type Provider struct {
 	requests     []Request
 	grants       map[string]*grant
 	tokens       map[string]bool
-	issued       []string // refresh tokens
+	scopeOf      map[string]string // access token → its granted scope
+	issued       []string          // refresh tokens
 	refresh      map[string]*refreshGrant
 	failure      Failure
 	revokeStatus int
@@ -242,7 +257,7 @@ func newProvider(cfg Config) *Provider {
 	if cfg.Delay == 0 {
 		cfg.Delay = 5 * time.Second
 	}
-	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys(), owners: map[string]*family{}}
+	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, scopeOf: map[string]string{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys(), owners: map[string]*family{}}
 }
 
 // ClientID returns the client ID the provider accepts.
@@ -436,7 +451,7 @@ func (p *Provider) approve(q url.Values) string {
 	p.grants[code] = &grant{
 		clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"),
 		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
-		scope: q.Get("scope"), nonce: q.Get("nonce"), persona: p.persona(q),
+		scope: p.granted(q.Get("scope")), nonce: q.Get("nonce"), persona: p.persona(q),
 	}
 	p.mu.Unlock()
 	v := url.Values{"code": {code}}
@@ -549,7 +564,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	at := p.IssueToken()
+	at := p.issueScoped(g.scope)
 	fam := &family{persona: g.persona, clientID: g.clientID}
 	p.join(fam, at)
 	resp := map[string]any{"access_token": at, "token_type": "bearer", "scope": g.scope}
@@ -608,7 +623,7 @@ func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "unknown or revoked refresh token"})
 		return
 	}
-	at := p.IssueToken()
+	at := p.issueScoped(g.scope)
 	p.join(g.grant, at)
 	resp := map[string]any{"access_token": at, "token_type": "bearer"}
 	if p.cfg.ExpiresIn > 0 {
@@ -687,6 +702,49 @@ func (p *Provider) retire(t string) {
 	p.mu.Unlock()
 }
 
+// granted is what the provider grants for a request of scope: all of it
+// but the withheld scopes.
+func (p *Provider) granted(scope string) string {
+	var out []string
+	for _, s := range strings.Fields(scope) {
+		if !slices.Contains(p.cfg.Withhold, s) {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// issueScoped mints an access token that holds scope.
+func (p *Provider) issueScoped(scope string) string {
+	t := p.IssueToken()
+	p.mu.Lock()
+	p.scopeOf[t] = scope
+	p.mu.Unlock()
+	return t
+}
+
+// scopeCheck reports the token's scopes (ScopeHeaders) and refuses, with
+// 403, a call to a path whose PathScopes scope the token lacks.
+func (p *Provider) scopeCheck(w http.ResponseWriter, path, at string) bool {
+	p.mu.Lock()
+	held := p.scopeOf[at]
+	p.mu.Unlock()
+	if p.cfg.ScopeHeaders {
+		w.Header().Set("X-OAuth-Scopes", strings.Join(strings.Fields(held), ", "))
+	}
+	need := p.cfg.PathScopes[path]
+	if need == "" || hasScope(held, need) {
+		return true
+	}
+	if p.cfg.ScopeHeaders {
+		w.Header().Set("X-Accepted-OAuth-Scopes", need)
+	} else {
+		w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="`+need+`"`)
+	}
+	writeJSON(w, http.StatusForbidden, map[string]any{"message": "insufficient scope"})
+	return false
+}
+
 func hasScope(scope, s string) bool {
 	for _, f := range strings.Fields(scope) {
 		if f == s {
@@ -704,6 +762,9 @@ func (p *Provider) user(w http.ResponseWriter, r *http.Request, body any) {
 	p.mu.Unlock()
 	if !ok {
 		writeJSON(w, 401, map[string]any{"message": "Bad credentials"})
+		return
+	}
+	if !p.scopeCheck(w, r.URL.Path, at) {
 		return
 	}
 	switch b := body.(type) {

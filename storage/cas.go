@@ -35,15 +35,15 @@ func CompareAndDelete(s Storage, c *gin.Context, name, refreshToken string) (*To
 	if err != nil {
 		return nil, err
 	}
-	if !carriesRefresh(cur, refreshToken) {
+	if !CarriesRefresh(cur, refreshToken) {
 		return cur, nil
 	}
 	return nil, s.Delete(c, name)
 }
 
-// carriesRefresh reports whether tok is non-nil and carries the refresh
+// CarriesRefresh reports whether tok is non-nil and carries the refresh
 // token rt, compared in constant time.
-func carriesRefresh(tok *Token, rt string) bool {
+func CarriesRefresh(tok *Token, rt string) bool {
 	return tok != nil && subtle.ConstantTimeCompare([]byte(tok.RefreshToken), []byte(rt)) == 1
 }
 
@@ -55,7 +55,7 @@ func (m *Memory) CompareAndDelete(_ *gin.Context, name, refreshToken string) (*T
 	if !ok {
 		cur = m.initial
 	}
-	if !carriesRefresh(cur, refreshToken) {
+	if !CarriesRefresh(cur, refreshToken) {
 		return cur.Clone(), nil
 	}
 	m.tokens[name] = nil

@@ -50,29 +50,40 @@ func sampleToken() *storage.Token {
 	}
 }
 
-// A cache hit against the floor: a plain map lookup of a token.
+// A cache hit against the floor: a plain map lookup of a token; and with
+// a cipher, where the cache holds the envelope and each hit decrypts it.
 func BenchmarkGetCacheHit(b *testing.B) {
-	b.Run("store", func(b *testing.B) {
-		d := openDB(b, "sqlite")
-		s := newStore(b, d, Config{Cache: NewMemoryCache(1000, time.Hour)})
-		c := ctx(1)
-		if err := s.Set(c, "github", sampleToken()); err != nil {
-			b.Fatal(err)
+	for _, sealed := range []bool{false, true} {
+		name := "store"
+		if sealed {
+			name = "store+cipher"
 		}
-		if _, err := s.Get(c, "github"); err != nil { // fill the cache
-			b.Fatal(err)
-		}
-		before := d.SQL()
-		b.ReportAllocs()
-		for b.Loop() {
-			if tok, err := s.Get(c, "github"); err != nil || tok == nil {
-				b.Fatal(tok, err)
+		b.Run(name, func(b *testing.B) {
+			d := openDB(b, "sqlite")
+			cfg := Config{Cache: NewMemoryCache(1000, time.Hour)}
+			if sealed {
+				cfg.Cipher = testCipher(b, "k1")
 			}
-		}
-		if d.SQL() != before {
-			b.Fatal("a cache hit ran SQL")
-		}
-	})
+			s := newStore(b, d, cfg)
+			c := ctx(1)
+			if err := s.Set(c, "github", sampleToken()); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Get(c, "github"); err != nil { // fill the cache
+				b.Fatal(err)
+			}
+			before := d.SQL()
+			b.ReportAllocs()
+			for b.Loop() {
+				if tok, err := s.Get(c, "github"); err != nil || tok == nil {
+					b.Fatal(tok, err)
+				}
+			}
+			if d.SQL() != before {
+				b.Fatal("a cache hit ran SQL")
+			}
+		})
+	}
 	b.Run("map", func(b *testing.B) {
 		m := map[string]*storage.Token{}
 		for i := range 1000 {
@@ -87,28 +98,50 @@ func BenchmarkGetCacheHit(b *testing.B) {
 	})
 }
 
-// A cache miss against the floor: one raw SELECT, among 100,000 rows.
+// A cache miss against the floor: one raw SELECT, among 100,000 rows; and
+// with a cipher, on a copy of the table that Rekey encrypted.
 func BenchmarkGetCacheMiss(b *testing.B) {
 	s := benchDB(b)
-	b.Run("store", func(b *testing.B) {
-		cache := NewMemoryCache(1000, time.Hour)
-		s2, err := New(s.db, Config{Model: &userOAuth{}, Table: s.table, Cache: cache})
-		if err != nil {
-			b.Fatal(err)
+	cipher := testCipher(b, "k1")
+	sealed, err := New(s.db, Config{Model: &userOAuth{}, Table: "bench_oauth_sealed", Cipher: cipher})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sealed.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	err = s.db.Exec("INSERT INTO bench_oauth_sealed (provider, created_at, token, user_id) SELECT provider, created_at, token, user_id FROM bench_oauth ORDER BY id").Error
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := sealed.Rekey(context.Background(), RekeyOptions{BatchSize: 1000}); err != nil {
+		b.Fatal(err)
+	}
+	for _, table := range []string{"bench_oauth", "bench_oauth_sealed"} {
+		name := "store"
+		cfg := Config{Model: &userOAuth{}, Table: table, Cache: NewMemoryCache(1000, time.Hour)}
+		if table == "bench_oauth_sealed" {
+			name, cfg.Cipher = "store+cipher", cipher
 		}
-		c := ctx(0)
-		uid := 0
-		b.ReportAllocs()
-		for b.Loop() {
-			uid = uid%benchRows + 1
-			SetUserID(c, "", uid)
-			tok, err := s2.Get(c, "github")
-			if err != nil || tok == nil {
-				b.Fatal(tok, err)
+		b.Run(name, func(b *testing.B) {
+			s2, err := New(s.db, cfg)
+			if err != nil {
+				b.Fatal(err)
 			}
-			_ = cache.Delete(context.Background(), s2.cacheKey("github", uid))
-		}
-	})
+			c := ctx(0)
+			uid := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				uid = uid%benchRows + 1
+				SetUserID(c, "", uid)
+				tok, err := s2.Get(c, "github")
+				if err != nil || tok == nil {
+					b.Fatal(tok, err)
+				}
+				_ = cfg.Cache.Delete(context.Background(), s2.cacheKey("github", uid))
+			}
+		})
+	}
 	b.Run("raw SELECT", func(b *testing.B) {
 		sqlDB, _ := s.db.DB()
 		uid := 0

@@ -29,6 +29,21 @@ type Cache interface {
 	Delete(ctx context.Context, key string) error
 }
 
+// SealedCache is a [Cache] that can also hold encrypted tokens: the
+// envelopes that a [Store] with a [Cipher] caches instead of tokens, so
+// that the cache never holds plaintext. Each read decrypts the envelope.
+// [MemoryCache] and [RedisCache] implement it.
+type SealedCache interface {
+	Cache
+	// GetSealed returns the envelope cached under key. found reports a
+	// hit; a hit may hold a nil envelope, which means "no token". The
+	// caller does not modify the envelope.
+	GetSealed(ctx context.Context, key string) (env []byte, found bool, err error)
+	// SetSealed caches env (which may be nil) under key. The cache may
+	// keep env without copying it; the caller does not modify it.
+	SetSealed(ctx context.Context, key string, env []byte) error
+}
+
 // DefaultCacheTTL is how long a cached token lives when no TTL is given.
 // It also bounds how long another instance, or a cache outage that made
 // an invalidation fail, can leave a stale token in a shared cache.
@@ -38,7 +53,13 @@ const DefaultCacheTTL = 5 * time.Minute
 // used tokens go first) and a TTL, on hashicorp/golang-lru/v2's expirable
 // LRU. It suits a single app instance; use [RedisCache] for several.
 type MemoryCache struct {
-	lru *expirable.LRU[string, *storage.Token]
+	lru *expirable.LRU[string, cached]
+}
+
+// cached is a MemoryCache entry: a token, or an envelope.
+type cached struct {
+	tok    *storage.Token
+	sealed []byte
 }
 
 // NewMemoryCache returns a cache of at most size tokens (default 10,000
@@ -50,18 +71,30 @@ func NewMemoryCache(size int, ttl time.Duration) *MemoryCache {
 	if ttl <= 0 {
 		ttl = DefaultCacheTTL
 	}
-	return &MemoryCache{lru: expirable.NewLRU[string, *storage.Token](size, nil, ttl)}
+	return &MemoryCache{lru: expirable.NewLRU[string, cached](size, nil, ttl)}
 }
 
 // Get implements [Cache]. It returns a copy of the cached token.
 func (m *MemoryCache) Get(_ context.Context, key string) (*storage.Token, bool, error) {
-	tok, ok := m.lru.Get(key)
-	return tok.Clone(), ok, nil
+	e, ok := m.lru.Get(key)
+	return e.tok.Clone(), ok, nil
 }
 
 // Set implements [Cache]. It caches a copy of tok.
 func (m *MemoryCache) Set(_ context.Context, key string, tok *storage.Token) error {
-	m.lru.Add(key, tok.Clone())
+	m.lru.Add(key, cached{tok: tok.Clone()})
+	return nil
+}
+
+// GetSealed implements [SealedCache].
+func (m *MemoryCache) GetSealed(_ context.Context, key string) ([]byte, bool, error) {
+	e, ok := m.lru.Get(key)
+	return e.sealed, ok, nil
+}
+
+// SetSealed implements [SealedCache].
+func (m *MemoryCache) SetSealed(_ context.Context, key string, env []byte) error {
+	m.lru.Add(key, cached{sealed: env})
 	return nil
 }
 
@@ -118,6 +151,23 @@ func (r *RedisCache) Set(ctx context.Context, key string, tok *storage.Token) er
 		return err
 	}
 	return r.client.Set(ctx, r.prefix+key, b, r.ttl).Err()
+}
+
+// GetSealed implements [SealedCache]. An empty value is "no token".
+func (r *RedisCache) GetSealed(ctx context.Context, key string) ([]byte, bool, error) {
+	b, err := r.client.Get(ctx, r.prefix+key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil || len(b) == 0 {
+		return nil, err == nil, err
+	}
+	return b, true, nil
+}
+
+// SetSealed implements [SealedCache].
+func (r *RedisCache) SetSealed(ctx context.Context, key string, env []byte) error {
+	return r.client.Set(ctx, r.prefix+key, env, r.ttl).Err()
 }
 
 // Delete implements [Cache].

@@ -24,6 +24,13 @@
 // is computed by the database, never written, and invisible to
 // Flask-Dance's model.
 //
+// # Encryption at rest
+//
+// With [Config.Cipher], tokens are stored as AES-256-GCM envelopes bound to
+// their table, provider and user, caches hold only envelopes, plaintext
+// rows are still read, and [Store.Rekey] encrypts or re-encrypts every row
+// while the app runs. See [Cipher] and docs/storages.md.
+//
 // # Failures
 //
 // Every statement is idempotent, so one that loses its connection (a
@@ -187,9 +194,30 @@ type Config struct {
 	// cache call fails, so that requests do not each wait for an
 	// unreachable Redis. Default 5 s.
 	CacheRetry time.Duration
-	// Logger receives a warning when the cache fails (once per outage).
-	// Default slog.Default(). It never receives tokens.
+	// Logger receives a warning when the cache fails (once per outage),
+	// and when a stored token cannot be decrypted. Default
+	// slog.Default(). It never receives tokens or keys.
 	Logger *slog.Logger
+	// Cipher, when set, encrypts tokens at rest (see [Cipher]): every
+	// token written is an encrypted envelope in the token column, and
+	// the cache holds envelopes only, never plaintext. Rows in plaintext
+	// (Flask-Dance's, or this store's from before) are still read, and
+	// are encrypted when next saved or by [Store.Rekey]. A cache must
+	// then implement [SealedCache], as [MemoryCache] and [RedisCache] do.
+	// Not in Flask-Dance.
+	Cipher *Cipher
+	// WritePlaintext, with a Cipher, keeps writing tokens in plaintext,
+	// for teams whose Flask-Dance app still reads the same table. The
+	// store still reads encrypted rows (so turning it on after the
+	// rollout of encryption is a way back), the cache still holds only
+	// envelopes, and [Store.Rekey] rewrites every row in plaintext.
+	WritePlaintext bool
+	// RejectPlaintext, with a Cipher, treats a plaintext row as one that
+	// cannot be decrypted ([ErrDecrypt]), once [Store.Rekey] has
+	// encrypted every row: then someone who can write to the table but
+	// has no key cannot plant a token of their choosing. It excludes
+	// WritePlaintext.
+	RejectPlaintext bool
 }
 
 // Store is a token storage in a SQL table through GORM. It implements
@@ -212,6 +240,10 @@ type Store struct {
 	stale     sync.Map     // cache keys whose invalidation failed
 	nStale    atomic.Int64 // entries in stale
 	schemas   sync.Map     // schema cache for user values
+	cipher    *Cipher
+	sealed    SealedCache // cache, when there is a cipher
+	plainOut  bool        // WritePlaintext
+	plainIn   bool        // plaintext rows are read
 }
 
 var _ storage.Storage = (*Store)(nil)
@@ -274,6 +306,20 @@ func New(db *gorm.DB, cfg Config) (*Store, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	if cfg.Cipher == nil && (cfg.WritePlaintext || cfg.RejectPlaintext) {
+		return nil, errors.New("gormstore: WritePlaintext and RejectPlaintext need a Cipher")
+	}
+	if cfg.WritePlaintext && cfg.RejectPlaintext {
+		return nil, errors.New("gormstore: WritePlaintext and RejectPlaintext exclude each other")
+	}
+	s.cipher, s.plainOut, s.plainIn = cfg.Cipher, cfg.WritePlaintext, !cfg.RejectPlaintext
+	if s.cipher != nil && s.cache != nil {
+		sc, ok := s.cache.(SealedCache)
+		if !ok {
+			return nil, fmt.Errorf("gormstore: the Cache %T cannot hold encrypted tokens; with a Cipher it must implement SealedCache", s.cache)
+		}
+		s.sealed = sc
+	}
 	return s, nil
 }
 
@@ -285,8 +331,19 @@ func (s *Store) DB() *gorm.DB { return s.db }
 
 // Get implements [storage.Storage]: it returns the token of the current
 // user (see [Store.GetFor]) for the blueprint name, or (nil, nil).
+//
+// With a [Cipher], a stored token that cannot be decrypted (see
+// [ErrDecrypt]) is logged at Warn, with an error text that holds no key,
+// token or ciphertext, and reported as no token: the blueprint then sends
+// the user round the login again, and the new token replaces the row.
+// [Store.GetFor] returns the error instead.
 func (s *Store) Get(c *gin.Context, name string) (*storage.Token, error) {
-	return s.GetFor(c, name, Who{})
+	tok, err := s.GetFor(c, name, Who{})
+	if err != nil && errors.Is(err, ErrDecrypt) {
+		s.log.Warn("gormstore: a stored token cannot be decrypted; the user must log in again", "err", err.Error())
+		return nil, nil
+	}
+	return tok, err
 }
 
 // Set implements [storage.Storage]: it stores tok for the current user,
@@ -310,6 +367,9 @@ func (s *Store) GetFor(c *gin.Context, name string, who Who) (*storage.Token, er
 		return nil, err
 	}
 	ctx := reqContext(c)
+	if s.cipher != nil {
+		return s.getSealed(ctx, name, uid)
+	}
 	key := s.cacheKey(name, uid)
 	useCache := s.useCache()
 	if useCache {
@@ -339,6 +399,89 @@ func (s *Store) GetFor(c *gin.Context, name string, who Who) (*storage.Token, er
 	return tok, nil
 }
 
+// getSealed is GetFor with a cipher: the cache holds envelopes, which
+// are decrypted on every read.
+func (s *Store) getSealed(ctx context.Context, name string, uid any) (*storage.Token, error) {
+	b := binding{table: s.table, provider: name, uid: uid}
+	key := s.cacheKey(name, uid)
+	useCache := s.sealed != nil && s.useCache()
+	if useCache {
+		env, found, err := s.sealed.GetSealed(ctx, key)
+		if s.cacheOK(err) && found {
+			if env == nil {
+				return nil, nil
+			}
+			if tok, _, err := s.cipher.decode(env, b, s.plainIn); err == nil {
+				return tok, nil
+			}
+			// For example a key dropped from the keyring: read the row.
+			s.cacheOK(s.sealed.Delete(ctx, key))
+		}
+	}
+	var rows []struct{ Token rawJSON }
+	err := retry(ctx, func() error {
+		rows = rows[:0]
+		q, args := s.selectToken(name, uid)
+		return s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gormstore: reading the %s token: %w", name, err)
+	}
+	var (
+		tok *storage.Token
+		env []byte
+	)
+	if len(rows) > 0 && rows[0].Token != nil {
+		raw := []byte(rows[0].Token)
+		var plain bool
+		if tok, plain, err = s.cipher.decode(raw, b, s.plainIn); err != nil {
+			return nil, err
+		}
+		env = raw
+		if plain { // the cache never holds plaintext
+			env = s.cipher.seal(raw, b)
+		}
+	}
+	if useCache {
+		s.cacheOK(s.sealed.SetSealed(ctx, key, env))
+	}
+	return tok, nil
+}
+
+// rawJSON is a token column read as it is stored.
+type rawJSON []byte
+
+// Scan implements sql.Scanner.
+func (r *rawJSON) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*r = nil
+	case []byte:
+		*r = append(rawJSON{}, v...)
+	case string:
+		*r = rawJSON(v)
+	default:
+		return fmt.Errorf("gormstore: cannot read a token from a %T column", v)
+	}
+	return nil
+}
+
+// column returns the token column's value for tok of row (name, uid): the
+// token JSON, sealed when the store has a cipher and writes no plaintext.
+func (s *Store) column(name string, uid any, tok *storage.Token) (any, error) {
+	if s.cipher == nil {
+		return JSONToken{tok}, nil
+	}
+	plain, err := json.Marshal(tok)
+	if err != nil {
+		return nil, err
+	}
+	if s.plainOut {
+		return string(plain), nil
+	}
+	return string(s.cipher.seal(plain, binding{table: s.table, provider: name, uid: uid})), nil
+}
+
 // SetFor is Set for the user who names (see [Who]). It replaces the
 // user's token for the blueprint with one upsert, so that concurrent sets
 // leave exactly one row. Flask-Dance: SQLAlchemyStorage.set.
@@ -351,10 +494,14 @@ func (s *Store) SetFor(c *gin.Context, name string, who Who, tok *storage.Token)
 		return s.DeleteFor(c, name, who)
 	}
 	ctx := reqContext(c)
+	val, err := s.column(name, uid, tok)
+	if err != nil {
+		return fmt.Errorf("gormstore: encoding the %s token: %w", name, err)
+	}
 	row := map[string]any{
 		"provider":   name,
 		"created_at": time.Now().UTC().Truncate(time.Microsecond), // as Flask-Dance's utcnow
-		"token":      JSONToken{tok},
+		"token":      val,
 	}
 	if uid != nil {
 		row["user_id"] = uid
@@ -431,14 +578,20 @@ func (s *Store) invalidate(ctx context.Context, name string, uid any) {
 	if s.cache == nil {
 		return
 	}
-	key := s.cacheKey(name, uid)
-	if !s.useCache() {
-		s.markStale(key)
-		return
+	keys := []string{s.cacheKey(name, uid)}
+	if s.cipher != nil {
+		// Also the key of instances without a cipher, during a rollout.
+		keys = append(keys, s.plainCacheKey(name, uid))
 	}
-	if err := s.cache.Delete(ctx, key); err != nil {
-		s.markStale(key)
-		s.cacheOK(err)
+	for _, key := range keys {
+		if !s.useCache() {
+			s.markStale(key)
+			continue
+		}
+		if err := s.cache.Delete(ctx, key); err != nil {
+			s.markStale(key)
+			s.cacheOK(err)
+		}
 	}
 }
 
@@ -467,13 +620,27 @@ func (s *Store) dropStale(ctx context.Context) bool {
 
 // cacheKey is the cache key of a token: Flask-Dance's
 // "flask_dance_token|{name}|{user_id}", with the table in front so that
-// stores on different tables can share one cache.
+// stores on different tables can share one cache. With a cipher, the
+// entries are envelopes, under "flask_dance_sealed|…", so that an
+// instance without the cipher never reads one as a token.
 func (s *Store) cacheKey(name string, uid any) string {
+	if s.cipher != nil {
+		return cacheKey("flask_dance_sealed|", s.table, name, uid)
+	}
+	return cacheKey("flask_dance_token|", s.table, name, uid)
+}
+
+// plainCacheKey is the cache key of a token in plaintext.
+func (s *Store) plainCacheKey(name string, uid any) string {
+	return cacheKey("flask_dance_token|", s.table, name, uid)
+}
+
+func cacheKey(prefix, table, name string, uid any) string {
 	u := "-"
 	if uid != nil {
 		u = fmt.Sprint(uid)
 	}
-	return "flask_dance_token|" + s.table + "|" + name + "|" + u
+	return prefix + table + "|" + name + "|" + u
 }
 
 // useCache reports whether the store has a cache that has not failed in
