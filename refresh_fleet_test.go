@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -285,5 +286,32 @@ func TestFleetRefreshReuseRevokes(t *testing.T) {
 	cur, _ := s.Get(fleetContext(), "fake")
 	if cur == nil || cur.RefreshToken == old || fake.TokenActive(cur.RefreshToken) {
 		t.Errorf("want the new, now revoked, token kept in storage; got %v", cur != nil)
+	}
+}
+
+// TestFleetRefreshLockUnavailable: when the refresh lock cannot be taken
+// (Redis down), the refresh fails with ErrRefresh, the provider is not
+// called, and the stored token is kept for the next request to retry.
+func TestFleetRefreshLockUnavailable(t *testing.T) {
+	s := storage.NewMemory(nil)
+	fake := dancetest.NewProvider(dancetest.Config{RefreshToken: true, RotateRefreshTokens: true})
+	t.Cleanup(fake.Close)
+	old := storeExpired(t, fake, s)
+	down := func(context.Context, string) (func(), error) { return nil, errors.New("dial tcp: connection refused") }
+	cfg := fake.OAuth2Config("fake")
+	cfg.RefreshURL, cfg.Storage, cfg.RefreshLock = "/token", s, down
+	bp, err := dance.NewOAuth2(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = bp.Client(fleetContext()).Token()
+	if !errors.Is(err, dance.ErrRefresh) || errors.Is(err, dance.ErrTokenExpired) {
+		t.Fatalf("Token() with the lock down = %v, want ErrRefresh", err)
+	}
+	if n := fake.RefreshCalls(); n != 0 {
+		t.Errorf("%d refresh calls without the lock, want 0", n)
+	}
+	if cur, _ := s.Get(fleetContext(), "fake"); !storage.CarriesRefresh(cur, old) {
+		t.Error("the stored token was not kept")
 	}
 }
