@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-contrib/sessions/cookie"
@@ -35,6 +36,18 @@ func app(t *testing.T, bp *dance.Blueprint) *httptest.Server {
 			return
 		}
 		c.JSON(http.StatusOK, p)
+	})
+	r.GET("/expire", func(c *gin.Context) {
+		cl := bp.Client(c)
+		if tok, err := cl.Token(); err == nil && tok != nil {
+			tok.ExpiresAt = time.Now().Add(-time.Hour)
+			_ = cl.SetToken(tok)
+		}
+	})
+	r.GET("/revoke", func(c *gin.Context) {
+		if err := bp.Client(c).Revoke(); err != nil {
+			c.String(http.StatusBadGateway, err.Error())
+		}
 	})
 	r.GET("/api", func(c *gin.Context) {
 		resp, err := bp.Client(c).Get(c.Query("ref"))
@@ -170,5 +183,54 @@ func TestDevProviderDenyAndFixedClient(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("unknown client at the authorize endpoint: %d, want 400", resp.StatusCode)
+	}
+}
+
+// TestDevProviderRefreshAndRevoke: through the development provider, an
+// expired token of a refreshable preset (Strava) is refreshed, with a
+// rotated refresh token; GitHub's grant deletion and Google's RFC 7009
+// revocation succeed, and the user is logged out.
+func TestDevProviderRefreshAndRevoke(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	startDev(t, devprovider.Config{})
+	for _, tc := range []struct {
+		name  string
+		build func() (*dance.Blueprint, error)
+	}{
+		{"strava", func() (*dance.Blueprint, error) { return contrib.Strava(contrib.StravaConfig{}) }},
+		{"github", func() (*dance.Blueprint, error) { return contrib.GitHub(contrib.GitHubConfig{}) }},
+		{"google", func() (*dance.Blueprint, error) { return contrib.Google(contrib.GoogleConfig{}) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bp, err := tc.build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			refreshed := 0
+			bp.Hooks().OnTokenRefreshed(func(_ *gin.Context, _ *dance.Blueprint, old, tok *dance.Token) {
+				if tok.RefreshToken != "" && tok.RefreshToken != old.RefreshToken {
+					refreshed++
+				}
+			})
+			srv := app(t, bp)
+			b := dancetest.NewBrowser(t)
+			if resp := b.SignInAs(srv.URL+bp.LoginURL(), "alice"); resp.StatusCode != http.StatusFound {
+				t.Fatalf("callback: %d", resp.StatusCode)
+			}
+			if tc.name == "strava" {
+				b.Get(srv.URL + "/expire").Body.Close()
+				if resp := b.Get(srv.URL + "/profile"); resp.StatusCode != http.StatusOK || refreshed != 1 {
+					t.Fatalf("after expiry: profile %d, %d rotated refreshes (want 200, 1)", resp.StatusCode, refreshed)
+				}
+				return
+			}
+			if resp := b.Get(srv.URL + "/revoke"); resp.StatusCode != http.StatusOK {
+				body, _ := io.ReadAll(resp.Body)
+				t.Fatalf("revoke: %d %s", resp.StatusCode, body)
+			}
+			if resp := b.Get(srv.URL + "/profile"); resp.StatusCode == http.StatusOK {
+				t.Fatal("still logged in after revoking")
+			}
+		})
 	}
 }
