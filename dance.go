@@ -180,7 +180,8 @@ type Blueprint struct {
 	header         http.Header
 	log            *slog.Logger
 	profile        ProfileFunc
-	flowKey        string
+	flowKey        any // a string; an interface already, so session lookups do not allocate
+	shortKey       any // the same, for the scopes a step-up did not get
 	replay         *replayCache
 	leeway         time.Duration
 	refresher      *refresher
@@ -212,7 +213,8 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		header:         o.Header.Clone(),
 		log:            o.Logger,
 		profile:        o.Profile,
-		flowKey:        "_dance_" + name + "_flow",
+		flowKey:        any("_dance_" + name + "_flow"),
+		shortKey:       shortKey(name),
 		replay:         newReplayCache(),
 		leeway:         o.ExpiryLeeway,
 		refresher:      newRefresher(),

@@ -22,9 +22,9 @@ import (
 )
 
 // flow is what the login route remembers in the session for the callback:
-// the state and the checks set up with it. It is stored as JSON text under
-// the blueprint's own key, so it is bound to the blueprint and needs no gob
-// registration.
+// the state and the checks set up with it. It is stored as one short
+// string (see flowlayout.go) under the blueprint's own key, so it is bound
+// to the blueprint and needs no gob registration.
 type flow struct {
 	// State ties the callback to this login: the OAuth 2 state, or the
 	// OAuth 1 request token. It is also the key of the replay check.
@@ -46,15 +46,16 @@ var now = time.Now
 
 // newState returns 32 bytes from crypto/rand, base64url-encoded.
 func newState() string {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails; see crypto/rand.Read
-	return base64.RawURLEncoding.EncodeToString(b)
+	var b [32]byte
+	var s [43]byte
+	rand.Read(b[:]) // never fails; see crypto/rand.Read
+	base64.RawURLEncoding.Encode(s[:], b[:])
+	return string(s[:])
 }
 
 // saveFlow writes f into the session and saves it.
 func (bp *Blueprint) saveFlow(sess sessions.Session, f *flow) error {
-	b, _ := json.Marshal(f) // a flow always encodes
-	sess.Set(bp.flowKey, string(b))
+	sess.Set(bp.flowKey, encodeFlow(f))
 	if err := sess.Save(); err != nil {
 		return storage.SaveError(err)
 	}
@@ -67,18 +68,18 @@ func (bp *Blueprint) loadFlow(sess sessions.Session) *flow {
 	if !ok {
 		return nil
 	}
-	f := new(flow)
-	if json.Unmarshal([]byte(raw), f) != nil || f.State == "" {
-		return nil
-	}
-	return f
+	return decodeFlow(raw)
 }
 
 // checkState verifies that got is the unused, unexpired state of f (or,
 // in OAuth 1, its request token), in constant time. It returns mismatch,
 // ErrStateUsed or ErrStateExpired, or nil.
 func (bp *Blueprint) checkState(f *flow, got string, mismatch error) error {
-	if subtle.ConstantTimeCompare([]byte(got), []byte(f.State)) != 1 {
+	proof := got
+	if f.Used {
+		proof = usedProof(got) // a used flow keeps only this of its state
+	}
+	if subtle.ConstantTimeCompare([]byte(proof), []byte(f.State)) != 1 {
 		return mismatch
 	}
 	if f.Used || bp.replay.seen(got) {
@@ -96,9 +97,7 @@ func (bp *Blueprint) checkState(f *flow, got string, mismatch error) error {
 // remembers).
 func (bp *Blueprint) consume(sess sessions.Session, f *flow) {
 	bp.replay.add(f.State, time.Unix(f.Expires, 0))
-	used := flow{State: f.State, Expires: f.Expires, Used: true}
-	b, _ := json.Marshal(&used)
-	sess.Set(bp.flowKey, string(b))
+	sess.Set(bp.flowKey, encodeFlow(&flow{State: usedProof(f.State), Used: true}))
 }
 
 // replayCache remembers used states until they expire. It is bounded

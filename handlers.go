@@ -68,7 +68,7 @@ func (bp *Blueprint) login(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sess.Delete(bp.shortKey()) // the user asks again: a step-up may ask again too
+	sess.Delete(bp.shortKey) // the user asks again: a step-up may ask again too
 	bp.startLogin(c, sess, safeNext(c.Query("next")), nil)
 }
 

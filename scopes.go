@@ -169,7 +169,7 @@ func (cl *Client) missingScopes(need []string) ([]string, error) {
 // that its last step-up asked for and did not get (declined, or granted
 // fewer), so that a route needing them answers 403 instead of sending the
 // user round the provider again.
-func (bp *Blueprint) shortKey() string { return bp.flowKey + "_short" }
+func shortKey(name string) any { return "_dance_" + name + "_flow_short" }
 
 // stepUp lets the request through (true) when the token holds need, as
 // far as anyone knows. Otherwise it starts a login that asks for the
@@ -193,7 +193,7 @@ func (bp *Blueprint) stepUp(c *gin.Context, cl *Client, need []string) bool {
 		bp.fail(c, http.StatusInternalServerError, e)
 		return false
 	}
-	short, _ := sess.Get(bp.shortKey()).(string)
+	short, _ := sess.Get(bp.shortKey).(string)
 	if len(without(missing, splitScopes(short))) == 0 {
 		bp.fail(c, http.StatusForbidden, &Error{
 			Provider: bp.name, Stage: StageAuthorize, Err: ErrInsufficientScope, Scopes: missing,
@@ -225,10 +225,10 @@ func (bp *Blueprint) noteStepUp(c *gin.Context, fl *flow, tok *Token) {
 	if tok != nil && tok.Scope != nil {
 		short = without(fl.Scope, splitScopes(strings.Join(tok.Scope, " ")))
 	}
-	setShort(sess, bp.shortKey(), short)
+	setShort(sess, bp.shortKey, short)
 }
 
-func setShort(sess sessions.Session, key string, short []string) {
+func setShort(sess sessions.Session, key any, short []string) {
 	if len(short) == 0 {
 		sess.Delete(key)
 		return

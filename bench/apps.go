@@ -292,9 +292,15 @@ func (e *Env) Goth() *App {
 }
 
 // accessToken takes the access token out of the session value: the floor
-// stores the bare token, dance a Flask-Dance token JSON object, which the
-// floor reads with a plain string search rather than a JSON decoder.
+// stores the bare token; dance keeps "\x1e" + access token + "\x1f" + the
+// other fields (its session layout since issue 20), or before that a
+// Flask-Dance token JSON object, which the floor reads with a plain string
+// search rather than a JSON decoder.
 func accessToken(v string) string {
+	if rest, ok := strings.CutPrefix(v, "\x1e"); ok {
+		at, _, _ := strings.Cut(rest, "\x1f")
+		return at
+	}
 	const k = `"access_token":"`
 	i := strings.Index(v, k)
 	if i < 0 {

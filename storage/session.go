@@ -1,9 +1,9 @@
 package storage
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-gonic/gin"
@@ -16,7 +16,11 @@ const DefaultSessionKey = "{name}_oauth_token"
 // Session stores tokens in the user's gin-contrib/sessions session. It is
 // the default storage, the Go form of Flask-Dance's SessionStorage.
 //
-// The token is kept as its JSON text, so no gob registration is needed.
+// The token is kept as one short string (see sessionlayout.go), not as
+// Flask-Dance's JSON object, so no gob registration is needed and the
+// cookie stays small; tokens kept as JSON by earlier versions of dance
+// are read too.
+//
 // Set saves the session at once: with a cookie store, a token too large for
 // the cookie gives [ErrTooLarge] instead of being lost silently.
 type Session struct {
@@ -29,13 +33,38 @@ type Session struct {
 // NewSession returns a session storage with the default key format.
 func NewSession() *Session { return &Session{} }
 
-func (s *Session) key(name string) string {
-	k := s.Key
-	if k == "" {
-		k = DefaultSessionKey
+// key returns the session key of name's token, as an interface value: a
+// session is a map[any]any, and turning a string into an interface on
+// every lookup would allocate.
+func (s *Session) key(name string) any {
+	format := s.Key
+	if format == "" {
+		format = DefaultSessionKey
 	}
-	return strings.ReplaceAll(k, "{name}", name)
+	k := [2]string{format, name}
+	sessionKeys.RLock()
+	v, ok := sessionKeys.m[k]
+	sessionKeys.RUnlock()
+	if ok {
+		return v
+	}
+	v = any(strings.ReplaceAll(format, "{name}", name))
+	sessionKeys.Lock()
+	if len(sessionKeys.m) < maxSessionKeys {
+		sessionKeys.m[k] = v
+	}
+	sessionKeys.Unlock()
+	return v
 }
+
+// sessionKeys caches [Session.key] by key format and blueprint name.
+var sessionKeys = struct {
+	sync.RWMutex
+	m map[[2]string]any
+}{m: make(map[[2]string]any)}
+
+// maxSessionKeys bounds sessionKeys; an app has a few blueprints.
+const maxSessionKeys = 1024
 
 // SessionFrom returns the gin-contrib/sessions session of c, or
 // [ErrNoSession] when the sessions middleware did not run.
@@ -64,7 +93,7 @@ func (s *Session) Get(c *gin.Context, name string) (*Token, error) {
 	tok := new(Token)
 	// Decoding the session's string as is saves copying it; the token's
 	// fields share its memory.
-	if err := tok.unmarshalString(raw); err != nil {
+	if err := decodeSession(raw, tok); err != nil {
 		return nil, fmt.Errorf("storage: session token for %q: %w", name, err)
 	}
 	return tok, nil
@@ -77,13 +106,13 @@ func (s *Session) Set(c *gin.Context, name string, tok *Token) error {
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(tok)
+	v, err := encodeSession(tok)
 	if err != nil {
 		return fmt.Errorf("storage: encoding token for %q: %w", name, err)
 	}
 	key := s.key(name)
 	prev := sess.Get(key)
-	sess.Set(key, string(b))
+	sess.Set(key, v)
 	if err := sess.Save(); err != nil {
 		// Put back what was there: leaving the new token would make a
 		// later save fail the same way and take the rest of the session

@@ -1,0 +1,123 @@
+package dance
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// The session layout of a flow record: one short string, cheaper to
+// encode and decode and smaller in the cookie than JSON. It is flowMark
+// followed by these fields, separated by flowSep, with empty fields at the
+// end left out:
+//
+//	state, expires (Unix seconds), "u" when used, verifier, nonce,
+//	OAuth 1 request-token secret, next, step-up scopes (space-separated)
+//
+// A flow with flowSep in a field is kept as JSON instead (the layout of
+// earlier versions of dance), which loadFlow reads too.
+const (
+	flowMark = "\x1e" // ASCII record separator; JSON starts with '{'
+	flowSep  = "\x1f" // ASCII unit separator
+)
+
+// encodeFlow returns f in the session layout.
+func encodeFlow(f *flow) string {
+	used := ""
+	if f.Used {
+		used = "u"
+	}
+	var num [20]byte
+	expires := num[:0]
+	if f.Expires != 0 {
+		expires = strconv.AppendInt(expires, f.Expires, 10)
+	}
+	scope := ""
+	if f.Scope != nil {
+		scope = strings.Join(f.Scope, " ")
+	}
+	fields := [...]string{f.State, "", used, f.Verifier, f.Nonce, f.Secret, f.Next, scope}
+	n := len(fields)
+	for n > 2 && fields[n-1] == "" {
+		n--
+	}
+	if n == 2 && len(expires) == 0 {
+		n = 1
+	}
+	size := len(flowMark) + n + len(expires)
+	for _, s := range fields[:n] {
+		if strings.Contains(s, flowSep) {
+			g := *f                  // so that f does not escape
+			b, _ := json.Marshal(&g) // a flow always encodes
+			return string(b)
+		}
+		size += len(s)
+	}
+	var b strings.Builder // one allocation
+	b.Grow(size)
+	b.WriteString(flowMark)
+	b.WriteString(f.State)
+	for i := 1; i < n; i++ {
+		b.WriteString(flowSep)
+		if i == 1 {
+			b.Write(expires)
+		}
+		b.WriteString(fields[i])
+	}
+	return b.String()
+}
+
+// decodeFlow reads a flow in either layout; it returns nil for anything
+// that is not a flow with a state.
+func decodeFlow(raw string) *flow {
+	f := new(flow)
+	rest, ok := strings.CutPrefix(raw, flowMark)
+	if !ok {
+		if json.Unmarshal([]byte(raw), f) != nil || f.State == "" {
+			return nil
+		}
+		if f.Used {
+			// Earlier versions kept the whole state of a used flow.
+			f.State = usedProof(f.State)
+		}
+		return f
+	}
+	var fields [8]string
+	for i := range fields {
+		var found bool
+		fields[i], rest, found = strings.Cut(rest, flowSep)
+		if !found {
+			break
+		}
+		if i == len(fields)-1 {
+			return nil
+		}
+	}
+	f.State, f.Verifier, f.Nonce, f.Secret, f.Next = fields[0], fields[3], fields[4], fields[5], fields[6]
+	if scope := strings.Fields(fields[7]); len(scope) > 0 {
+		f.Scope = scope
+	}
+	f.Used = fields[2] == "u"
+	if fields[1] != "" {
+		var err error
+		if f.Expires, err = strconv.ParseInt(fields[1], 10, 64); err != nil {
+			return nil
+		}
+	}
+	if f.State == "" || (fields[2] != "" && !f.Used) {
+		return nil
+	}
+	return f
+}
+
+// usedProof is what a used flow keeps of its state: enough to tell a
+// replayed callback (ErrStateUsed) from another one (a mismatch), in a
+// third of the bytes, and no state.
+func usedProof(state string) string {
+	sum := sha256.Sum256([]byte(state))
+	var b [22]byte
+	base64.RawURLEncoding.Encode(b[:], sum[:16])
+	return string(b[:])
+}
