@@ -261,7 +261,9 @@ func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Val
 		// OpenID Connect: verify the ID token before anything sees it.
 		raw, _ := tok.Extra["id_token"].(string)
 		ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
+		ctx, end := bp.step(ctx, "id_token")
 		claims, e := f.oidc.verify(ctx, bp, raw, fl.Nonce)
+		end(errOf(e))
 		cancel()
 		if e != nil {
 			return nil, &failure{http.StatusForbidden, e}

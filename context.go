@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
 
@@ -44,8 +46,11 @@ func (bp *Blueprint) Client(c *gin.Context) *Client {
 // current user has a token for this blueprint: the Go form of an
 // "authorization required" decorator. Without a token, it redirects (302) to
 // the login route with the current path as "next", so the user comes back
-// here after the dance. When the storage fails, it answers 500 after the
-// error hooks, rather than sending the user round a login loop.
+// here after the dance. When the storage needs a user and the request has
+// none ([storage.ErrUserRequired]), the anonymous visitor goes the same
+// way, or to [Options].AnonymousURL, and no error hook runs. When the
+// storage fails otherwise, it answers 500 after the error hooks, rather
+// than sending the user round a login loop.
 //
 // With scopes, the token must also hold them (see [Client.Scopes]); if it
 // is known to lack some, the user goes through the login again (a
@@ -66,6 +71,17 @@ func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		cl := bp.Client(c)
 		ok, err := cl.Authorized()
+		if errors.Is(err, storage.ErrUserRequired) {
+			// An anonymous visitor of a storage that needs a user: not
+			// a failed login, so no error hook and no 500.
+			target := bp.LoginURL()
+			if bp.anonymousURL != "" {
+				target = bp.anonymousURL
+			}
+			bp.log.DebugContext(c.Request.Context(), "dance: anonymous visitor sent to log in", "provider", bp.name)
+			redirectWithNext(c, target)
+			return
+		}
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
@@ -75,8 +91,7 @@ func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
 			return
 		}
 		if !ok {
-			c.Redirect(http.StatusFound, bp.LoginURL()+"?next="+url.QueryEscape(c.Request.URL.RequestURI()))
-			c.Abort()
+			redirectWithNext(c, bp.LoginURL())
 			return
 		}
 		if len(need) > 0 && !bp.stepUp(c, cl, need) {
@@ -85,6 +100,17 @@ func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// redirectWithNext sends the user to target with the current path as
+// "next", and aborts.
+func redirectWithNext(c *gin.Context, target string) {
+	sep := "?"
+	if strings.Contains(target, "?") {
+		sep = "&"
+	}
+	c.Redirect(http.StatusFound, target+sep+"next="+url.QueryEscape(c.Request.URL.RequestURI()))
+	c.Abort()
 }
 
 // Client calls the provider's API as the current user. It is the Go form of

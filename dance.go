@@ -63,6 +63,7 @@ import (
 	"time"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/statestore"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -144,6 +145,28 @@ type Options struct {
 	// [Client.Profile]. Presets set it; set it yourself for a generic
 	// blueprint, or to override a preset's.
 	Profile ProfileFunc
+	// Observe, when set, is called as each of the dance's inner steps
+	// starts, the ones that no route handler, HTTP client or storage
+	// wrapper sees: "id_token" (verifying an OpenID Connect ID token, at
+	// login or refresh), "hooks" (the authorized hooks) and "revoke"
+	// ([Client.Revoke], provider call and deletion). It returns the
+	// step's context, which the step uses (so spans started in it are the
+	// parent of the step's calls), and a func that dance calls with the
+	// step's outcome (nil on success). It is for tracing and metrics
+	// backends, such as the otel module; it must not block, and it is
+	// never given a secret, token, code or state.
+	Observe func(ctx context.Context, step string) (context.Context, func(error))
+	// UsedStates records the states of completed callbacks, so that a
+	// replayed callback is refused with 403. Default: a record in this
+	// process, which a second instance or a restart does not share; give
+	// every instance the same store from package statestore/redisstate to refuse replays across
+	// a fleet. See docs/security.md.
+	UsedStates statestore.Store
+	// AnonymousURL is where [Blueprint.Required] sends a visitor whom the
+	// storage cannot serve without a user ([storage.ErrUserRequired]),
+	// for example the app's own login page, with the current path as
+	// "next". Default: the blueprint's login route.
+	AnonymousURL string
 	// RefreshLock, when set, makes refreshes fleet-wide single: before it
 	// refreshes a token, the blueprint takes the lock named key (a hash of
 	// the blueprint's name and the refresh token, never the token) and
@@ -180,9 +203,11 @@ type Blueprint struct {
 	header         http.Header
 	log            *slog.Logger
 	profile        ProfileFunc
+	observe        func(ctx context.Context, step string) (context.Context, func(error))
 	flowKey        any // a string; an interface already, so session lookups do not allocate
 	shortKey       any // the same, for the scopes a step-up did not get
-	replay         *replayCache
+	used           statestore.Store
+	anonymousURL   string
 	leeway         time.Duration
 	refresher      *refresher
 	refreshLock    func(ctx context.Context, key string) (func(), error)
@@ -213,9 +238,11 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		header:         o.Header.Clone(),
 		log:            o.Logger,
 		profile:        o.Profile,
+		observe:        o.Observe,
 		flowKey:        any("_dance_" + name + "_flow"),
 		shortKey:       shortKey(name),
-		replay:         newReplayCache(),
+		used:           o.UsedStates,
+		anonymousURL:   o.AnonymousURL,
 		leeway:         o.ExpiryLeeway,
 		refresher:      newRefresher(),
 		refreshLock:    o.RefreshLock,
@@ -233,6 +260,9 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 	}
 	if bp.storage == nil {
 		bp.storage = storage.NewSession()
+	}
+	if bp.used == nil {
+		bp.used = newReplayCache()
 	}
 	if bp.httpClient == nil {
 		bp.httpClient = core.SharedClient
@@ -420,4 +450,22 @@ func baseCopy(u *url.URL) *url.URL {
 	}
 	c := *u
 	return &c
+}
+
+// step starts one of the inner steps that [Options.Observe] sees.
+func (bp *Blueprint) step(ctx context.Context, name string) (context.Context, func(error)) {
+	if bp.observe == nil {
+		return ctx, endNothing
+	}
+	return bp.observe(ctx, name)
+}
+
+func endNothing(error) {}
+
+// errOf is e as an error, nil when e is nil.
+func errOf(e *Error) error {
+	if e == nil {
+		return nil
+	}
+	return e
 }

@@ -36,6 +36,21 @@ func (e *expiring[K, V]) put(k K, v V, until time.Time) {
 	e.m[k] = expiringEntry[V]{v: v, until: until}
 }
 
+// putNew keeps v under k until the given time unless k holds a live value,
+// in one step; it reports whether it did.
+func (e *expiring[K, V]) putNew(k K, v V, until time.Time) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if ent, ok := e.m[k]; ok && !now().After(ent.until) {
+		return false
+	}
+	if len(e.m) >= e.max {
+		e.sweep()
+	}
+	e.m[k] = expiringEntry[V]{v: v, until: until}
+	return true
+}
+
 // get returns the live value under k.
 func (e *expiring[K, V]) get(k K) (V, bool) {
 	e.mu.Lock()

@@ -78,7 +78,7 @@ func TestSlowTokenEndpoint(t *testing.T) {
 			if resp.StatusCode != http.StatusGatewayTimeout {
 				t.Fatalf("status %d (%q), want 504", resp.StatusCode, body)
 			}
-			mustContain(t, body, "token exchange failed: context deadline exceeded")
+			mustContain(t, h.logs.String(), "token exchange failed: context deadline exceeded")
 			errs := h.errors()
 			if len(errs) != 1 || !errors.Is(errs[0], dance.ErrTokenExchange) || !errors.Is(errs[0], context.DeadlineExceeded) {
 				t.Fatalf("error hooks got %v", errs)

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -73,7 +74,8 @@ func (bp *Blueprint) loadFlow(sess sessions.Session) *flow {
 
 // checkState verifies that got is the unused, unexpired state of f (or,
 // in OAuth 1, its request token), in constant time. It returns mismatch,
-// ErrStateUsed or ErrStateExpired, or nil.
+// ErrStateUsed or ErrStateExpired, or nil. The record of used states is
+// asked by [Blueprint.consume], which checks and records in one step.
 func (bp *Blueprint) checkState(f *flow, got string, mismatch error) error {
 	proof := got
 	if f.Used {
@@ -82,7 +84,7 @@ func (bp *Blueprint) checkState(f *flow, got string, mismatch error) error {
 	if subtle.ConstantTimeCompare([]byte(proof), []byte(f.State)) != 1 {
 		return mismatch
 	}
-	if f.Used || bp.replay.seen(got) {
+	if f.Used {
 		return ErrStateUsed
 	}
 	if now().Unix() > f.Expires {
@@ -91,13 +93,29 @@ func (bp *Blueprint) checkState(f *flow, got string, mismatch error) error {
 	return nil
 }
 
-// consume marks f used, in the session and in the process-wide replay
-// cache, so that the same callback cannot be played twice: not with the
-// new cookie (the session says used) and not with the old one (the cache
-// remembers).
-func (bp *Blueprint) consume(sess sessions.Session, f *flow) {
-	bp.replay.add(f.State, time.Unix(f.Expires, 0))
+// consume marks f used, in the session and in the record of used states,
+// so that the same callback cannot be played twice: not with the new
+// cookie (the session says used) and not with the old one, on this
+// instance or, with a shared record, on another (the record remembers).
+// It returns ErrStateUsed when the record already had the state, and the
+// record's own error when it cannot answer.
+func (bp *Blueprint) consume(ctx context.Context, sess sessions.Session, f *flow) error {
 	sess.Set(bp.flowKey, encodeFlow(&flow{State: usedProof(f.State), Used: true}))
+	first, err := bp.used.Use(ctx, usedKey(f.State), time.Unix(f.Expires, 0))
+	switch {
+	case err != nil:
+		return fmt.Errorf("dance: record of used states: %w", err)
+	case !first:
+		return ErrStateUsed
+	}
+	return nil
+}
+
+// usedKey is the key of a state in the record of used states: a hash, so
+// that no state is kept there.
+func usedKey(state string) string {
+	h := sha256.Sum256([]byte(state))
+	return base64.RawURLEncoding.EncodeToString(h[:])
 }
 
 // replayCache remembers used states until they expire. It is bounded
@@ -113,12 +131,18 @@ func newReplayCache() *replayCache {
 	return &replayCache{newExpiring[[32]byte, struct{}](replayCacheMax)}
 }
 
+// Use implements [statestore.Store] in the process; key is already a
+// hash of the state.
+func (r *replayCache) Use(_ context.Context, key string, until time.Time) (bool, error) {
+	return r.putNew(sha256.Sum256([]byte(key)), struct{}{}, until), nil
+}
+
 func (r *replayCache) add(state string, until time.Time) {
-	r.put(sha256.Sum256([]byte(state)), struct{}{}, until)
+	_, _ = r.Use(context.Background(), usedKey(state), until)
 }
 
 func (r *replayCache) seen(state string) bool {
-	_, ok := r.get(sha256.Sum256([]byte(state)))
+	_, ok := r.get(sha256.Sum256([]byte(usedKey(state))))
 	return ok
 }
 
@@ -218,26 +242,24 @@ func (bp *Blueprint) fromTrustedProxy(c *gin.Context) bool {
 }
 
 // fail runs the error hooks for e and, unless a hook answered, answers with
-// status and a plain-text message that names the problem but never echoes
-// the request.
+// status and the default error answer (see answerError), which carries an
+// error ID that the log line carries too, and never the error's text.
 func (bp *Blueprint) fail(c *gin.Context, status int, e *Error) {
-	bp.log.DebugContext(c.Request.Context(), "dance: dance failed", "provider", bp.name, "stage", string(e.Stage), "err", e.Error())
+	id := newErrorID()
+	bp.logFailure(c, e, id)
 	bp.saveSession(c)
 	bp.hooks.runError(c, bp, e)
 	if answered(c) {
 		return
 	}
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/plain; charset=utf-8", []byte(e.Error()+"\n"))
-	c.Abort()
+	bp.answerError(c, status, e, id)
 }
 
 // failRedirect runs the error hooks for e and, unless a hook answered,
 // redirects to the next URL (Flask-Dance's behaviour for provider errors
 // and storage errors).
 func (bp *Blueprint) failRedirect(c *gin.Context, f *flow, e *Error) {
-	bp.log.DebugContext(c.Request.Context(), "dance: dance failed", "provider", bp.name, "stage", string(e.Stage), "err", e.Error())
+	bp.logFailure(c, e, newErrorID())
 	bp.saveSession(c)
 	bp.hooks.runError(c, bp, e)
 	if answered(c) {
@@ -283,7 +305,14 @@ func (bp *Blueprint) admit(c *gin.Context, sess sessions.Session, fl *flow, chec
 	// The session is saved with the "used" marker before any answer:
 	// by fail and failRedirect, before the authorized hooks, or by the
 	// token's own save (see finish), so the hot path saves it once.
-	bp.consume(sess, fl)
+	if err := bp.consume(c.Request.Context(), sess, fl); err != nil {
+		status := http.StatusForbidden
+		if !errors.Is(err, ErrStateUsed) {
+			status = http.StatusServiceUnavailable
+		}
+		bp.fail(c, status, &Error{Provider: bp.name, Stage: StageState, Err: err})
+		return false
+	}
 	return true
 }
 
@@ -293,9 +322,9 @@ func (bp *Blueprint) admit(c *gin.Context, sess sessions.Session, fl *flow, chec
 // the user goes to the next URL, as in Flask-Dance. Nothing is fetched.
 func (bp *Blueprint) declined(c *gin.Context, sess sessions.Session, fl *flow, checkErr error, e *Error) {
 	if fl != nil && checkErr == nil {
-		bp.consume(sess, fl)
+		_ = bp.consume(c.Request.Context(), sess, fl) // a replayed refusal changes nothing
 		bp.noteStepUp(c, fl, nil)
-		_ = sess.Save() // best effort: the replay cache backs it up
+		_ = sess.Save() // best effort: the record of used states backs it up
 	}
 	bp.failRedirect(c, fl, e)
 }

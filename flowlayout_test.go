@@ -15,7 +15,7 @@ func TestFlowLayoutRoundTrip(t *testing.T) {
 		{State: "rt", Secret: "sec", Expires: 1},
 		{State: usedProof("s"), Used: true},
 		{State: "s", Next: "/repos", Scope: []string{"user", "repo"}, Expires: 1}, // a step-up
-		{State: "s", Secret: "a\x1fb", Expires: 1}, // kept as JSON
+		{State: "s", Secret: "a\x1fb", Expires: 1},                                // kept as JSON
 	} {
 		raw := encodeFlow(&f)
 		if short := strings.HasPrefix(raw, flowMark); short == strings.Contains(f.Secret, flowSep) {

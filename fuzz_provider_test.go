@@ -102,9 +102,9 @@ func (a *inprocApp) checkFailure(t *testing.T, w *httptest.ResponseRecorder, sta
 	if !ok {
 		t.Fatalf("status %d (%q), want one of %v", w.Code, w.Body.String(), statuses)
 	}
-	prefix := fmt.Sprintf("dance: %s: %s: %v", a.bp.Name(), stage, sentinel)
-	if !strings.HasPrefix(w.Body.String(), prefix) {
-		t.Fatalf("body %q, want it to start with %q", w.Body.String(), prefix)
+	// The default answer names no internal error, and carries an ID.
+	if body := w.Body.String(); strings.Contains(body, "dance: ") || !strings.Contains(body, "Error ID") {
+		t.Fatalf("body %q, want the default error page", body)
 	}
 	if len(a.errs) != 1 || !errors.Is(a.errs[0], sentinel) || a.errs[0].Stage != stage {
 		t.Fatalf("error hooks got %v, want one %v at stage %s", a.errs, sentinel, stage)

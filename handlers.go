@@ -2,6 +2,7 @@ package dance
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -87,7 +88,15 @@ func (bp *Blueprint) startLogin(c *gin.Context, sess sessions.Session, next stri
 		bp.answerFailure(c, fl, f)
 		return
 	}
-	if err := bp.saveFlow(sess, fl); err != nil {
+	err := bp.saveFlow(sess, fl)
+	if errors.Is(err, storage.ErrTooLarge) && fl.Next != "" {
+		// The session (a token already in a cookie) has no room for the
+		// return path: the login goes on without it.
+		bp.log.WarnContext(c.Request.Context(), "dance: return path dropped: the session has no room for it", "provider", bp.name, "next_bytes", len(fl.Next))
+		fl.Next = ""
+		err = bp.saveFlow(sess, fl)
+	}
+	if err != nil {
 		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageLogin, Err: err})
 		return
 	}
@@ -150,6 +159,12 @@ func (bp *Blueprint) authorized(c *gin.Context) {
 // finish runs the authorized hooks, stores the token unless vetoed, and
 // redirects: the common end of the OAuth 1 and OAuth 2 callbacks.
 func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
+	if sess, err := storage.SessionFrom(c); err == nil {
+		if err := renewSession(sess, c.Request); err != nil {
+			bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageStore, Err: err})
+			return
+		}
+	}
 	// As Flask-Dance's blueprint.session during oauth_authorized, the
 	// request's client already uses the new token, so hooks can call the
 	// provider's API before (or instead of) storing it.
@@ -159,7 +174,7 @@ func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
 		// in the session before it does.
 		bp.saveSession(c)
 	}
-	store, err := bp.hooks.runAuthorized(c, bp, tok)
+	store, err := bp.runAuthorized(c, tok)
 	if err != nil {
 		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageHook, Err: err})
 		return
@@ -175,7 +190,11 @@ func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
 	}
 	bp.noteStepUp(c, fl, tok)
 	bp.saveSession(c) // a no-op when the token's own save (session storage) carried it
-	bp.log.DebugContext(c.Request.Context(), "dance: authorized", "provider", bp.name, "stored", store)
+	outcome := "token stored"
+	if !store {
+		outcome = "token not stored (a hook vetoed it)"
+	}
+	bp.log.InfoContext(c.Request.Context(), "dance: login completed", "provider", bp.name, "outcome", outcome)
 	c.Redirect(http.StatusFound, bp.nextURL(fl))
 }
 
@@ -186,4 +205,21 @@ func (bp *Blueprint) answerFailure(c *gin.Context, fl *flow, f *failure) {
 		return
 	}
 	bp.fail(c, f.status, f.err)
+}
+
+// runAuthorized runs the authorized hooks as an observed step, with the
+// step's context on the request while they run.
+func (bp *Blueprint) runAuthorized(c *gin.Context, tok *Token) (bool, error) {
+	if bp.observe == nil {
+		return bp.hooks.runAuthorized(c, bp, tok)
+	}
+	req := c.Request
+	ctx, end := bp.observe(req.Context(), "hooks")
+	c.Request = req.WithContext(ctx)
+	store, err := bp.hooks.runAuthorized(c, bp, tok)
+	if c.Request.Context() == ctx { // a hook may have put in a request of its own
+		c.Request = c.Request.WithContext(req.Context())
+	}
+	end(err)
+	return store, err
 }

@@ -129,9 +129,14 @@ func tokenID(tok *dance.Token) string { return tok.AccessToken + tok.OAuthToken 
 // newRouter is the app: sessions, the blueprint under /login, and a few
 // handlers that use the client.
 func newRouter(bps ...*dance.Blueprint) *gin.Engine {
-	r := gin.New()
 	store := cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef"))
 	store.Options(sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	return newRouterWith(store, bps...)
+}
+
+// newRouterWith is newRouter with the given session store.
+func newRouterWith(store sessions.Store, bps ...*dance.Blueprint) *gin.Engine {
+	r := gin.New()
 	r.Use(sessions.Sessions("session", store))
 	login := r.Group("/login")
 	for _, bp := range bps {

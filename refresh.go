@@ -117,7 +117,7 @@ func (cl *Client) refresh(old *Token) (*Token, error) {
 				return cur, nil
 			}
 		}
-		bp.log.DebugContext(ctx, "dance: refresh failed", "provider", bp.name, "err", e.Error())
+		bp.log.WarnContext(ctx, "dance: refresh failed", "provider", bp.name, "err", e.Error())
 		bp.hooks.runError(cl.c, bp, &e)
 		return nil, &e
 	}
@@ -161,7 +161,10 @@ func (f *oauth2Flow) refresh(ctx context.Context, bp *Blueprint, old *Token) (*T
 	if raw, ok := fresh.Extra["id_token"].(string); ok && f.oidc != nil {
 		// OpenID Connect Core 12.2: a refreshed ID token is verified as
 		// at login, except that it carries no nonce.
-		if _, e := f.oidc.verify(ctx, bp, raw, ""); e != nil {
+		vctx, end := bp.step(ctx, "id_token")
+		_, e := f.oidc.verify(vctx, bp, raw, "")
+		end(errOf(e))
+		if e != nil {
 			e.Stage = StageRefresh
 			return nil, e
 		}

@@ -36,6 +36,15 @@ type RevokeFunc func(ctx context.Context, hc *http.Client, cfg *oauth2.Config, t
 // returns an error matching [ErrNoToken].
 func (cl *Client) Revoke() error {
 	bp := cl.bp
+	ctx, end := bp.step(cl.c.Request.Context(), "revoke")
+	err := cl.revoke(ctx)
+	end(err)
+	return err
+}
+
+// revoke is Revoke within its observed step.
+func (cl *Client) revoke(ctx context.Context) error {
+	bp := cl.bp
 	tok, err := cl.load()
 	if err != nil {
 		return err
@@ -43,7 +52,7 @@ func (cl *Client) Revoke() error {
 	if !tok.Valid() {
 		return &Error{Provider: bp.name, Stage: StageRevoke, Err: ErrNoToken}
 	}
-	ctx, cancel := context.WithTimeout(cl.c.Request.Context(), bp.timeout)
+	ctx, cancel := context.WithTimeout(ctx, bp.timeout)
 	defer cancel()
 	if err := bp.proto.revoke(ctx, bp, tok); err != nil {
 		var e *Error

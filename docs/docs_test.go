@@ -59,6 +59,8 @@ var harnessImports = [][2]string{
 	{"time", "time.Second"},
 	{"github.com/gin-contrib/sessions", "sessions.Default"},
 	{"github.com/gin-contrib/sessions/cookie", "cookie.NewStore"},
+	{"github.com/gin-dance/dance/sessionstore", "sessionstore.NewCookie"},
+	{"github.com/gin-dance/dance/ginlog", "ginlog.Logger"},
 	{"github.com/gin-dance/dance", "dance.NewOAuth2"},
 	{"github.com/gin-dance/dance/contrib", "contrib.GitHub"},
 	{"github.com/gin-dance/dance/dancetest", "dancetest.Token"},

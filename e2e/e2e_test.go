@@ -225,6 +225,12 @@ func TestQuickstart(t *testing.T) {
 		login(t, ctx, home, "deny")
 		denied(t, ctx, "Login with GitHub failed: The user denied the request.")
 		screenshot(t, ctx, "quickstart-denied")
+		// The denied login's callback, played again with a forged
+		// state: the error hook flashes but does not answer, so dance
+		// answers with its HTML page, which shows no internal error.
+		errorPage(t, ctx, home+"login/github/authorized?state=forged&code=forged",
+			"This login link has expired or was already used.")
+		screenshot(t, ctx, "quickstart-error-page")
 	})
 }
 
@@ -271,6 +277,21 @@ func denied(t *testing.T, ctx context.Context, flash string) {
 		t.Fatalf("flash = %q, want %q", got, flash)
 	}
 	loggedOut(t, ctx)
+}
+
+// errorPage opens url and checks dance's default HTML error page: the
+// stage's sentence, an error ID, a link to start again, and no internal
+// error text.
+func errorPage(t *testing.T, ctx context.Context, url, sentence string) {
+	t.Helper()
+	run(t, ctx, chromedp.Navigate(url))
+	if got := text(t, ctx, "h1 + p"); got != sentence {
+		t.Fatalf("error page sentence = %q, want %q", got, sentence)
+	}
+	page := text(t, ctx, "body")
+	if !strings.Contains(page, "Error ID: ") || !strings.Contains(page, "Start again") || strings.Contains(page, "dance:") {
+		t.Fatalf("error page:\n%s", page)
+	}
 }
 
 // loggedOut fails the test if the page greets anyone.

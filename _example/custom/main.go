@@ -29,9 +29,10 @@ import (
 	"strings"
 
 	"github.com/gin-contrib/sessions"
-	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/ginlog"
+	"github.com/gin-dance/dance/sessionstore"
 	"github.com/gin-gonic/gin"
 )
 
@@ -122,9 +123,13 @@ func newApp(cfg dance.OAuth2Config, userURL string, hashKey, blockKey []byte) (*
 		_ = sess.Save()
 	})
 
-	r := gin.Default()
-	store := cookie.NewStore(hashKey, blockKey) // signed and AES-encrypted
-	store.Options(sessions.Options{Path: "/", MaxAge: 86400 * 7, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	// Signed and AES-encrypted; HttpOnly, SameSite=Lax; weak keys are refused.
+	store, err := sessionstore.NewCookie(sessionstore.Config{HashKey: hashKey, BlockKey: blockKey, MaxAge: 86400 * 7})
+	if err != nil {
+		return nil, err
+	}
+	r := gin.New()
+	r.Use(ginlog.Logger(bp), gin.Recovery()) // an access log without the callback's code and state
 	r.Use(sessions.Sessions(sessionName, store))
 	bp.Register(r.Group("/login"))
 	r.Use(bp.Middleware())

@@ -23,10 +23,11 @@ import (
 	"time"
 
 	"github.com/gin-contrib/sessions"
-	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/ginlog"
+	"github.com/gin-dance/dance/sessionstore"
 	"github.com/gin-gonic/gin"
 )
 
@@ -127,9 +128,13 @@ func newApp(cfg contrib.GoogleConfig, hashKey, blockKey []byte) (*app, error) {
 		flash(c, "Your access token had expired; dance refreshed it. It is good until "+tok.ExpiresAt.Format(time.TimeOnly)+".")
 	})
 
-	r := gin.Default()
-	store := cookie.NewStore(hashKey, blockKey) // signed and AES-encrypted
-	store.Options(sessions.Options{Path: "/", MaxAge: 86400 * 7, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	// Signed and AES-encrypted; HttpOnly, SameSite=Lax; weak keys are refused.
+	store, err := sessionstore.NewCookie(sessionstore.Config{HashKey: hashKey, BlockKey: blockKey, MaxAge: 86400 * 7})
+	if err != nil {
+		return nil, err
+	}
+	r := gin.New()
+	r.Use(ginlog.Logger(google), gin.Recovery()) // an access log without the callback's code and state
 	r.Use(sessions.Sessions(sessionName, store))
 	google.Register(r.Group("/login"))
 	r.Use(google.Middleware())

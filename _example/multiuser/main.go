@@ -24,10 +24,11 @@ import (
 	"strings"
 
 	"github.com/gin-contrib/sessions"
-	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/ginlog"
+	"github.com/gin-dance/dance/sessionstore"
 	"github.com/gin-dance/dance/storage/gormstore"
 	"github.com/gin-gonic/gin"
 	"gorm.io/driver/sqlite"
@@ -187,10 +188,13 @@ func newApp(cfg Config) (*gin.Engine, error) {
 	}
 	a.bps = []*dance.Blueprint{github, gitlab}
 
+	// Signed and AES-encrypted; HttpOnly, SameSite=Lax; weak keys are refused.
+	store, err := sessionstore.NewCookie(sessionstore.Config{HashKey: cfg.HashKey, BlockKey: cfg.BlockKey, MaxAge: 86400 * 7})
+	if err != nil {
+		return nil, err
+	}
 	r := gin.New()
-	r.Use(gin.Recovery())
-	store := cookie.NewStore(cfg.HashKey, cfg.BlockKey) // signed and AES-encrypted
-	store.Options(sessions.Options{Path: "/", MaxAge: 86400 * 7, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	r.Use(ginlog.Logger(a.bps...), gin.Recovery()) // an access log without the callback's code and state
 	r.Use(sessions.Sessions("multiuser", store))
 	for _, bp := range a.bps {
 		bp.Register(r.Group("/login"))

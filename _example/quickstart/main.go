@@ -18,10 +18,11 @@ import (
 	"os"
 
 	"github.com/gin-contrib/sessions"
-	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/ginlog"
+	"github.com/gin-dance/dance/sessionstore"
 	"github.com/gin-gonic/gin"
 )
 
@@ -81,9 +82,13 @@ func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*app, error) {
 		_ = sess.Save()
 	})
 
-	r := gin.Default()
-	store := cookie.NewStore(hashKey, blockKey) // signed and AES-encrypted
-	store.Options(sessions.Options{Path: "/", MaxAge: 86400 * 7, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	// Signed and AES-encrypted; HttpOnly, SameSite=Lax; weak keys are refused.
+	store, err := sessionstore.NewCookie(sessionstore.Config{HashKey: hashKey, BlockKey: blockKey, MaxAge: 86400 * 7})
+	if err != nil {
+		return nil, err
+	}
+	r := gin.New()
+	r.Use(ginlog.Logger(github), gin.Recovery()) // an access log without the callback's code and state
 	r.Use(sessions.Sessions(sessionName, store))
 	github.Register(r.Group("/login"))
 	r.Use(github.Middleware())

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"html"
 	"io"
 	"net/http"
@@ -188,5 +189,26 @@ func TestExpiredTokenAsksToLogInAgain(t *testing.T) {
 	}
 	if n := len(fake.RequestsTo("/user")); n != 0 {
 		t.Fatalf("the provider was called %d times with an expired token", n)
+	}
+}
+
+// The app's access log shows the callback route but not its code or
+// state (ginlog.Logger in place of gin.Logger).
+func TestAccessLogLeavesOutCodeAndState(t *testing.T) {
+	var logs bytes.Buffer
+	gin.DefaultWriter = &logs
+	t.Cleanup(func() { gin.DefaultWriter = os.Stdout })
+	fake := dancetest.NewProvider(dancetest.Config{})
+	defer fake.Close()
+	var cfg contrib.GitHubConfig
+	fake.Configure(t, &cfg)
+	a, err := newApp(cfg, testKeys[0], testKeys[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dancetest.Dance(t, a.Engine, "/login/github")
+	out := logs.String()
+	if !strings.Contains(out, "/login/github/authorized") || strings.Contains(out, "code=") || strings.Contains(out, "state=") {
+		t.Fatalf("access log:\n%s", out)
 	}
 }

@@ -40,6 +40,9 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/ginlog"
+	"github.com/gin-dance/dance/sessionstore"
+	"github.com/gin-dance/dance/statestore/redisstate"
 	"github.com/gin-dance/dance/storage/gormstore"
 	"github.com/gin-gonic/gin"
 	goredis "github.com/redis/go-redis/v9"
@@ -180,7 +183,7 @@ func newApp(cfg Config) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	a.sessions.Options(sessions.Options{Path: "/", MaxAge: 86400 * 7, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	a.sessions.Options(sessionstore.Options(false, 86400*7)) // HttpOnly, SameSite=Lax, Path=/; pass true on https
 
 	if err := a.init(cfg); err != nil {
 		a.Close()
@@ -210,6 +213,9 @@ func (a *App) init(cfg Config) error {
 	}
 	gh := cfg.GitHub
 	gh.Storage = store
+	// Used states in Redis: a callback replayed on another instance, or
+	// after a restart, is refused too.
+	gh.UsedStates = redisstate.New(a.cache, cfg.Prefix+"used:")
 	a.github, err = contrib.GitHub(gh)
 	if err != nil {
 		return err
@@ -220,7 +226,7 @@ func (a *App) init(cfg Config) error {
 	})
 
 	r := gin.New()
-	r.Use(gin.Recovery())
+	r.Use(ginlog.Logger(a.github), gin.Recovery()) // an access log without the callback's code and state
 	r.Use(sessions.Sessions(sessionName, a.sessions))
 	a.github.Register(r.Group("/login"))
 	r.Use(a.github.Middleware())
