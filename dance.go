@@ -167,6 +167,17 @@ type Options struct {
 	// for example the app's own login page, with the current path as
 	// "next". Default: the blueprint's login route.
 	AnonymousURL string
+	// RefreshLock, when set, makes refreshes fleet-wide single: before it
+	// refreshes a token, the blueprint takes the lock named key (a hash of
+	// the blueprint's name and the refresh token, never the token) and
+	// calls unlock when done; having waited for it, it reads the token
+	// from storage again and uses it if another instance refreshed it
+	// meanwhile. A failure to take the lock fails the refresh (ErrRefresh)
+	// and keeps the stored token. Package refreshlock implements it on
+	// Redis. Default: none, so instances refresh independently, and a
+	// refresh the provider refuses deletes the stored token only if it
+	// still carries the refused refresh token.
+	RefreshLock func(ctx context.Context, key string) (unlock func(), err error)
 }
 
 // Blueprint is one provider's OAuth dance: its routes, hooks, storage and
@@ -200,6 +211,7 @@ type Blueprint struct {
 	leeway         time.Duration
 	refresher      *refresher
 	slashWarned    sync.Once // see warnLeadingSlash
+	refreshLock    func(ctx context.Context, key string) (func(), error)
 }
 
 // routes are a blueprint's full route paths, once registered.
@@ -234,6 +246,7 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		anonymousURL:   o.AnonymousURL,
 		leeway:         o.ExpiryLeeway,
 		refresher:      newRefresher(),
+		refreshLock:    o.RefreshLock,
 	}
 	for _, p := range []string{bp.loginPath, bp.authorizedPath} {
 		if !strings.HasPrefix(p, "/") {

@@ -29,6 +29,10 @@ type refresher struct {
 type refreshResult struct {
 	tok *Token
 	err *Error
+	// called is whether the provider was called for it, and saved whether
+	// the caller that made it has already stored tok (under the refresh
+	// lock); both concern only that caller.
+	called, saved bool
 }
 
 // refreshMemory is how long a refresh's result is reused for callers that
@@ -70,7 +74,9 @@ func (f *oauth2Flow) refreshable(tok *Token) bool {
 // [ErrTokenExpired] when the token has expired and cannot be refreshed (no
 // refresh token, a blueprint without RefreshURL, or a provider that refused
 // the refresh with invalid_grant, in which case the stored token is
-// deleted). A refresh that fails for another reason returns an error
+// deleted if it still carries the refused refresh token; when another
+// instance of the app stored a newer token meanwhile, Token returns that
+// one instead). A refresh that fails for another reason returns an error
 // matching [ErrRefresh] and keeps the stored token. The error hooks run
 // whenever a refresh was attempted and failed.
 func (cl *Client) Token() (*Token, error) {
@@ -82,7 +88,8 @@ func (cl *Client) Token() (*Token, error) {
 }
 
 // refresh replaces the expired token old, once per process for concurrent
-// callers, and saves the result in this request's storage.
+// callers (and once per fleet with [Options.RefreshLock]), and saves the
+// result in this request's storage.
 func (cl *Client) refresh(old *Token) (*Token, error) {
 	bp := cl.bp
 	if !bp.proto.refreshable(old) {
@@ -90,16 +97,14 @@ func (cl *Client) refresh(old *Token) (*Token, error) {
 	}
 	ctx := cl.c.Request.Context()
 	key := refreshKey(bp.name, old.RefreshToken)
-	called := false
+	called, saved := false, false
 	v, _, _ := bp.refresher.group.Do(key, func() (any, error) {
 		if res, ok := bp.refresher.recall(key); ok {
 			return res, nil
 		}
-		called = true
-		bp.log.DebugContext(ctx, "dance: refreshing expired token", "provider", bp.name)
-		tok, e := bp.proto.refresh(ctx, bp, old)
-		res := &refreshResult{tok: tok, err: e}
-		if e == nil || errors.Is(e, ErrTokenExpired) {
+		res := cl.refreshOnce(ctx, old, key)
+		called, saved = res.called, res.saved
+		if res.err == nil || errors.Is(res.err, ErrTokenExpired) {
 			bp.refresher.remember(key, res)
 		}
 		return res, nil
@@ -108,22 +113,21 @@ func (cl *Client) refresh(old *Token) (*Token, error) {
 	if res.err != nil {
 		e := *res.err // shared with other callers: hand out a copy
 		if errors.Is(e.Err, ErrTokenExpired) {
-			if err := bp.storage.Delete(cl.c, bp.name); err != nil {
-				bp.log.DebugContext(ctx, "dance: could not delete the refused token", "provider", bp.name, "err", err.Error())
+			if cur := cl.dropRefused(ctx, old); cur != nil {
+				return cur, nil
 			}
-			cl.mu.Lock()
-			cl.tok, cl.err, cl.loaded = nil, nil, true
-			cl.mu.Unlock()
 		}
 		bp.log.WarnContext(ctx, "dance: refresh failed", "provider", bp.name, "err", e.Error())
 		bp.hooks.runError(cl.c, bp, &e)
 		return nil, &e
 	}
 	tok := res.tok.Clone()
-	if err := bp.storage.Set(cl.c, bp.name, tok); err != nil {
-		e := &Error{Provider: bp.name, Stage: StageStore, Err: err}
-		bp.hooks.runError(cl.c, bp, e)
-		return nil, e
+	if !saved {
+		if err := bp.storage.Set(cl.c, bp.name, tok); err != nil {
+			e := &Error{Provider: bp.name, Stage: StageStore, Err: err}
+			bp.hooks.runError(cl.c, bp, e)
+			return nil, e
+		}
 	}
 	cl.mu.Lock()
 	cl.tok, cl.err, cl.loaded = tok, nil, true

@@ -87,6 +87,7 @@ type preset struct {
 
 // build fills in the preset's defaults around the user's settings.
 func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoints, o dance.Options) (*dance.Blueprint, error) {
+	p.describe()
 	env := core.EnvName(p.name)
 	cfg := dance.OAuth2Config{
 		Name:         p.name,
@@ -110,6 +111,14 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = p.baseURL
+	}
+	dev, err := devProvider(p.name, o)
+	if err != nil {
+		return nil, err
+	}
+	if dev != "" {
+		devURLs(dev, p.name, &cfg.BaseURL, &cfg.AuthURL, &cfg.TokenURL, &cfg.RevokeURL, &cfg.Issuer, &cfg.JWKSURL, &ep.RefreshURL, &ep.ProfileURL)
+		cfg.ClientID, cfg.ClientSecret = or(cfg.ClientID, devClientID), or(cfg.ClientSecret, devClientSecret)
 	}
 	if p.revoke != nil {
 		cfg.Revoke = p.revoke(cfg.BaseURL)
@@ -138,7 +147,11 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 		cfg.Header = h
 	}
 	if cfg.Profile == nil && p.profile != nil {
-		cfg.Profile = p.profile.fetcher(or(ep.ProfileURL, p.profile.url))
+		profileURL := or(ep.ProfileURL, p.profile.url)
+		if dev != "" {
+			devURLs(dev, p.name, &profileURL)
+		}
+		cfg.Profile = p.profile.fetcher(profileURL)
 	}
 	return dance.NewOAuth2(cfg)
 }

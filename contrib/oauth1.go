@@ -1,6 +1,10 @@
 package contrib
 
-import "github.com/gin-dance/dance"
+import (
+	"os"
+
+	"github.com/gin-dance/dance"
+)
 
 // OAuth1Endpoints override an OAuth 1 preset's provider URLs. Empty fields
 // keep the provider's own. Tests point them at a fake provider.
@@ -20,12 +24,26 @@ type oauth1Preset struct {
 
 // build fills in the preset's defaults around the user's settings.
 func (p oauth1Preset) build(cfg dance.OAuth1Config, ep OAuth1Endpoints) (*dance.Blueprint, error) {
+	p.describe()
 	cfg.Name = p.name
 	cfg.RequestTokenURL = or(ep.RequestTokenURL, p.requestTokenURL)
 	cfg.AuthURL = or(ep.AuthURL, p.authURL)
 	cfg.AccessTokenURL = or(ep.AccessTokenURL, p.accessTokenURL)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = p.baseURL
+	}
+	dev, err := devProvider(p.name, cfg.Options)
+	if err != nil {
+		return nil, err
+	}
+	if dev != "" {
+		devURLs(dev, p.name, &cfg.BaseURL, &cfg.RequestTokenURL, &cfg.AuthURL, &cfg.AccessTokenURL)
+		if cfg.ClientKey == "" && os.Getenv(cfg.ClientKeyEnv) == "" {
+			cfg.ClientKey = devClientID
+		}
+		if cfg.ClientSecret == "" && os.Getenv(cfg.ClientSecretEnv) == "" && cfg.SignatureMethod != "RSA-SHA1" {
+			cfg.ClientSecret = devClientSecret
+		}
 	}
 	return dance.NewOAuth1(cfg)
 }

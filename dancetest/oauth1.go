@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path"
 	"sync"
 	"time"
 
@@ -38,6 +39,11 @@ type OAuth1Config struct {
 	// ?denied=<request token>, as Twitter does. Without it the provider
 	// approves at once (or denies, after [OAuth1Provider.Deny]).
 	Consent bool
+	// AnyConsumer accepts any consumer key, as a development provider
+	// does. The provider then cannot know the consumer secret or public
+	// key, so it checks every parameter, token and nonce but not the
+	// signature itself.
+	AnyConsumer bool
 }
 
 // OAuth1Endpoint names one endpoint of the fake OAuth 1 provider, for
@@ -111,6 +117,14 @@ type OAuth1Provider struct {
 // NewOAuth1Provider starts a fake OAuth 1 provider on a loopback port.
 // Close it when done.
 func NewOAuth1Provider(cfg OAuth1Config) *OAuth1Provider {
+	p := NewUnstartedOAuth1Provider(cfg)
+	p.Server = httptest.NewServer(p)
+	return p
+}
+
+// NewUnstartedOAuth1Provider returns an OAuth 1 provider with no server,
+// to mount with [OAuth1Provider.ServeHTTP] on a server of your own.
+func NewUnstartedOAuth1Provider(cfg OAuth1Config) *OAuth1Provider {
 	if cfg.ConsumerKey == "" {
 		cfg.ConsumerKey = "test-consumer-key"
 	}
@@ -123,7 +137,7 @@ func NewOAuth1Provider(cfg OAuth1Config) *OAuth1Provider {
 	if cfg.Extra == nil {
 		cfg.Extra = map[string]string{"user_id": "2244994945", "screen_name": "twitterdev"}
 	}
-	p := &OAuth1Provider{
+	return &OAuth1Provider{
 		cfg:      cfg,
 		pending:  map[string]*requestToken{},
 		access:   map[string]string{},
@@ -131,8 +145,6 @@ func NewOAuth1Provider(cfg OAuth1Config) *OAuth1Provider {
 		failures: map[OAuth1Endpoint]failure{},
 		slow:     map[OAuth1Endpoint]time.Duration{},
 	}
-	p.Server = httptest.NewServer(p)
-	return p
 }
 
 // ConsumerKey returns the consumer key the provider accepts.
@@ -350,7 +362,7 @@ func (p *OAuth1Provider) authorize(w http.ResponseWriter, r *http.Request, form 
 		return
 	case p.cfg.Consent && !decided:
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = oauth1ConsentPage.Execute(w, map[string]string{"Action": r.URL.Path, "Token": tok})
+		_ = oauth1ConsentPage.Execute(w, map[string]string{"Action": path.Base(r.URL.Path), "Token": tok})
 		return
 	case deny:
 		http.Redirect(w, r, callbackURL(rt.callback, url.Values{"denied": {tok}}), http.StatusFound)

@@ -28,6 +28,9 @@ import (
 // It returns an oauth_problem, or "".
 func (p *OAuth1Provider) verify(r *http.Request, rec OAuth1Request, tokenSecret string) string {
 	o := rec.OAuth
+	if p.cfg.AnyConsumer {
+		return p.verifyAnyConsumer(o)
+	}
 	if subtle.ConstantTimeCompare([]byte(o["oauth_consumer_key"]), []byte(p.cfg.ConsumerKey)) != 1 {
 		return "consumer_key_unknown"
 	}
@@ -69,6 +72,11 @@ func (p *OAuth1Provider) verify(r *http.Request, rec OAuth1Request, tokenSecret 
 	}
 	// Only a correctly signed nonce is remembered, so a forged request
 	// cannot burn a legitimate one.
+	return p.useNonce(o)
+}
+
+// useNonce remembers the request's nonce, and refuses one seen before.
+func (p *OAuth1Provider) useNonce(o map[string]string) string {
 	key := o["oauth_timestamp"] + "&" + o["oauth_nonce"] + "&" + o["oauth_token"]
 	p.mu.Lock()
 	used := p.nonces[key]

@@ -109,7 +109,7 @@ func (p *Provider) jwks(w http.ResponseWriter) {
 
 // idToken makes an ID token for the user, with nonce (omitted when empty),
 // spoiled as Config.IDToken says.
-func (p *Provider) idToken(nonce string) string {
+func (p *Provider) idToken(nonce string, who *Persona, aud string) string {
 	p.mu.Lock()
 	c := p.cfg.IDToken
 	c.Claims = maps.Clone(c.Claims)
@@ -118,7 +118,7 @@ func (p *Provider) idToken(nonce string) string {
 	claims := map[string]any{
 		"iss": p.Issuer(),
 		"sub": fmt.Sprint(p.cfg.User["id"]),
-		"aud": p.cfg.ClientID,
+		"aud": or(aud, p.cfg.ClientID),
 		"iat": t.Unix(),
 		"exp": t.Add(time.Hour).Unix(),
 	}
@@ -126,6 +126,9 @@ func (p *Provider) idToken(nonce string) string {
 		if v, ok := p.cfg.User[k]; ok {
 			claims[k] = v
 		}
+	}
+	if who != nil {
+		maps.Copy(claims, who.claims())
 	}
 	if nonce != "" {
 		claims["nonce"] = nonce

@@ -6,7 +6,6 @@ package dancetest
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -95,6 +94,11 @@ type Config struct {
 	// and retire the old one. Without it a refresh answers with no
 	// refresh_token, and the old one stays valid (as Google does).
 	RotateRefreshTokens bool
+	// DetectRefreshReuse, with RotateRefreshTokens, treats a retired
+	// refresh token used again as a stolen one, as the OAuth 2.0 Security
+	// BCP (RFC 9700, 4.14.2) recommends: it revokes the whole grant, every
+	// access and refresh token issued since the authorization.
+	DetectRefreshReuse bool
 	// IssParameter adds RFC 9207's "iss" to the authorization response and
 	// advertises it in the discovery document.
 	IssParameter bool
@@ -119,6 +123,18 @@ type Config struct {
 	// receives, so that a long benchmark or load run does not grow without
 	// bound. [Provider.Requests] and [Provider.Secrets] then see none.
 	DiscardRequests bool
+	// Personas, when set, replace the consent page with a sign-in page
+	// that lets the user pick who to be, and Deny; each token then belongs
+	// to the picked persona, whom PersonaPaths and ID tokens describe.
+	Personas []Persona
+	// PersonaPaths are API endpoints, keyed by path, whose answer depends
+	// on the persona the token belongs to: each function returns the JSON
+	// value to send. They are checked like Paths, and win over them.
+	PersonaPaths map[string]func(Persona) any
+	// AnyClient accepts any client ID and secret instead of ClientID and
+	// ClientSecret, as a development provider does; a code still redeems
+	// only for the client that asked for it.
+	AnyClient bool
 }
 
 // Request is one request that the fake provider received.
@@ -150,12 +166,17 @@ func (r Request) ClientAuth() string {
 type grant struct {
 	clientID, redirectURI, challenge, method, scope, nonce string
 	used                                                   bool
+	persona                                                *Persona
 }
 
 // refreshGrant is what a refresh token can do.
 type refreshGrant struct {
 	scope string
 	valid bool
+	// rotated is set when a rotation retired it; grant is the
+	// authorization it descends from.
+	rotated bool
+	grant   *family
 }
 
 // Provider is a fake OAuth 2 provider. Its endpoints are:
@@ -191,6 +212,7 @@ type Provider struct {
 	failure      Failure
 	revokeStatus int
 	oidc         *oidcKeys
+	owners       map[string]*family // access token -> its grant, for personas
 }
 
 // NewProvider starts a fake provider on a loopback port. Close it when
@@ -235,7 +257,7 @@ func newProvider(cfg Config) *Provider {
 	if cfg.Delay == 0 {
 		cfg.Delay = 5 * time.Second
 	}
-	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, scopeOf: map[string]string{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys()}
+	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, scopeOf: map[string]string{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys(), owners: map[string]*family{}}
 }
 
 // ClientID returns the client ID the provider accepts.
@@ -318,12 +340,7 @@ func (p *Provider) IssueToken() string {
 // IssueRefreshToken mints a refresh token that the refresh grant accepts,
 // for the given scope, for tests that start from a stored, expired token.
 func (p *Provider) IssueRefreshToken(scope string) string {
-	rt := "rt-" + random()
-	p.mu.Lock()
-	p.issued = append(p.issued, rt)
-	p.refresh[rt] = &refreshGrant{scope: scope, valid: true}
-	p.mu.Unlock()
-	return rt
+	return p.issueRefresh(scope, &family{})
 }
 
 // TokenActive reports whether the access or refresh token t is known and
@@ -353,6 +370,8 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.decide(w, r)
 	case r.URL.Path == "/token" && r.Method == http.MethodPost:
 		p.token(w, r)
+	case p.cfg.PersonaPaths[r.URL.Path] != nil:
+		p.personaAPI(w, r, p.cfg.PersonaPaths[r.URL.Path])
 	case p.cfg.Paths[r.URL.Path] != nil:
 		p.user(w, r, p.cfg.Paths[r.URL.Path])
 	case r.URL.Path == "/user" && r.Method == http.MethodGet:
@@ -383,12 +402,16 @@ func (p *Provider) record(r *http.Request, body string) {
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	redirectURI := q.Get("redirect_uri")
-	if q.Get("client_id") != p.cfg.ClientID || q.Get("response_type") != "code" {
+	if !p.knownClient(q.Get("client_id")) || q.Get("response_type") != "code" {
 		http.Error(w, "unknown client_id or bad response_type", http.StatusBadRequest)
 		return
 	}
 	if u, err := url.Parse(redirectURI); err != nil || !u.IsAbs() {
 		http.Error(w, "redirect_uri must be absolute", http.StatusBadRequest)
+		return
+	}
+	if len(p.cfg.Personas) > 0 {
+		p.signInPage(w, q)
 		return
 	}
 	if p.cfg.Consent {
@@ -401,8 +424,12 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 
 func (p *Provider) decide(w http.ResponseWriter, r *http.Request) {
 	q, err := url.ParseQuery(r.PostForm.Get("query"))
-	if err != nil || q.Get("client_id") != p.cfg.ClientID {
+	if err != nil || !p.knownClient(q.Get("client_id")) {
 		http.Error(w, "bad consent form", http.StatusBadRequest)
+		return
+	}
+	if len(p.cfg.Personas) > 0 && !p.pickPersona(q, r.PostForm.Get("persona"), r.PostForm.Get("decision")) {
+		http.Error(w, "unknown persona", http.StatusBadRequest)
 		return
 	}
 	if r.PostForm.Get("decision") != "authorize" {
@@ -424,7 +451,7 @@ func (p *Provider) approve(q url.Values) string {
 	p.grants[code] = &grant{
 		clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"),
 		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
-		scope: p.granted(q.Get("scope")), nonce: q.Get("nonce"),
+		scope: p.granted(q.Get("scope")), nonce: q.Get("nonce"), persona: p.persona(q),
 	}
 	p.mu.Unlock()
 	v := url.Values{"code": {code}}
@@ -538,6 +565,8 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	at := p.issueScoped(g.scope)
+	fam := &family{persona: g.persona, clientID: g.clientID}
+	p.join(fam, at)
 	resp := map[string]any{"access_token": at, "token_type": "bearer", "scope": g.scope}
 	for k, v := range p.cfg.Extra {
 		resp[k] = v
@@ -549,10 +578,10 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		resp["expires_in"] = p.cfg.ExpiresIn
 	}
 	if p.cfg.RefreshToken {
-		resp["refresh_token"] = p.IssueRefreshToken(g.scope)
+		resp["refresh_token"] = p.issueRefresh(g.scope, fam)
 	}
 	if hasScope(g.scope, "openid") {
-		resp["id_token"] = p.idToken(g.nonce)
+		resp["id_token"] = p.idToken(g.nonce, g.persona, g.clientID)
 	}
 	writeJSON(w, 200, resp)
 }
@@ -568,7 +597,7 @@ func (p *Provider) clientAuth(w http.ResponseWriter, r *http.Request) (clientID 
 	} else {
 		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	if clientID != p.cfg.ClientID || subtle.ConstantTimeCompare([]byte(secret), []byte(p.cfg.ClientSecret)) != 1 {
+	if !p.clientOK(clientID, secret) {
 		writeJSON(w, 401, map[string]any{"error": "invalid_client"})
 		return "", false
 	}
@@ -583,22 +612,28 @@ func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request) {
 	g := p.refresh[rt]
 	ok := g != nil && g.valid
 	if ok && p.cfg.RotateRefreshTokens {
-		g.valid = false
+		g.valid, g.rotated = false, true
 	}
+	reused := !ok && g != nil && g.rotated && p.cfg.DetectRefreshReuse
 	p.mu.Unlock()
+	if reused {
+		p.revokeGrant(g.grant)
+	}
 	if !ok {
 		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "unknown or revoked refresh token"})
 		return
 	}
-	resp := map[string]any{"access_token": p.issueScoped(g.scope), "token_type": "bearer"}
+	at := p.issueScoped(g.scope)
+	p.join(g.grant, at)
+	resp := map[string]any{"access_token": at, "token_type": "bearer"}
 	if p.cfg.ExpiresIn > 0 {
 		resp["expires_in"] = p.cfg.ExpiresIn
 	}
 	if p.cfg.RotateRefreshTokens {
-		resp["refresh_token"] = p.IssueRefreshToken(g.scope)
+		resp["refresh_token"] = p.issueRefresh(g.scope, g.grant)
 	}
 	if hasScope(g.scope, "openid") {
-		resp["id_token"] = p.idToken("")
+		resp["id_token"] = p.idToken("", g.grant.persona, g.grant.clientID)
 	}
 	writeJSON(w, 200, resp)
 }
@@ -638,7 +673,7 @@ func (p *Provider) deleteGrant(w http.ResponseWriter, r *http.Request, body stri
 	}
 	id, secret, ok := r.BasicAuth()
 	pathID := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/applications/"), "/grant")
-	if !ok || id != p.cfg.ClientID || pathID != id || subtle.ConstantTimeCompare([]byte(secret), []byte(p.cfg.ClientSecret)) != 1 {
+	if !ok || pathID != id || !p.clientOK(id, secret) {
 		writeJSON(w, 401, map[string]any{"message": "Requires authentication"})
 		return
 	}

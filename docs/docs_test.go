@@ -64,6 +64,7 @@ var harnessImports = [][2]string{
 	{"github.com/gin-dance/dance", "dance.NewOAuth2"},
 	{"github.com/gin-dance/dance/contrib", "contrib.GitHub"},
 	{"github.com/gin-dance/dance/dancetest", "dancetest.Token"},
+	{"github.com/gin-dance/dance/refreshlock", "refreshlock.DefaultTTL"},
 	{"github.com/gin-dance/dance/storage", "storage.NewMemory"},
 	{"github.com/gin-dance/dance/storage/gormstore", "gormstore.New"},
 	{"github.com/gin-gonic/gin", "gin.New"},

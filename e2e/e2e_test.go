@@ -107,12 +107,14 @@ func runExample(t *testing.T, name string, env ...string) string {
 	}
 	port := freePort(t)
 	cmd := exec.Command(bin)
-	// No credentials: every example runs offline against its fake.
-	cmd.Env = append(os.Environ(), append(env, "PORT="+port, "GIN_MODE=release",
+	// No credentials: every example runs offline against its fake. The
+	// caller's env comes last, so that it wins (GIN_MODE=debug for the
+	// development provider).
+	cmd.Env = append(os.Environ(), append([]string{"PORT=" + port, "GIN_MODE=release", "DANCE_DEV_PROVIDER=",
 		"GITHUB_OAUTH_CLIENT_ID=", "GITHUB_OAUTH_CLIENT_SECRET=",
 		"GOOGLE_OAUTH_CLIENT_ID=", "GOOGLE_OAUTH_CLIENT_SECRET=",
 		"TWITTER_OAUTH_CLIENT_KEY=", "TWITTER_OAUTH_CLIENT_SECRET=",
-		"OAUTH_EXAMPLE_OAUTH_CLIENT_ID=", "OAUTH_EXAMPLE_OAUTH_CLIENT_SECRET=")...)
+		"OAUTH_EXAMPLE_OAUTH_CLIENT_ID=", "OAUTH_EXAMPLE_OAUTH_CLIENT_SECRET="}, env...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

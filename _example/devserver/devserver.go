@@ -5,6 +5,7 @@ package devserver
 
 import (
 	"fmt"
+	"github.com/gin-dance/dance/contrib"
 	"net"
 	"net/http"
 	"os"
@@ -13,12 +14,21 @@ import (
 )
 
 // Quiet puts Gin in release mode, without its debug banner and route
-// list, unless the user chose a mode with GIN_MODE. Call it before
-// building the router.
+// list, unless the user chose a mode with GIN_MODE. With DANCE_DEV_PROVIDER
+// set, which release mode refuses, it stays in debug mode and only
+// silences the banner. Call it before building the router.
 func Quiet() {
-	if os.Getenv("GIN_MODE") == "" {
-		gin.SetMode(gin.ReleaseMode)
+	if os.Getenv("GIN_MODE") != "" {
+		return
 	}
+	if os.Getenv(contrib.DevProviderEnv) == "" {
+		gin.SetMode(gin.ReleaseMode)
+		return
+	}
+	// The development provider is refused in release mode: stay in
+	// debug mode, without its banner and route list.
+	gin.DebugPrintFunc = func(string, ...any) {}
+	gin.DebugPrintRouteFunc = func(string, string, string, int) {}
 }
 
 // Listen listens on port on every interface ("0" picks a free one) and
@@ -47,8 +57,12 @@ func Serve(port string, h http.Handler, lines ...string) error {
 }
 
 // Using is the line that says which provider name is: the fake at fakeURL,
-// or, when fakeURL is "", the real one, whose client ID is in env.
+// or, when fakeURL is "", the development provider when DANCE_DEV_PROVIDER
+// is set, else the real one, whose client ID is in env.
 func Using(name, env, fakeURL string) string {
+	if dev := os.Getenv(contrib.DevProviderEnv); dev != "" && fakeURL == "" {
+		return fmt.Sprintf("%s: the development provider at %s (%s)", name, dev, contrib.DevProviderEnv)
+	}
 	if fakeURL == "" {
 		return fmt.Sprintf("%s: the real %s (client ID from %s)", name, name, env)
 	}

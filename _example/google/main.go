@@ -39,7 +39,7 @@ func main() {
 	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg := contrib.GoogleConfig{}
 	using := devserver.Using("Google", "GOOGLE_OAUTH_CLIENT_ID", "")
-	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := newFake()
 		defer fake.Close()
 		cfg = fakeGoogle(fake)

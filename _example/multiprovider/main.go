@@ -74,19 +74,19 @@ func main() {
 	port := or(os.Getenv("PORT"), "8080")
 	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg := Config{}
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub.Endpoints, cfg.GitHub.Options = fakeEndpoints(fake)
 		cfg.GitHub.ClientID, cfg.GitHub.ClientSecret = fake.ClientID(), fake.ClientSecret()
 	}
-	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true, Paths: map[string]any{"/oauth2/v2/userinfo": fakeGoogleUser}})
 		defer fake.Close()
 		cfg.Google.Endpoints, cfg.Google.Options = fakeEndpoints(fake)
 		cfg.Google.ClientID, cfg.Google.ClientSecret = fake.ClientID(), fake.ClientSecret()
 	}
-	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true, User: fakeGitLabUser})
 		defer fake.Close()
 		cfg.GitLab.Endpoints, cfg.GitLab.Options = fakeEndpoints(fake)

@@ -21,6 +21,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance"
@@ -67,13 +68,13 @@ func main() {
 	cfg := Config{GitHub: contrib.GitHubConfig{}, GitLab: gitLab()}
 	usingGitHub := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "")
 	usingGitLab := devserver.Using("GitLab", "GITLAB_OAUTH_CLIENT_ID", "")
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub = fakeGitHub(fake)
 		usingGitHub = devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", fake.URL)
 	}
-	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true, User: fakeGitLabUser})
 		defer fake.Close()
 		cfg.GitLab = fakeGitLab(fake)
@@ -94,13 +95,17 @@ func main() {
 
 // gitLab is a generic blueprint for gitlab.com, with its profile mapping.
 func gitLab() dance.OAuth2Config {
-	return dance.OAuth2Config{
-		Name:     "gitlab",
-		Scopes:   []string{"read_user"},
-		AuthURL:  "https://gitlab.com/oauth/authorize",
-		TokenURL: "https://gitlab.com/oauth/token",
-		Options:  dance.Options{BaseURL: "https://gitlab.com/api/v4/"},
+	host := "https://gitlab.com"
+	cfg := dance.OAuth2Config{Name: "gitlab", Scopes: []string{"read_user"}}
+	if dev := os.Getenv(contrib.DevProviderEnv); dev != "" {
+		// Development mode points presets only; this generic blueprint
+		// is pointed at the development provider's GitLab by hand.
+		host = strings.TrimSuffix(dev, "/") + "/gitlab"
+		cfg.ClientID, cfg.ClientSecret = "dance-dev-client", "dance-dev-secret"
 	}
+	cfg.AuthURL, cfg.TokenURL = host+"/oauth/authorize", host+"/oauth/token"
+	cfg.BaseURL = host + "/api/v4/"
+	return cfg
 }
 
 // fakeGitLabUser is the fake GitLab's user. Its e-mail is the fake

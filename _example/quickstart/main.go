@@ -34,7 +34,7 @@ func main() {
 	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg := contrib.GitHubConfig{}
 	using := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "")
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg = fakeGitHub(fake)

@@ -98,7 +98,7 @@ func main() {
 	cfg.HashKey, cfg.BlockKey = sessionKeys()
 	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	using := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "")
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" {
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub = fakeGitHub(fake)

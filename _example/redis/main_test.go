@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-gonic/gin"
 	goredis "github.com/redis/go-redis/v9"
@@ -30,13 +31,19 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	fake := dancetest.NewProvider(dancetest.Config{})
+	t.Cleanup(fake.Close)
+	return newEnvWith(t, fakeGitHub(fake))
+}
+
+// newEnvWith is newEnv with the GitHub preset configured as gh.
+func newEnvWith(t *testing.T, gh contrib.GitHubConfig) *env {
+	t.Helper()
 	dsn, addr := os.Getenv("DANCE_TEST_POSTGRES_DSN"), os.Getenv("DANCE_TEST_REDIS_ADDR")
 	if dsn == "" || addr == "" {
 		t.Skip("DANCE_TEST_POSTGRES_DSN and DANCE_TEST_REDIS_ADDR are not both set")
 	}
 	gin.SetMode(gin.TestMode)
-	fake := dancetest.NewProvider(dancetest.Config{})
-	t.Cleanup(fake.Close)
 	b := make([]byte, 4)
 	rand.Read(b)
 	e := &env{prefix: "dance_redis_example_" + hex.EncodeToString(b) + "_"}
@@ -66,7 +73,7 @@ func newEnv(t *testing.T) *env {
 		srv  **httptest.Server
 	}{{"A", &e.a}, {"B", &e.b}} {
 		app, err := newApp(Config{Name: inst.name, DSN: dsn, RedisAddr: addr, Prefix: e.prefix,
-			HashKey: key, BlockKey: key, GitHub: fakeGitHub(fake)})
+			HashKey: key, BlockKey: key, GitHub: gh})
 		if err != nil {
 			t.Fatal(err)
 		}

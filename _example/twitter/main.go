@@ -37,7 +37,7 @@ func main() {
 	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg := contrib.TwitterConfig{}
 	using := devserver.Using("Twitter", "TWITTER_OAUTH_CLIENT_KEY", "")
-	if os.Getenv("TWITTER_OAUTH_CLIENT_KEY") == "" {
+	if os.Getenv("TWITTER_OAUTH_CLIENT_KEY") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
 		fake := dancetest.NewOAuth1Provider(dancetest.OAuth1Config{Consent: true})
 		defer fake.Close()
 		cfg = fakeTwitter(fake)

@@ -28,8 +28,8 @@ import (
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
-	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/presets"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 	"golang.org/x/oauth2"
@@ -39,15 +39,7 @@ import (
 // them; everything it prints comes from the functions and their Config
 // types. [Providers] fails when a preset in contrib/*.go is missing here,
 // so a new preset cannot be left out of the chapter.
-var constructors = []any{
-	contrib.Atlassian, contrib.Authentiq, contrib.Azure, contrib.Dexcom,
-	contrib.DigitalOcean, contrib.Discord, contrib.Dropbox, contrib.Facebook,
-	contrib.Fitbit, contrib.GitHub, contrib.GitLab, contrib.Google,
-	contrib.Heroku, contrib.JIRA, contrib.LinkedIn, contrib.Meetup,
-	contrib.Nylas, contrib.ORCID, contrib.OSM, contrib.Reddit,
-	contrib.Salesforce, contrib.Slack, contrib.Spotify, contrib.Strava,
-	contrib.Twitch, contrib.Twitter, contrib.Zoho,
-}
+var constructors = presets.Constructors
 
 const contribPath = "github.com/gin-dance/dance/contrib"
 

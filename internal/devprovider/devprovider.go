@@ -1,0 +1,259 @@
+// Package devprovider is the development provider that cmd/dance-provider
+// serves: on one origin, one stand-in for every contrib preset, under
+// /{name}/ with the provider's own paths, each a dancetest fake (the same
+// implementation the tests use) with personas to sign in as.
+package devprovider
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/presets"
+)
+
+// Config configures the development provider.
+type Config struct {
+	// URL is the provider's own origin as apps reach it, for example
+	// "http://127.0.0.1:9000": issuers and discovery documents name it.
+	URL string
+	// Personas are who one can sign in as. Default: DefaultPersonas.
+	Personas []dancetest.Persona
+	// ClientID and ClientSecret, when set, are the only credentials
+	// accepted; by default any are.
+	ClientID, ClientSecret string
+}
+
+// DefaultPersonas are the personas when none are configured.
+var DefaultPersonas = []dancetest.Persona{
+	{ID: "1001", Login: "alice", Name: "Alice Liddell", Email: "alice@example.com", Verified: true},
+	{ID: "1002", Login: "bob", Name: "Bob Builder", Email: "bob@example.org", Verified: false},
+}
+
+// azureTenant is the tenant ID of the Azure stand-in's ID tokens.
+const azureTenant = "9188040d-6c67-4c5b-b112-36a304b66dad"
+
+// Provider is the development provider: an http.Handler.
+type Provider struct {
+	presets map[string]*stand
+	names   []string
+}
+
+// stand is one preset's stand-in: the fake, and the preset's paths that
+// map to the fake's own.
+type stand struct {
+	fake  http.Handler
+	owns  func(accessToken string) bool // nil for OAuth 1
+	paths map[string]string
+}
+
+// New builds the development provider for every preset.
+func New(cfg Config) (*Provider, error) {
+	if _, err := url.Parse(cfg.URL); err != nil || cfg.URL == "" {
+		return nil, fmt.Errorf("devprovider: URL %q is not the provider's origin", cfg.URL)
+	}
+	if len(cfg.Personas) == 0 {
+		cfg.Personas = DefaultPersonas
+	}
+	for _, ctor := range presets.Constructors {
+		_, _ = presets.Build(ctor, dance.Options{}, nil) // records the description; credentials do not matter
+	}
+	p := &Provider{presets: map[string]*stand{}}
+	for _, d := range core.DescribedPresets() {
+		if d.OAuth1 {
+			p.presets[d.Name] = oauth1Stand(cfg)
+		} else {
+			p.presets[d.Name] = oauth2Stand(cfg, d)
+		}
+		p.names = append(p.names, d.Name)
+	}
+	return p, nil
+}
+
+// oauth2Stand builds the stand-in of an OAuth 2 preset.
+func oauth2Stand(cfg Config, d core.Preset) *stand {
+	fc := dancetest.Config{
+		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, AnyClient: cfg.ClientID == "",
+		Personas:     cfg.Personas,
+		PersonaPaths: map[string]func(dancetest.Persona) any{},
+		RefreshToken: true, RotateRefreshTokens: true, DetectRefreshReuse: true,
+		DiscardRequests: true,
+	}
+	s := &stand{paths: map[string]string{}}
+	s.paths[pathOf(d.AuthURL)] = "/authorize"
+	s.paths[pathOf(d.TokenURL)] = "/token"
+	if d.RevokeURL != "" {
+		s.paths[pathOf(d.RevokeURL)] = "/revoke"
+	}
+	if d.Issuer != "" {
+		iss := core.DevURL(cfg.URL, d.Name, d.Issuer)
+		if strings.Contains(iss, "{tenantid}") {
+			iss = strings.ReplaceAll(iss, "{tenantid}", azureTenant)
+			fc.IDToken.Claims = map[string]any{"tid": azureTenant}
+		}
+		fc.Issuer = iss
+		fc.JWKSPath = pathOf(d.JWKSURL)
+	}
+	if sh := d.Profile; sh != nil {
+		ref := sh.URL
+		if base, err := url.Parse(d.BaseURL); err == nil && d.BaseURL != "" {
+			if r, err := url.Parse(ref); err == nil {
+				ref = base.ResolveReference(r).String()
+			}
+		}
+		fc.PersonaPaths[pathOf(ref)] = func(who dancetest.Persona) any { return identity(sh, who) }
+	}
+	for path, f := range extraPaths[d.Name] {
+		fc.PersonaPaths[path] = f
+	}
+	fake := dancetest.NewUnstartedProvider(fc)
+	s.fake, s.owns = fake, fake.TokenActive
+	return s
+}
+
+// oauth1Stand builds the stand-in of an OAuth 1 preset (Twitter, JIRA):
+// the fake OAuth 1 provider, which already speaks both spellings of the
+// endpoints, with its consent page (Authorize or Deny). It accepts any
+// consumer: the signature key (a secret, or JIRA's RSA public key) is
+// the app's, which the development provider does not have, so it checks
+// the parameters, tokens, verifier and nonces but not the signature. The
+// user is the first persona.
+func oauth1Stand(cfg Config) *stand {
+	who := cfg.Personas[0]
+	return &stand{fake: dancetest.NewUnstartedOAuth1Provider(dancetest.OAuth1Config{
+		AnyConsumer: true,
+		Consent:     true,
+		User: map[string]any{
+			"id": who.UserID(), "id_str": who.UserID(), "screen_name": who.Login, "name": who.Name, "email": who.Email,
+			"accountId": who.UserID(), "displayName": who.Name, "emailAddress": who.Email,
+		},
+		Extra: map[string]string{"user_id": who.UserID(), "screen_name": who.Login},
+	})}
+}
+
+// extraPaths are identity endpoints beyond the profile mapping's.
+var extraPaths = map[string]map[string]func(dancetest.Persona) any{
+	"github": {"/user/emails": func(who dancetest.Persona) any {
+		return []map[string]any{{"email": who.Email, "primary": true, "verified": who.Verified, "visibility": "public"}}
+	}},
+}
+
+// pathOf is the path of an absolute or relative URL.
+func pathOf(ref string) string {
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	if u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
+
+// identity is who in the shape of the preset's identity response: each
+// field at the path the preset's profile mapping reads.
+func identity(sh *core.ProfileShape, who dancetest.Persona) map[string]any {
+	obj := map[string]any{}
+	put(obj, sh.Login, who.Login)
+	put(obj, sh.Email, who.Email)
+	put(obj, sh.Verified, who.Verified)
+	if sh.Name != "" {
+		put(obj, sh.Name, who.Name)
+	} else if len(sh.NameParts) > 0 {
+		first, last, _ := strings.Cut(who.Name, " ")
+		put(obj, sh.NameParts[0], first)
+		if len(sh.NameParts) > 1 {
+			put(obj, sh.NameParts[len(sh.NameParts)-1], last)
+		}
+	}
+	put(obj, sh.ID, who.UserID()) // last: the ID wins where one field is both (Spotify)
+	return obj
+}
+
+// put sets v at the dot-separated path in obj, making the objects and
+// one-element arrays ("data.0.login") on the way.
+func put(obj map[string]any, path string, v any) {
+	if path == "" {
+		return
+	}
+	keys := strings.Split(path, ".")
+	var cur any = obj
+	for i, k := range keys {
+		last := i == len(keys)-1
+		next := func() any {
+			if last {
+				return v
+			}
+			if keys[i+1] == "0" {
+				return []any{nil}
+			}
+			return map[string]any{}
+		}
+		switch c := cur.(type) {
+		case map[string]any:
+			if _, ok := c[k]; !ok || last {
+				c[k] = next()
+			}
+			cur = c[k]
+		case []any:
+			if c[0] == nil || last {
+				c[0] = next()
+			}
+			cur = c[0]
+		}
+	}
+}
+
+// ServeHTTP routes /{name}/… to the preset's stand-in, with the preset's
+// paths mapped to the fake's own; other paths reach the fake unchanged
+// (discovery, JWKS, /applications/{id}/grant).
+func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	s := p.presets[name]
+	rest = "/" + rest
+	if s == nil {
+		s, rest = p.byToken(r), r.URL.Path
+	}
+	if s == nil {
+		if r.URL.Path == "/" {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_ = index.Execute(w, p.names)
+			return
+		}
+		http.NotFound(w, r)
+		return
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path, r2.URL.RawPath = rest, ""
+	if to, ok := s.paths[r2.URL.Path]; ok {
+		r2.URL.Path = to
+	}
+	s.fake.ServeHTTP(w, r2)
+}
+
+// byToken finds the stand-in that issued the access token of an API call
+// whose path has no preset prefix: a client that calls "/user" (a path
+// from the host's root) against a base URL of /github/ reaches here.
+func (p *Provider) byToken(r *http.Request) *stand {
+	at := dancetest.BearerOf(r)
+	if at == "" {
+		return nil
+	}
+	for _, s := range p.presets {
+		if s.owns != nil && s.owns(at) {
+			return s
+		}
+	}
+	return nil
+}
+
+var index = template.Must(template.New("index").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><title>dance development provider</title></head><body>
+<h1>dance development provider</h1>
+<p>Stand-ins for every preset, under /{name}/. Run your app with DANCE_DEV_PROVIDER set to this origin.</p>
+<ul>{{range .}}<li>{{.}}</li>{{end}}</ul></body></html>`))
