@@ -245,3 +245,5 @@ func (f *oauth1Flow) revoke(context.Context, *Blueprint, *Token) error {
 }
 
 func (f *oauth1Flow) claims(*Token) (Claims, error) { return nil, ErrNoClaims }
+
+func (f *oauth1Flow) scopes() []string { return nil }

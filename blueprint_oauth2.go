@@ -315,3 +315,5 @@ func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	return nil
 }
+
+func (f *oauth2Flow) scopes() []string { return slices.Clone(f.cfg.Scopes) }

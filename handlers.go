@@ -36,6 +36,8 @@ type protocol interface {
 	// claims returns the claims of the stored token's verified ID
 	// token; it fails with ErrNoClaims where there are none.
 	claims(tok *Token) (Claims, error)
+	// scopes returns a copy of the configured scopes (none for OAuth 1).
+	scopes() []string
 	// describe fills the protocol's part of a blueprint's view.
 	describe(info *core.Info)
 }

@@ -202,10 +202,7 @@ func (bp *Blueprint) stepUp(c *gin.Context, cl *Client, need []string) bool {
 		return false
 	}
 	granted, _, _ := cl.Scopes()
-	var ask []string
-	if o, ok := bp.proto.(*oauth2Flow); ok {
-		ask = slices.Clone(o.cfg.Scopes)
-	}
+	ask := bp.proto.scopes()
 	ask = append(ask, granted...)
 	ask = append(ask, need...)
 	bp.startLogin(c, sess, safeNext(c.Request.URL.RequestURI()), without(ask, nil))
