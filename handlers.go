@@ -109,7 +109,7 @@ func (bp *Blueprint) startLogin(c *gin.Context, sess sessions.Session, next stri
 		return
 	}
 	bp.log.DebugContext(c.Request.Context(), "dance: redirecting to provider", "provider", bp.name)
-	c.Redirect(http.StatusFound, authURL)
+	redirectFound(c, authURL)
 }
 
 // authorized is the callback route of both protocols: the provider's
@@ -195,7 +195,7 @@ func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
 		outcome = "token not stored (a hook vetoed it)"
 	}
 	bp.log.InfoContext(c.Request.Context(), "dance: login completed", "provider", bp.name, "outcome", outcome)
-	c.Redirect(http.StatusFound, bp.nextURL(fl))
+	redirectFound(c, bp.nextURL(fl))
 }
 
 // answerFailure answers a failed step as the failure says.
