@@ -217,10 +217,17 @@ func (bp *Blueprint) nextURL(f *flow) string {
 // when set, else from the request, honouring X-Forwarded-Proto and
 // X-Forwarded-Host only when the peer is a trusted proxy.
 func (bp *Blueprint) absoluteURL(c *gin.Context, path string) string {
+	scheme, host, prefix := bp.origin(c)
+	return scheme + "://" + host + prefix + path
+}
+
+// origin is what [Blueprint.absoluteURL] puts before the path, in parts,
+// so that a caller can compare a URL with it without building one.
+func (bp *Blueprint) origin(c *gin.Context) (scheme, host, prefix string) {
 	if bp.public != nil {
-		return bp.public.Scheme + "://" + bp.public.Host + bp.public.Path + path
+		return bp.public.Scheme, bp.public.Host, bp.public.Path
 	}
-	scheme, host := "http", c.Request.Host
+	scheme, host = "http", c.Request.Host
 	if c.Request.TLS != nil {
 		scheme = "https"
 	}
@@ -232,7 +239,7 @@ func (bp *Blueprint) absoluteURL(c *gin.Context, path string) string {
 			host = h
 		}
 	}
-	return scheme + "://" + host + path
+	return scheme, host, ""
 }
 
 func firstHeader(c *gin.Context, name string) string {
