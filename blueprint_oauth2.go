@@ -213,8 +213,10 @@ func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flow) (string, *fa
 		opts = append(opts[:len(opts):len(opts)], f.stepUp...)
 	}
 	if f.pkce {
-		fl.Verifier = oauth2.GenerateVerifier()
-		opts = append(opts[:len(opts):len(opts)], oauth2.S256ChallengeOption(fl.Verifier))
+		// 32 bytes from crypto/rand, base64url: oauth2.GenerateVerifier's
+		// verifier; and oauth2.S256ChallengeOption's two parameters.
+		fl.Verifier = newState()
+		opts = append(opts[:len(opts):len(opts)], s256Method, oauth2.SetAuthURLParam("code_challenge", s256Challenge(fl.Verifier)))
 	}
 	if f.openid {
 		fl.Nonce = newState()
@@ -249,6 +251,14 @@ func isConcat(s string, parts ...string) bool {
 	}
 	return s == ""
 }
+
+// s256Method is the PKCE parameter code_challenge_method=S256.
+var s256Method = oauth2.SetAuthURLParam("code_challenge_method", "S256")
+
+// s256Challenge is the PKCE S256 challenge of verifier, as
+// oauth2.S256ChallengeFromVerifier makes it (base64url of SHA-256, the
+// form of a used state's key), with fewer copies.
+func s256Challenge(verifier string) string { return keyOf(stateHash(verifier)) }
 
 // answer reads the state, and the provider's error=… when it sent one.
 func (f *oauth2Flow) answer(q url.Values) callback {

@@ -130,7 +130,8 @@ func keyOf(sum [32]byte) string {
 	return string(b[:])
 }
 
-// stateHash is the SHA-256 of a state, hashed without a heap copy of it.
+// stateHash is the SHA-256 of a state (or a PKCE verifier), hashed
+// without a heap copy of it.
 func stateHash(state string) [32]byte {
 	var buf [64]byte
 	return sha256.Sum256(append(buf[:0], state...))

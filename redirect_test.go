@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -70,5 +71,18 @@ func TestRedirectConfigFollowsTheRequest(t *testing.T) {
 	}
 	if f.cfg.RedirectURL != "" {
 		t.Errorf("the blueprint's own configuration got redirect URL %q", f.cfg.RedirectURL)
+	}
+}
+
+// TestS256ChallengeMatchesOAuth2 checks the PKCE challenge and the login's
+// verifier against x/oauth2's own.
+func TestS256ChallengeMatchesOAuth2(t *testing.T) {
+	for _, v := range []string{newState(), oauth2.GenerateVerifier(), "short", strings.Repeat("v", 128)} {
+		if got, want := s256Challenge(v), oauth2.S256ChallengeFromVerifier(v); got != want {
+			t.Errorf("challenge of %q: %q, want %q", v, got, want)
+		}
+	}
+	if v := newState(); len(v) != len(oauth2.GenerateVerifier()) || strings.ContainsAny(v, "+/=") {
+		t.Errorf("verifier %q is not in oauth2.GenerateVerifier's form", v)
 	}
 }
