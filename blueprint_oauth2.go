@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
+	"sync/atomic"
 
 	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-gonic/gin"
@@ -117,8 +119,9 @@ type oauth2Flow struct {
 	refreshURL  string // absolute; empty when not refreshable
 	authorizeFn func(req *http.Request, tok *Token) error
 	revokeFn    RevokeFunc
-	openid      bool        // the scope holds "openid": send a nonce
-	oidc        *idVerifier // nil when ID tokens are not verified
+	openid      bool                          // the scope holds "openid": send a nonce
+	oidc        *idVerifier                   // nil when ID tokens are not verified
+	last        atomic.Pointer[oauth2.Config] // see config
 }
 
 // NewOAuth2 builds a generic OAuth 2 blueprint. It fails when the
@@ -201,16 +204,19 @@ func (f *oauth2Flow) describe(info *core.Info) {
 // begin builds the authorization URL, with PKCE and the OpenID Connect
 // nonce when they are on.
 func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flow) (string, *failure) {
-	cfg := f.cfg
-	cfg.RedirectURL = bp.absoluteURL(c, bp.AuthorizedURL())
+	cfg := f.config(c, bp)
 	opts := f.authParams
 	if fl.Scope != nil { // a step-up: the scopes the server chose
-		cfg.Scopes = fl.Scope
+		stepUp := *cfg
+		stepUp.Scopes = fl.Scope
+		cfg = &stepUp
 		opts = append(opts[:len(opts):len(opts)], f.stepUp...)
 	}
 	if f.pkce {
-		fl.Verifier = oauth2.GenerateVerifier()
-		opts = append(opts[:len(opts):len(opts)], oauth2.S256ChallengeOption(fl.Verifier))
+		// 32 bytes from crypto/rand, base64url: oauth2.GenerateVerifier's
+		// verifier; and oauth2.S256ChallengeOption's two parameters.
+		fl.Verifier = newState()
+		opts = append(opts[:len(opts):len(opts)], s256Method, oauth2.SetAuthURLParam("code_challenge", s256Challenge(fl.Verifier)))
 	}
 	if f.openid {
 		fl.Nonce = newState()
@@ -218,6 +224,41 @@ func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flow) (string, *fa
 	}
 	return cfg.AuthCodeURL(fl.State, opts...), nil
 }
+
+// config returns the configuration with the redirect URL of request c.
+// The last one made is kept and shared while the URL stays the same (the
+// usual case: one public address), as a hand-written app shares one
+// oauth2.Config, so that a request builds neither.
+func (f *oauth2Flow) config(c *gin.Context, bp *Blueprint) *oauth2.Config {
+	scheme, host, prefix := bp.origin(c)
+	path := bp.AuthorizedURL()
+	if last := f.last.Load(); last != nil && isConcat(last.RedirectURL, scheme, "://", host, prefix, path) {
+		return last
+	}
+	cfg := f.cfg
+	cfg.RedirectURL = scheme + "://" + host + prefix + path
+	f.last.Store(&cfg)
+	return &cfg
+}
+
+// isConcat reports whether s is the concatenation of parts.
+func isConcat(s string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.HasPrefix(s, p) {
+			return false
+		}
+		s = s[len(p):]
+	}
+	return s == ""
+}
+
+// s256Method is the PKCE parameter code_challenge_method=S256.
+var s256Method = oauth2.SetAuthURLParam("code_challenge_method", "S256")
+
+// s256Challenge is the PKCE S256 challenge of verifier, as
+// oauth2.S256ChallengeFromVerifier makes it (base64url of SHA-256, the
+// form of a used state's key), with fewer copies.
+func s256Challenge(verifier string) string { return keyOf(stateHash(verifier)) }
 
 // answer reads the state, and the provider's error=… when it sent one.
 func (f *oauth2Flow) answer(q url.Values) callback {
@@ -279,8 +320,7 @@ func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Val
 // exchange trades the code for a token through x/oauth2, keeping every
 // field of the provider's response.
 func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier string) (*Token, *Error) {
-	cfg := f.cfg
-	cfg.RedirectURL = bp.absoluteURL(c, bp.AuthorizedURL())
+	cfg := f.config(c, bp)
 	opts := f.tokenParams
 	if verifier != "" {
 		opts = append(opts[:len(opts):len(opts)], oauth2.VerifierOption(verifier))

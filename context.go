@@ -20,9 +20,8 @@ import (
 // so a handler that never uses it costs no storage read. Use it on every
 // route that calls the provider, or call [Blueprint.Client] there.
 func (bp *Blueprint) Middleware() gin.HandlerFunc {
-	key := any(bp.name) // boxed once here, not on every request
 	return func(c *gin.Context) {
-		c.Set(key, &Client{bp: bp, c: c})
+		c.Set(bp.nameKey, &Client{bp: bp, c: c})
 		c.Next()
 	}
 }
@@ -32,13 +31,13 @@ func (bp *Blueprint) Middleware() gin.HandlerFunc {
 // It is the typed form of c.MustGet(name), and works without the
 // middleware too.
 func (bp *Blueprint) Client(c *gin.Context) *Client {
-	if v, ok := c.Get(bp.name); ok {
+	if v, ok := c.Get(bp.nameKey); ok {
 		if cl, ok := v.(*Client); ok && cl.bp == bp {
 			return cl
 		}
 	}
 	cl := &Client{bp: bp, c: c}
-	c.Set(bp.name, cl)
+	c.Set(bp.nameKey, cl)
 	return cl
 }
 

@@ -206,6 +206,7 @@ type Blueprint struct {
 	observe        func(ctx context.Context, step string) (context.Context, func(error))
 	flowKey        any // a string; an interface already, so session lookups do not allocate
 	shortKey       any // the same, for the scopes a step-up did not get
+	nameKey        any // name, the key of the request's *Client in the gin.Context
 	used           statestore.Store
 	anonymousURL   string
 	leeway         time.Duration
@@ -242,6 +243,7 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		observe:        o.Observe,
 		flowKey:        any("_dance_" + name + "_flow"),
 		shortKey:       shortKey(name),
+		nameKey:        any(name),
 		used:           o.UsedStates,
 		anonymousURL:   o.AnonymousURL,
 		leeway:         o.ExpiryLeeway,

@@ -100,8 +100,15 @@ func (bp *Blueprint) checkState(f *flow, got string, mismatch error) error {
 // It returns ErrStateUsed when the record already had the state, and the
 // record's own error when it cannot answer.
 func (bp *Blueprint) consume(ctx context.Context, sess sessions.Session, f *flow) error {
-	sess.Set(bp.flowKey, encodeFlow(&flow{State: usedProof(f.State), Used: true}))
-	first, err := bp.used.Use(ctx, usedKey(f.State), time.Unix(f.Expires, 0))
+	sum := stateHash(f.State)
+	sess.Set(bp.flowKey, encodeFlow(&flow{State: proofOf(sum), Used: true}))
+	var first bool
+	var err error
+	if r, ok := bp.used.(*replayCache); ok {
+		first = r.useHash(sum, time.Unix(f.Expires, 0)) // the in-process record takes the hash as it is
+	} else {
+		first, err = bp.used.Use(ctx, keyOf(sum), time.Unix(f.Expires, 0))
+	}
 	switch {
 	case err != nil:
 		return fmt.Errorf("dance: record of used states: %w", err)
@@ -113,9 +120,21 @@ func (bp *Blueprint) consume(ctx context.Context, sess sessions.Session, f *flow
 
 // usedKey is the key of a state in the record of used states: a hash, so
 // that no state is kept there.
-func usedKey(state string) string {
-	h := sha256.Sum256([]byte(state))
-	return base64.RawURLEncoding.EncodeToString(h[:])
+func usedKey(state string) string { return keyOf(stateHash(state)) }
+
+// keyOf is the key of a state in the record of used states, from the
+// state's hash.
+func keyOf(sum [32]byte) string {
+	var b [43]byte
+	base64.RawURLEncoding.Encode(b[:], sum[:])
+	return string(b[:])
+}
+
+// stateHash is the SHA-256 of a state (or a PKCE verifier), hashed
+// without a heap copy of it.
+func stateHash(state string) [32]byte {
+	var buf [64]byte
+	return sha256.Sum256(append(buf[:0], state...))
 }
 
 // replayCache remembers used states until they expire. It is bounded
@@ -131,10 +150,23 @@ func newReplayCache() *replayCache {
 	return &replayCache{newExpiring[[32]byte, struct{}](replayCacheMax)}
 }
 
-// Use implements [statestore.Store] in the process; key is already a
-// hash of the state.
+// Use implements [statestore.Store] in the process; key is a state's
+// [usedKey], the base64 form of the hash that the cache keeps (any other
+// key is hashed).
 func (r *replayCache) Use(_ context.Context, key string, until time.Time) (bool, error) {
-	return r.putNew(sha256.Sum256([]byte(key)), struct{}{}, until), nil
+	var sum [32]byte
+	if len(key) != 43 {
+		sum = stateHash(key)
+	} else if n, err := base64.RawURLEncoding.Decode(sum[:], []byte(key)); err != nil || n != len(sum) {
+		sum = stateHash(key)
+	}
+	return r.useHash(sum, until), nil
+}
+
+// useHash records the state whose hash is sum, used until until, and
+// reports whether it was not recorded yet.
+func (r *replayCache) useHash(sum [32]byte, until time.Time) bool {
+	return r.putNew(sum, struct{}{}, until)
 }
 
 func (r *replayCache) add(state string, until time.Time) {
@@ -142,7 +174,7 @@ func (r *replayCache) add(state string, until time.Time) {
 }
 
 func (r *replayCache) seen(state string) bool {
-	_, ok := r.get(sha256.Sum256([]byte(usedKey(state))))
+	_, ok := r.get(stateHash(state))
 	return ok
 }
 
@@ -186,10 +218,17 @@ func (bp *Blueprint) nextURL(f *flow) string {
 // when set, else from the request, honouring X-Forwarded-Proto and
 // X-Forwarded-Host only when the peer is a trusted proxy.
 func (bp *Blueprint) absoluteURL(c *gin.Context, path string) string {
+	scheme, host, prefix := bp.origin(c)
+	return scheme + "://" + host + prefix + path
+}
+
+// origin is what [Blueprint.absoluteURL] puts before the path, in parts,
+// so that a caller can compare a URL with it without building one.
+func (bp *Blueprint) origin(c *gin.Context) (scheme, host, prefix string) {
 	if bp.public != nil {
-		return bp.public.Scheme + "://" + bp.public.Host + bp.public.Path + path
+		return bp.public.Scheme, bp.public.Host, bp.public.Path
 	}
-	scheme, host := "http", c.Request.Host
+	scheme, host = "http", c.Request.Host
 	if c.Request.TLS != nil {
 		scheme = "https"
 	}
@@ -201,7 +240,7 @@ func (bp *Blueprint) absoluteURL(c *gin.Context, path string) string {
 			host = h
 		}
 	}
-	return scheme + "://" + host + path
+	return scheme, host, ""
 }
 
 func firstHeader(c *gin.Context, name string) string {

@@ -1,7 +1,6 @@
 package dance
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
@@ -115,8 +114,10 @@ func decodeFlow(raw string) *flow {
 // usedProof is what a used flow keeps of its state: enough to tell a
 // replayed callback (ErrStateUsed) from another one (a mismatch), in a
 // third of the bytes, and no state.
-func usedProof(state string) string {
-	sum := sha256.Sum256([]byte(state))
+func usedProof(state string) string { return proofOf(stateHash(state)) }
+
+// proofOf is [usedProof] from the state's hash.
+func proofOf(sum [32]byte) string {
 	var b [22]byte
 	base64.RawURLEncoding.Encode(b[:], sum[:16])
 	return string(b[:])

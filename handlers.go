@@ -3,6 +3,7 @@ package dance
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -110,8 +111,8 @@ func (bp *Blueprint) startLogin(c *gin.Context, sess sessions.Session, next stri
 		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageLogin, Err: storage.SaveError(err)})
 		return
 	}
-	bp.log.DebugContext(c.Request.Context(), "dance: redirecting to provider", "provider", bp.name)
-	c.Redirect(http.StatusFound, authURL)
+	bp.log.LogAttrs(c.Request.Context(), slog.LevelDebug, "dance: redirecting to provider", slog.String("provider", bp.name))
+	redirectFound(c, authURL)
 }
 
 // authorized is the callback route of both protocols: the provider's
@@ -196,8 +197,8 @@ func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
 	if !store {
 		outcome = "token not stored (a hook vetoed it)"
 	}
-	bp.log.InfoContext(c.Request.Context(), "dance: login completed", "provider", bp.name, "outcome", outcome)
-	c.Redirect(http.StatusFound, bp.nextURL(fl))
+	bp.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "dance: login completed", slog.String("provider", bp.name), slog.String("outcome", outcome))
+	redirectFound(c, bp.nextURL(fl))
 }
 
 // answerFailure answers a failed step as the failure says.

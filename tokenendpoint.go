@@ -24,13 +24,21 @@ import (
 // fields the libraries do not expose (id_token, scope, user_id, …) are
 // kept, and a failure can name its status.
 type captureTransport struct {
+	client      http.Client // sends through this transport
 	base        http.RoundTripper
 	bind        bool // bind requests to ctx
 	ctx         context.Context
 	status      int
 	body        []byte
 	contentType string
+	limit       io.LimitedReader // reads the answer
+	reader      bytes.Reader     // gives the library the captured body
 }
+
+// capturedBody is the body that the library reads: the captured copy.
+type capturedBody struct{ *bytes.Reader }
+
+func (capturedBody) Close() error { return nil }
 
 // maxTokenResponse matches x/oauth2's own limit.
 const maxTokenResponse = 1 << 20
@@ -44,13 +52,18 @@ func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err != nil {
 		return nil, err
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenResponse))
+	t.limit = io.LimitedReader{R: resp.Body, N: maxTokenResponse}
+	body, err := io.ReadAll(&t.limit)
 	resp.Body.Close()
+	t.limit.R = nil
 	if err != nil {
 		return nil, err
 	}
 	t.status, t.body, t.contentType = resp.StatusCode, body, resp.Header.Get("Content-Type")
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	// The client reads (and closes) an answer before it sends the next
+	// request, so one reader serves every answer of the call.
+	t.reader.Reset(body)
+	resp.Body = capturedBody{&t.reader}
 	return resp, nil
 }
 
@@ -59,7 +72,8 @@ func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // bind, every request it sends is bound to ctx.
 func (bp *Blueprint) capturingClient(ctx context.Context, bind bool) (*http.Client, *captureTransport) {
 	capture := &captureTransport{base: transportOf(bp.httpClient), ctx: ctx, bind: bind}
-	return &http.Client{Transport: capture, Timeout: bp.httpClient.Timeout, CheckRedirect: bp.httpClient.CheckRedirect}, capture
+	capture.client = http.Client{Transport: capture, Timeout: bp.httpClient.Timeout, CheckRedirect: bp.httpClient.CheckRedirect}
+	return &capture.client, capture
 }
 
 func transportOf(hc *http.Client) http.RoundTripper {
@@ -134,8 +148,7 @@ func tokenFromForm(body []byte) (*Token, error) {
 // back to x/oauth2's view for what it parsed (expiry, type).
 func tokenFromResponse(capture *captureTransport, otok *oauth2.Token) (*Token, error) {
 	tok := new(Token)
-	mt, _, _ := mime.ParseMediaType(capture.contentType)
-	if mt == "application/x-www-form-urlencoded" || mt == "text/plain" {
+	if formEncoded(capture.contentType) {
 		var err error
 		if tok, err = tokenFromForm(capture.body); err != nil {
 			return nil, err
@@ -152,4 +165,17 @@ func tokenFromResponse(capture *captureTransport, otok *oauth2.Token) (*Token, e
 		tok.ExpiresAt = otok.Expiry.Truncate(time.Microsecond) // what the JSON keeps
 	}
 	return tok, nil
+}
+
+// formEncoded reports whether a token response of this Content-Type is
+// form-encoded, as x/oauth2 reads it: application/x-www-form-urlencoded or
+// text/plain. It parses the media type only when it may be one of them,
+// so a JSON answer costs no parse.
+func formEncoded(contentType string) bool {
+	lower := strings.ToLower(contentType) // no copy when already lower case
+	if !strings.Contains(lower, "application/x-www-form-urlencoded") && !strings.Contains(lower, "text/plain") {
+		return false
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	return mt == "application/x-www-form-urlencoded" || mt == "text/plain"
 }
