@@ -15,6 +15,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -236,11 +237,18 @@ func (t *bearer) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(r)
 }
 
+// quiet is the logger of the dance contenders: Warn and above, discarded.
+// The floor logs nothing, and a benchmark's output must hold only its
+// results (dance logs each completed login at Info).
+var quiet = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
 // Dance is the same app written with dance, in its default configuration
-// (session storage, PKCE on) except for the shared HTTP client.
+// (session storage, PKCE on) except for the shared HTTP client and the
+// quiet logger.
 func (e *Env) Dance() (*App, error) {
 	cfg := e.Provider.OAuth2Config("github")
 	cfg.HTTPClient = e.Client
+	cfg.Logger = quiet
 	bp, err := dance.NewOAuth2(cfg)
 	if err != nil {
 		return nil, err

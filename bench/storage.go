@@ -251,6 +251,7 @@ func (e *Env) W6Apps(w *W6Env) ([]*App, error) {
 		}
 		oc := e.Provider.OAuth2Config("github")
 		oc.HTTPClient = e.Client
+		oc.Logger = quiet
 		oc.Storage = st
 		bp, err := dance.NewOAuth2(oc)
 		if err != nil {
