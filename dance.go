@@ -385,7 +385,7 @@ func (bp *Blueprint) resolve(ref string) (*url.URL, error) {
 	return u, nil
 }
 
-// credentials reads a credential: v, else the environment variable env
+// credential reads a credential: v, else the environment variable env
 // (default "{NAME}_OAUTH_{suffix}"). It returns the value and the variable
 // it came from, for error messages.
 func credential(name, v, env, suffix string) (string, string) {

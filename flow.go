@@ -169,15 +169,6 @@ func (r *replayCache) useHash(sum [32]byte, until time.Time) bool {
 	return r.putNew(sum, struct{}{}, until)
 }
 
-func (r *replayCache) add(state string, until time.Time) {
-	_, _ = r.Use(context.Background(), usedKey(state), until)
-}
-
-func (r *replayCache) seen(state string) bool {
-	_, ok := r.get(stateHash(state))
-	return ok
-}
-
 // safeNext returns next if it is a same-origin relative path ("/a/b?c"),
 // and "" otherwise: absolute URLs, scheme-relative ("//host"), backslash
 // tricks ("/\host"), and control characters are all refused.

@@ -1,6 +1,7 @@
 package dance
 
 import (
+	"context"
 	"strconv"
 	"testing"
 	"time"
@@ -50,4 +51,15 @@ func BenchmarkReplayCacheFull(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		r.add("t"+strconv.Itoa(i), until)
 	}
+}
+
+// add records state as a callback would.
+func (r *replayCache) add(state string, until time.Time) {
+	_, _ = r.Use(context.Background(), usedKey(state), until)
+}
+
+// seen reports whether state is recorded.
+func (r *replayCache) seen(state string) bool {
+	_, ok := r.get(stateHash(state))
+	return ok
 }
