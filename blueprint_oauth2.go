@@ -119,9 +119,9 @@ type oauth2Flow struct {
 	refreshURL  string // absolute; empty when not refreshable
 	authorizeFn func(req *http.Request, tok *Token) error
 	revokeFn    RevokeFunc
-	openid      bool                          // the scope holds "openid": send a nonce
-	oidc        *idVerifier                   // nil when ID tokens are not verified
-	last        atomic.Pointer[oauth2.Config] // see config
+	openid      bool                           // the scope holds "openid": send a nonce
+	oidc        *idVerifier                    // nil when ID tokens are not verified
+	last        atomic.Pointer[redirectConfig] // see config
 }
 
 // NewOAuth2 builds a generic OAuth 2 blueprint. It fails when the
@@ -204,41 +204,49 @@ func (f *oauth2Flow) describe(info *core.Info) {
 // begin builds the authorization URL, with PKCE and the OpenID Connect
 // nonce when they are on.
 func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flow) (string, *failure) {
-	cfg := f.config(c, bp)
-	opts := f.authParams
+	var challenge string
+	if f.pkce {
+		// 32 bytes from crypto/rand, base64url: oauth2.GenerateVerifier's
+		// verifier; and oauth2.S256ChallengeOption's challenge. The state
+		// and nonce are made from it.
+		fl.Verifier = newState()
+		deriveFromVerifier(fl, f.openid)
+		challenge = s256Challenge(fl.Verifier)
+	} else {
+		fl.State = newState()
+		if f.openid {
+			fl.Nonce = newState()
+		}
+	}
+	rc := f.config(c, bp)
+	if fl.Scope == nil && rc.auth != nil {
+		return rc.auth.fill(fl.State, challenge, fl.Nonce), nil
+	}
+	cfg := &rc.Config
 	if fl.Scope != nil { // a step-up: the scopes the server chose
 		stepUp := *cfg
 		stepUp.Scopes = fl.Scope
 		cfg = &stepUp
-		opts = append(opts[:len(opts):len(opts)], f.stepUp...)
 	}
-	if f.pkce {
-		// 32 bytes from crypto/rand, base64url: oauth2.GenerateVerifier's
-		// verifier; and oauth2.S256ChallengeOption's two parameters.
-		fl.Verifier = newState()
-		opts = append(opts[:len(opts):len(opts)], s256Method, oauth2.SetAuthURLParam("code_challenge", s256Challenge(fl.Verifier)))
-	}
-	if f.openid {
-		fl.Nonce = newState()
-		opts = append(opts[:len(opts):len(opts)], oauth2.SetAuthURLParam("nonce", fl.Nonce))
-	}
-	return cfg.AuthCodeURL(fl.State, opts...), nil
+	return cfg.AuthCodeURL(fl.State, f.authOptions(challenge, fl.Nonce, fl.Scope != nil)...), nil
 }
 
 // config returns the configuration with the redirect URL of request c.
 // The last one made is kept and shared while the URL stays the same (the
 // usual case: one public address), as a hand-written app shares one
-// oauth2.Config, so that a request builds neither.
-func (f *oauth2Flow) config(c *gin.Context, bp *Blueprint) *oauth2.Config {
+// oauth2.Config, so that a request builds neither it nor its
+// authorization URL template.
+func (f *oauth2Flow) config(c *gin.Context, bp *Blueprint) *redirectConfig {
 	scheme, host, prefix := bp.origin(c)
 	path := bp.AuthorizedURL()
 	if last := f.last.Load(); last != nil && isConcat(last.RedirectURL, scheme, "://", host, prefix, path) {
 		return last
 	}
-	cfg := f.cfg
-	cfg.RedirectURL = scheme + "://" + host + prefix + path
-	f.last.Store(&cfg)
-	return &cfg
+	rc := &redirectConfig{Config: f.cfg}
+	rc.RedirectURL = scheme + "://" + host + prefix + path
+	rc.auth = f.newAuthTemplate(&rc.Config)
+	f.last.Store(rc)
+	return rc
 }
 
 // isConcat reports whether s is the concatenation of parts.
@@ -320,7 +328,7 @@ func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Val
 // exchange trades the code for a token through x/oauth2, keeping every
 // field of the provider's response.
 func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier string) (*Token, *Error) {
-	cfg := f.config(c, bp)
+	cfg := &f.config(c, bp).Config
 	opts := f.tokenParams
 	if verifier != "" {
 		opts = append(opts[:len(opts):len(opts)], oauth2.VerifierOption(verifier))

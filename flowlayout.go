@@ -15,11 +15,19 @@ import (
 //	state, expires (Unix seconds), "u" when used, verifier, nonce,
 //	OAuth 1 request-token secret, next, step-up scopes (space-separated)
 //
+// A state made from the verifier (see [deriveFromVerifier]) is written as
+// an empty state field, and a nonce made from it as derivedNonce: the
+// reader makes them again.
+//
 // A flow with flowSep in a field is kept as JSON instead (the layout of
 // earlier versions of dance), which loadFlow reads too.
 const (
 	flowMark = "\x1e" // ASCII record separator; JSON starts with '{'
 	flowSep  = "\x1f" // ASCII unit separator
+
+	// derivedNonce stands for a nonce made from the verifier; it is
+	// not base64url, so no real nonce is ever taken for it.
+	derivedNonce = "*"
 )
 
 // encodeFlow returns f in the session layout.
@@ -37,7 +45,14 @@ func encodeFlow(f *flow) string {
 	if f.Scope != nil {
 		scope = strings.Join(f.Scope, " ")
 	}
-	fields := [...]string{f.State, "", used, f.Verifier, f.Nonce, f.Secret, f.Next, scope}
+	state, nonce := f.State, f.Nonce
+	if f.derived {
+		state = ""
+		if nonce != "" {
+			nonce = derivedNonce
+		}
+	}
+	fields := [...]string{state, "", used, f.Verifier, nonce, f.Secret, f.Next, scope}
 	n := len(fields)
 	for n > 2 && fields[n-1] == "" {
 		n--
@@ -57,7 +72,7 @@ func encodeFlow(f *flow) string {
 	var b strings.Builder // one allocation
 	b.Grow(size)
 	b.WriteString(flowMark)
-	b.WriteString(f.State)
+	b.WriteString(state)
 	for i := 1; i < n; i++ {
 		b.WriteString(flowSep)
 		if i == 1 {
@@ -95,6 +110,12 @@ func decodeFlow(raw string) *flow {
 		}
 	}
 	f.State, f.Verifier, f.Nonce, f.Secret, f.Next = fields[0], fields[3], fields[4], fields[5], fields[6]
+	switch {
+	case f.State == "" && f.Verifier != "" && (f.Nonce == "" || f.Nonce == derivedNonce):
+		deriveFromVerifier(f, f.Nonce == derivedNonce)
+	case f.Nonce == derivedNonce:
+		return nil
+	}
 	if scope := strings.Fields(fields[7]); len(scope) > 0 {
 		f.Scope = scope
 	}

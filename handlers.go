@@ -80,8 +80,7 @@ func (bp *Blueprint) login(c *gin.Context) {
 // for scope (nil: the configured scopes). The scope is the server's
 // choice, kept in the flow record; nothing in the request widens it.
 func (bp *Blueprint) startLogin(c *gin.Context, sess sessions.Session, next string, scope []string) {
-	fl := &flow{
-		State:   newState(),
+	fl := &flow{ // the protocol's begin sets the state
 		Next:    next,
 		Scope:   scope,
 		Expires: now().Add(stateLifetime).Unix(),

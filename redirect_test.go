@@ -56,7 +56,7 @@ func TestRedirectConfigFollowsTheRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := bp.proto.(*oauth2Flow)
-	var prev *oauth2.Config
+	var prev *redirectConfig
 	for i, host := range []string{"a.example", "a.example", "b.example", "a.example:8080", "a.example"} {
 		c, _ := gin.CreateTestContext(httptest.NewRecorder())
 		c.Request = httptest.NewRequest(http.MethodGet, "http://"+host+"/login/x", nil)
