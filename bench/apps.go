@@ -38,8 +38,10 @@ const (
 	// FloorSession is the floor of W3 reading the bearer token from the
 	// session cookie, as dance must, instead of using a static one.
 	FloorSession = "floor-session"
-	Dance        = "dance"
-	Goth         = "goth"
+	// FloorPKCE is the floor with PKCE, for W1 and W2.
+	FloorPKCE = "floor-pkce"
+	Dance     = "dance"
+	Goth      = "goth"
 )
 
 // SessionCookie is the name of the gin-contrib/sessions cookie that the
@@ -132,7 +134,7 @@ func (e *Env) Apps() ([]*App, error) {
 	f := e.Floor()
 	// The floor's W3 with the token read from the same session cookie.
 	fs := &App{Name: FloorSession, Handler: f.Handler, Cookie: f.Cookie, Workloads: []Workload{W3}, MePath: "/me/session"}
-	return []*App{f, fs, d, e.Goth()}, nil
+	return []*App{f, fs, e.FloorPKCE(), d, e.Goth()}, nil
 }
 
 func (e *Env) authorizedCookie(d *App) (string, error) {
@@ -149,7 +151,20 @@ func newStore() sessions.Store {
 
 // Floor is hand-written Gin code doing the minimum by hand: the speed limit
 // for what dance does.
-func (e *Env) Floor() *App {
+func (e *Env) Floor() *App { return e.floor(false) }
+
+// FloorPKCE is the floor of W1 and W2 with PKCE as x/oauth2 offers it
+// (GenerateVerifier, S256ChallengeOption, VerifierOption), the verifier
+// kept in the session beside the state: what a careful engineer writes by
+// hand today, and what dance does by default. It tells the price of PKCE
+// apart from dance's own.
+func (e *Env) FloorPKCE() *App {
+	a := e.floor(true)
+	a.Name, a.Workloads = FloorPKCE, []Workload{W1, W2}
+	return a
+}
+
+func (e *Env) floor(pkce bool) *App {
 	p := e.Provider
 	cfg := &oauth2.Config{
 		ClientID:     p.ClientID(),
@@ -169,11 +184,17 @@ func (e *Env) Floor() *App {
 		state := base64.RawURLEncoding.EncodeToString(b)
 		sess := sessions.Default(c)
 		sess.Set("state", state)
+		var opts []oauth2.AuthCodeOption
+		if pkce {
+			verifier := oauth2.GenerateVerifier()
+			sess.Set("verifier", verifier)
+			opts = append(opts, oauth2.S256ChallengeOption(verifier))
+		}
 		if err := sess.Save(); err != nil {
 			c.AbortWithStatus(http.StatusInternalServerError)
 			return
 		}
-		c.Redirect(http.StatusFound, cfg.AuthCodeURL(state))
+		c.Redirect(http.StatusFound, cfg.AuthCodeURL(state, opts...))
 	})
 	r.GET("/login/github/authorized", func(c *gin.Context) {
 		sess := sessions.Default(c)
@@ -183,8 +204,14 @@ func (e *Env) Floor() *App {
 			return
 		}
 		sess.Delete("state")
+		var opts []oauth2.AuthCodeOption
+		if pkce {
+			verifier, _ := sess.Get("verifier").(string)
+			sess.Delete("verifier")
+			opts = append(opts, oauth2.VerifierOption(verifier))
+		}
 		ctx := context.WithValue(c.Request.Context(), oauth2.HTTPClient, e.Client)
-		tok, err := cfg.Exchange(ctx, c.Query("code"))
+		tok, err := cfg.Exchange(ctx, c.Query("code"), opts...)
 		if err != nil {
 			c.AbortWithStatus(http.StatusBadGateway)
 			return
