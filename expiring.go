@@ -1,6 +1,7 @@
 package dance
 
 import (
+	"math"
 	"sync"
 	"time"
 )
@@ -18,12 +19,28 @@ type expiring[K comparable, V any] struct {
 }
 
 type expiringEntry[V any] struct {
-	v     V
-	until time.Time
+	v V
+	// until is in Unix nanoseconds, not a time.Time: its *Location
+	// would put a pointer in every entry, and the garbage collector
+	// would scan the whole map on every cycle (the replay cache's map,
+	// of [32]byte keys and empty values, holds no pointer at all).
+	until int64
 }
 
 func newExpiring[K comparable, V any](max int) *expiring[K, V] {
 	return &expiring[K, V]{max: max, m: make(map[K]expiringEntry[V])}
+}
+
+// nanos is t in Unix nanoseconds, held to int64's range (UnixNano's
+// result outside it is undefined).
+func nanos(t time.Time) int64 {
+	switch sec := t.Unix(); {
+	case sec >= math.MaxInt64/int64(time.Second):
+		return math.MaxInt64
+	case sec <= math.MinInt64/int64(time.Second):
+		return math.MinInt64
+	}
+	return t.UnixNano()
 }
 
 // put keeps v under k until the given time.
@@ -33,7 +50,7 @@ func (e *expiring[K, V]) put(k K, v V, until time.Time) {
 	if len(e.m) >= e.max {
 		e.sweep()
 	}
-	e.m[k] = expiringEntry[V]{v: v, until: until}
+	e.m[k] = expiringEntry[V]{v: v, until: nanos(until)}
 }
 
 // putNew keeps v under k until the given time unless k holds a live value,
@@ -41,13 +58,13 @@ func (e *expiring[K, V]) put(k K, v V, until time.Time) {
 func (e *expiring[K, V]) putNew(k K, v V, until time.Time) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if ent, ok := e.m[k]; ok && !now().After(ent.until) {
+	if ent, ok := e.m[k]; ok && now().UnixNano() <= ent.until {
 		return false
 	}
 	if len(e.m) >= e.max {
 		e.sweep()
 	}
-	e.m[k] = expiringEntry[V]{v: v, until: until}
+	e.m[k] = expiringEntry[V]{v: v, until: nanos(until)}
 	return true
 }
 
@@ -56,7 +73,7 @@ func (e *expiring[K, V]) get(k K) (V, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	ent, ok := e.m[k]
-	if ok && now().After(ent.until) {
+	if ok && now().UnixNano() > ent.until {
 		delete(e.m, k)
 		ok = false
 	}
@@ -76,9 +93,9 @@ func (e *expiring[K, V]) len() int {
 
 // sweep makes room; e.mu is held.
 func (e *expiring[K, V]) sweep() {
-	t := now()
+	t := now().UnixNano()
 	for k, ent := range e.m {
-		if t.After(ent.until) {
+		if t > ent.until {
 			delete(e.m, k)
 		}
 	}
