@@ -51,6 +51,37 @@ func TestCookieAfterGitHubDance(t *testing.T) {
 	}
 }
 
+// maxLoginCookie bounds the session cookie ("name=value") that the login
+// route leaves: the flow record with PKCE, whose state is made from the
+// verifier: 304 bytes. It was 384 with the state kept beside the
+// verifier.
+const maxLoginCookie = 320
+
+// TestCookieAfterLogin checks the size of the session cookie that the
+// login route leaves for the callback, and that it holds no state: the
+// state in the provider URL is made from the verifier, which the session
+// keeps.
+func TestCookieAfterLogin(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, nil)
+	resp := h.browser.Get(h.url(h.loginPath()))
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("login: status %d, want 302", resp.StatusCode)
+	}
+	if h.browser.Location(resp).Query().Get("state") == "" {
+		t.Fatal("login: no state in the provider URL")
+	}
+	var size int
+	for _, c := range resp.Cookies() {
+		if c.Name == "session" {
+			size = len(c.Name) + 1 + len(c.Value)
+		}
+	}
+	t.Logf("session cookie after the login: %d bytes", size)
+	if size == 0 || size > maxLoginCookie {
+		t.Fatalf("session cookie after the login is %d bytes, want at most %d", size, maxLoginCookie)
+	}
+}
+
 // oldSession is testdata/session-json-layout.json: a session cookie made by
 // dance before issue 20 (JSON layout) after a dance, with the cookie store's keys.
 type oldSession struct {
