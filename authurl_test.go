@@ -60,19 +60,7 @@ func TestAuthTemplateMatchesOAuth2(t *testing.T) {
 				t.Fatalf("template made: %v, want %v", rc.auth != nil, !fallback)
 			}
 			for range 3 {
-				fl := &flow{}
-				got, fail := f.begin(c, bp, fl)
-				if fail != nil {
-					t.Fatal(fail.err)
-				}
-				challenge := ""
-				if f.pkce {
-					challenge = s256Challenge(fl.Verifier)
-				}
-				want := f.config(c, bp).AuthCodeURL(fl.State, f.authOptions(challenge, fl.Nonce, false)...)
-				if got != want {
-					t.Fatalf("login URL\n%s\nwant x/oauth2's\n%s", got, want)
-				}
+				got, fl, challenge := loginURLAsOAuth2(t, c, bp)
 				q := mustQuery(t, got)
 				if q.Get("state") != fl.State || q.Get("code_challenge") != challenge || q.Get("nonce") != fl.Nonce {
 					t.Fatalf("login URL %s does not carry the flow's values %+v", got, fl)
@@ -106,6 +94,27 @@ func TestDerivedStateAndNonce(t *testing.T) {
 	}
 }
 
+// loginURLAsOAuth2 starts a login of bp and checks that its URL is the
+// one x/oauth2's AuthCodeURL writes for the flow's values; it returns the
+// URL, the flow and the PKCE challenge ("" without PKCE).
+func loginURLAsOAuth2(t *testing.T, c *gin.Context, bp *Blueprint) (string, *flow, string) {
+	t.Helper()
+	f := bp.proto.(*oauth2Flow)
+	fl := &flow{}
+	got, fail := f.begin(c, bp, fl)
+	if fail != nil {
+		t.Fatal(fail.err)
+	}
+	challenge := ""
+	if f.pkce {
+		challenge = s256Challenge(fl.Verifier)
+	}
+	if want := f.config(c, bp).AuthCodeURL(fl.State, f.authOptions(challenge, fl.Nonce, false)...); got != want {
+		t.Fatalf("login URL\n%s\nwant x/oauth2's\n%s", got, want)
+	}
+	return got, fl, challenge
+}
+
 func mustQuery(t *testing.T, raw string) url.Values {
 	t.Helper()
 	u, err := url.Parse(raw)
@@ -132,20 +141,8 @@ func FuzzAuthTemplate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fo := bp.proto.(*oauth2Flow)
 		c, _ := gin.CreateTestContext(httptest.NewRecorder())
 		c.Request = httptest.NewRequest(http.MethodGet, "https://app.example/login/x", nil)
-		fl := &flow{}
-		got, fail := fo.begin(c, bp, fl)
-		if fail != nil {
-			t.Fatal(fail.err)
-		}
-		challenge := ""
-		if fo.pkce {
-			challenge = s256Challenge(fl.Verifier)
-		}
-		if want := fo.config(c, bp).AuthCodeURL(fl.State, fo.authOptions(challenge, fl.Nonce, false)...); got != want {
-			t.Fatalf("login URL\n%s\nwant x/oauth2's\n%s", got, want)
-		}
+		loginURLAsOAuth2(t, c, bp)
 	})
 }
