@@ -4,6 +4,7 @@
 // ratios between contenders of the same run.
 //
 //	go run ./load -c 64 -d 10s
+//	go run ./load -w W2 -x dance -cpuprofile dance-w2.prof
 //
 // A W2 operation is a whole dance (two requests to the app, and the token
 // exchange with the fake provider). Everything stays on 127.0.0.1, and each
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -30,12 +32,26 @@ func main() {
 	dur := flag.Duration("d", 10*time.Second, "duration of each workload × contender run")
 	maxOps := flag.Int64("n", 2_000_000, "at most this many operations per run")
 	only := flag.String("w", "", "comma-separated workloads to run (default all)")
+	contenders := flag.String("x", "", "comma-separated contenders to run (default all)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measurements to this file")
 	flag.Parse()
 	if *conc < 1 || *conc > 1024 || *dur <= 0 || *dur > 10*time.Minute || *maxOps < 1 {
 		fmt.Fprintln(os.Stderr, "load: want 1 ≤ -c ≤ 1024, 0 < -d ≤ 10m, -n ≥ 1")
 		os.Exit(2)
 	}
-	if err := run(*conc, *dur, *maxOps, *only); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*conc, *dur, *maxOps, *only, *contenders); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
@@ -47,11 +63,17 @@ type stats struct {
 	p50, p99  time.Duration
 }
 
-func run(conc int, dur time.Duration, maxOps int64, only string) error {
+func run(conc int, dur time.Duration, maxOps int64, only, contenders string) error {
 	want := map[bench.Workload]bool{}
 	for _, w := range strings.Split(only, ",") {
 		if w = strings.TrimSpace(w); w != "" {
 			want[bench.Workload(strings.ToUpper(w))] = true
+		}
+	}
+	pick := map[string]bool{}
+	for _, c := range strings.Split(contenders, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			pick[c] = true
 		}
 	}
 	// W6's table is built once; the rest is made anew for every
@@ -79,7 +101,7 @@ func run(conc int, dur time.Duration, maxOps int64, only string) error {
 		res := map[string]stats{}
 		var order []string
 		for i, a := range apps {
-			if !a.Has(w) {
+			if !a.Has(w) || (len(pick) > 0 && !pick[a.Name]) {
 				continue
 			}
 			st, err := measureFresh(w6, i, w, conc, dur, maxOps)
@@ -92,11 +114,14 @@ func run(conc int, dur time.Duration, maxOps int64, only string) error {
 		floor := res[bench.Floor]
 		for _, name := range order {
 			st := res[name]
-			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%.3f\t%.3f\t%d\t\n", w, name, st.rps,
-				st.p50.Round(time.Microsecond), st.p99.Round(time.Microsecond),
-				st.rps/floor.rps, float64(st.p99)/float64(floor.p99), st.errs)
+			ratios := "n/a\tn/a" // the floor was not run (-x)
+			if floor.rps > 0 {
+				ratios = fmt.Sprintf("%.3f\t%.3f", st.rps/floor.rps, float64(st.p99)/float64(floor.p99))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%s\t%d\t\n", w, name, st.rps,
+				st.p50.Round(time.Microsecond), st.p99.Round(time.Microsecond), ratios, st.errs)
 		}
-		if g, ok := res[bench.Goth]; ok {
+		if g, ok := res[bench.Goth]; ok && res[bench.Dance].rps > 0 {
 			fmt.Fprintf(tw, "%s\tdance ÷ goth\t%.2f×\t\t\t\t\t\t\n", w, res[bench.Dance].rps/g.rps)
 		}
 	}
