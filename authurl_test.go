@@ -146,3 +146,24 @@ func FuzzAuthTemplate(f *testing.F) {
 		loginURLAsOAuth2(t, c, bp)
 	})
 }
+
+// TestAuthTemplateHostWithStandIn checks that a request whose Host holds
+// a stand-in (a browser picks the Host header when no PublicURL is set)
+// gets no template, and a login URL whose state is the flow's.
+func TestAuthTemplateHostWithStandIn(t *testing.T) {
+	bp, err := NewOAuth2(authURLCases()[0].cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, host := range []string{authHoles[holeState], authHoles[holeChallenge] + ":8080", "app.example"} {
+		c, _ := gin.CreateTestContext(httptest.NewRecorder())
+		c.Request = httptest.NewRequest(http.MethodGet, "http://"+host+"/login/x", nil)
+		got, fl, _ := loginURLAsOAuth2(t, c, bp)
+		if q := mustQuery(t, got); q.Get("state") != fl.State || !strings.Contains(q.Get("redirect_uri"), host) {
+			t.Errorf("host %s: login URL %s", host, got)
+		}
+		if rc := bp.proto.(*oauth2Flow).config(c, bp); (rc.auth == nil) != strings.HasPrefix(host, "dance.") {
+			t.Errorf("host %s: template made: %v", host, rc.auth != nil)
+		}
+	}
+}
