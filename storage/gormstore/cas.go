@@ -65,27 +65,18 @@ func (s *Store) CompareAndDelete(c *gin.Context, name, refreshToken string) (*st
 // readSealed reads the row of (name, uid) from the database, not the
 // cache, and returns its token and, for an encrypted row, its "ct".
 func (s *Store) readSealed(c *gin.Context, name string, uid any) (*storage.Token, string, error) {
-	ctx := reqContext(c)
-	var rows []struct{ Token rawJSON }
-	err := retry(ctx, func() error {
-		rows = rows[:0]
-		q, args := s.selectToken(name, uid)
-		return s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("gormstore: reading the %s token: %w", name, err)
+	col, err := readColumn[rawJSON](reqContext(c), s, name, uid)
+	if err != nil || col == nil {
+		return nil, "", err
 	}
-	if len(rows) == 0 || rows[0].Token == nil {
-		return nil, "", nil
-	}
-	tok, plain, err := s.cipher.decode(rows[0].Token, binding{table: s.table, provider: name, uid: uid}, s.plainIn)
+	tok, plain, err := s.cipher.decode(col, binding{table: s.table, provider: name, uid: uid}, s.plainIn)
 	if err != nil || plain {
 		return tok, "", err
 	}
 	var env struct {
 		Ct string `json:"ct"`
 	}
-	if err := json.Unmarshal(rows[0].Token, &env); err != nil {
+	if err := json.Unmarshal(col, &env); err != nil {
 		return nil, "", fmt.Errorf("gormstore: reading the %s token: %w", name, err)
 	}
 	return tok, env.Ct, nil

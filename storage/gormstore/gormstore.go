@@ -378,21 +378,11 @@ func (s *Store) GetFor(c *gin.Context, name string, who Who) (*storage.Token, er
 			return tok, nil
 		}
 	}
-	var rows []struct{ Token JSONToken }
-	err = retry(ctx, func() error {
-		rows = rows[:0]
-		// One fixed statement: the read is the hot path, and GORM's
-		// chain builder costs more than the query (issue 8, W6).
-		q, args := s.selectToken(name, uid)
-		return s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error
-	})
+	col, err := readColumn[JSONToken](ctx, s, name, uid)
 	if err != nil {
-		return nil, fmt.Errorf("gormstore: reading the %s token: %w", name, err)
+		return nil, err
 	}
-	var tok *storage.Token
-	if len(rows) > 0 {
-		tok = rows[0].Token.Token
-	}
+	tok := col.Token
 	if useCache {
 		s.cacheOK(s.cache.Set(ctx, key, tok))
 	}
@@ -418,21 +408,16 @@ func (s *Store) getSealed(ctx context.Context, name string, uid any) (*storage.T
 			s.cacheOK(s.sealed.Delete(ctx, key))
 		}
 	}
-	var rows []struct{ Token rawJSON }
-	err := retry(ctx, func() error {
-		rows = rows[:0]
-		q, args := s.selectToken(name, uid)
-		return s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error
-	})
+	col, err := readColumn[rawJSON](ctx, s, name, uid)
 	if err != nil {
-		return nil, fmt.Errorf("gormstore: reading the %s token: %w", name, err)
+		return nil, err
 	}
 	var (
 		tok *storage.Token
 		env []byte
 	)
-	if len(rows) > 0 && rows[0].Token != nil {
-		raw := []byte(rows[0].Token)
+	if col != nil {
+		raw := []byte(col)
 		var plain bool
 		if tok, plain, err = s.cipher.decode(raw, b, s.plainIn); err != nil {
 			return nil, err
@@ -446,6 +431,26 @@ func (s *Store) getSealed(ctx context.Context, name string, uid any) (*storage.T
 		s.cacheOK(s.sealed.SetSealed(ctx, key, env))
 	}
 	return tok, nil
+}
+
+// readColumn reads the token column of the row of (name, uid) from the
+// database, as T; it is T's zero value when there is no row. One fixed statement:
+// the read is the hot path, and GORM's chain builder costs more than the
+// query (issue 8, W6).
+func readColumn[T any](ctx context.Context, s *Store, name string, uid any) (col T, err error) {
+	var rows []struct{ Token T }
+	err = retry(ctx, func() error {
+		rows = rows[:0]
+		q, args := s.selectToken(name, uid)
+		return s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error
+	})
+	if err != nil {
+		return col, fmt.Errorf("gormstore: reading the %s token: %w", name, err)
+	}
+	if len(rows) == 0 {
+		return col, nil
+	}
+	return rows[0].Token, nil
 }
 
 // rawJSON is a token column read as it is stored.
