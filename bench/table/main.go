@@ -19,33 +19,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/gin-dance/dance/bench"
 )
-
-// budget is one row of the issue's budget table.
-type budget struct {
-	ratio  float64 // dance/floor ns/op at most
-	allocs float64 // allocs/op over floor at most
-	goth   float64 // dance throughput at least this × goth's; 0: n/a
-}
-
-var budgets = map[string]budget{
-	// Issue 20 tightened W1 and W2 (from 1.20× and 1.15×, +40).
-	"W1": {1.05, 15, 1.0},
-	"W2": {1.08, 45, 1.3},
-	"W3": {1.10, 15, 0},
-	"W4": {1.15, 8, 0},
-	"W5": {1.02, 1, 0},
-	// The issue sets no budget for W6; it is W4 with the GORM storage, so
-	// it is held to W4's.
-	"W6": {1.15, 8, 0},
-}
 
 // cipherBudgets hold the GORM contenders with encryption at rest against
 // the same contenders without it (issue 17): at most 1.10× on a cache
 // miss; the cache hit has no budget (ratio 0), it is reported.
-var cipherBudgets = map[string]budget{
-	"miss": {1.10, 10, 0},
-	"hit":  {0, 10, 0},
+var cipherBudgets = map[string]bench.Budget{
+	"miss": {Ratio: 1.10, Allocs: 10},
+	"hit":  {Allocs: 10},
 }
 
 var lineRE = regexp.MustCompile(`^Benchmark(W\d)/contender=([\w-]+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
@@ -87,20 +70,21 @@ func main() {
 	fmt.Println("| workload | dance/floor ns/op (budget) | allocs/op over floor (budget) | dance vs goth throughput (budget) |")
 	fmt.Println("|---|---|---|---|")
 	for _, w := range slices.Sorted(maps.Keys(data)) {
-		row(w, "floor", "dance", data[w], budgets[w])
+		b := bench.Budgets[bench.Workload(w)]
+		row(w, "floor", "dance", data[w], b)
 		// The floor with PKCE: dance's own overhead, PKCE's price aside.
-		row(w+" vs a floor with PKCE", "floor-pkce", "dance", data[w], budget{0, budgets[w].allocs, 0})
+		row(w+" vs a floor with PKCE", "floor-pkce", "dance", data[w], bench.Budget{Allocs: b.Allocs})
 		if data[w]["floor-session"] != nil {
-			row(w+" vs a floor that reads the token from the session", "floor-session", "dance", data[w], budgets[w])
+			row(w+" vs a floor that reads the token from the session", "floor-session", "dance", data[w], b)
 		}
-		row(w+" GORM, no cache", "floor", "dance-gorm", data[w], budgets[w])
-		row(w+" GORM, in-process cache", "floor", "dance-gorm-cache", data[w], budgets[w])
+		row(w+" GORM, no cache", "floor", "dance-gorm", data[w], b)
+		row(w+" GORM, in-process cache", "floor", "dance-gorm-cache", data[w], b)
 		row(w+" GORM + cipher vs GORM, no cache (miss)", "dance-gorm", "dance-gorm-cipher", data[w], cipherBudgets["miss"])
 		row(w+" GORM + cipher vs GORM, in-process cache (hit)", "dance-gorm-cache", "dance-gorm-cache-cipher", data[w], cipherBudgets["hit"])
 	}
 }
 
-func row(label, floor, dance string, d map[string]*sample, b budget) {
+func row(label, floor, dance string, d map[string]*sample, b bench.Budget) {
 	f, ds, g := d[floor], d[dance], d["goth"]
 	if f == nil || ds == nil {
 		return
@@ -110,14 +94,14 @@ func row(label, floor, dance string, d map[string]*sample, b budget) {
 	gothCell := "n/a"
 	if g != nil && floor == "floor" {
 		x := median(g.ns) / median(ds.ns)
-		gothCell = fmt.Sprintf("%.2f× (≥ %.1f×) %s", x, b.goth, mark(x >= b.goth))
+		gothCell = fmt.Sprintf("%.2f× (≥ %.1f×) %s", x, b.Goth, mark(x >= b.Goth))
 	}
-	ratioCell := fmt.Sprintf("%.3f (≤ %.2f) %s", ratio, b.ratio, mark(ratio <= b.ratio))
-	if b.ratio == 0 {
+	ratioCell := fmt.Sprintf("%.3f (≤ %.2f) %s", ratio, b.Ratio, mark(ratio <= b.Ratio))
+	if b.Ratio == 0 {
 		ratioCell = fmt.Sprintf("%.3f (no budget)", ratio)
 	}
 	fmt.Printf("| %s | %s | %+.0f (≤ +%.0f) %s | %s |\n", label,
-		ratioCell, allocs, b.allocs, mark(allocs <= b.allocs), gothCell)
+		ratioCell, allocs, b.Allocs, mark(allocs <= b.Allocs), gothCell)
 }
 
 func mark(ok bool) string {
