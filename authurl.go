@@ -63,17 +63,16 @@ func (f *oauth2Flow) authOptions(challenge, nonce string, stepUp bool) []oauth2.
 // often as the hole is used, once or never (a configured parameter that
 // holds one).
 func (f *oauth2Flow) newAuthTemplate(cfg *oauth2.Config) *authTemplate {
-	challenge, nonce := "", ""
-	if f.pkce {
-		challenge = authHoles[holeChallenge]
+	used := [holeCount]bool{true, f.pkce, f.openid}
+	var stand [holeCount]string // the stand-ins of the holes used
+	for h := range stand {
+		if used[h] {
+			stand[h] = authHoles[h]
+		}
 	}
-	if f.openid {
-		nonce = authHoles[holeNonce]
-	}
-	u := cfg.AuthCodeURL(authHoles[holeState], f.authOptions(challenge, nonce, false)...)
+	u := cfg.AuthCodeURL(stand[holeState], f.authOptions(stand[holeChallenge], stand[holeNonce], false)...)
 	type at struct{ pos, hole int }
 	var found []at
-	used := [holeCount]bool{true, f.pkce, f.openid}
 	for h, s := range authHoles {
 		switch n := strings.Count(u, s); {
 		case used[h] && n == 1:
