@@ -37,6 +37,10 @@ type Endpoints struct {
 	// ProfileURL is the identity endpoint that [dance.Client.Profile]
 	// calls, for presets that have one.
 	ProfileURL string
+	// Dev, when set, is development mode: every URL of the preset,
+	// including the ones above, goes to the stand-in for it on a
+	// development provider. See [DevProvider].
+	Dev *DevProvider
 }
 
 // DefaultUserAgent is the User-Agent that the Reddit and Strava presets
@@ -112,13 +116,14 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = p.baseURL
 	}
-	dev, err := devProvider(p.name, o)
-	if err != nil {
-		return nil, err
-	}
-	if dev != "" {
+	dev := ""
+	if ep.Dev != nil {
+		var err error
+		if dev, err = ep.Dev.origin(p.name); err != nil {
+			return nil, err
+		}
 		devURLs(dev, p.name, &cfg.BaseURL, &cfg.AuthURL, &cfg.TokenURL, &cfg.RevokeURL, &cfg.Issuer, &cfg.JWKSURL, &ep.RefreshURL, &ep.ProfileURL)
-		cfg.ClientID, cfg.ClientSecret = or(cfg.ClientID, devClientID), or(cfg.ClientSecret, devClientSecret)
+		cfg.ClientID, cfg.ClientSecret = ep.Dev.credentials()
 	}
 	if p.revoke != nil {
 		cfg.Revoke = p.revoke(cfg.BaseURL)

@@ -38,7 +38,10 @@ type JIRAConfig struct {
 // the call sets its own (Flask-Dance's JsonOAuth1Session).
 func JIRA(cfg JIRAConfig) (*dance.Blueprint, error) {
 	if cfg.BaseURL == "" {
-		return nil, errors.New("dance: jira: Options.BaseURL, the root of the JIRA installation, is required")
+		if cfg.Dev == nil {
+			return nil, errors.New("dance: jira: Options.BaseURL, the root of the JIRA installation, is required")
+		}
+		cfg.BaseURL = "https://jira.example.com" // development mode points it at the stand-in
 	}
 	base := strings.TrimSuffix(cfg.BaseURL, "/") + "/"
 	cfg.BaseURL = base // so that "rest/api/2/…" resolves under a path prefix

@@ -1,7 +1,10 @@
 package contrib
 
 import (
-	"os"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 
 	"github.com/gin-dance/dance"
 )
@@ -15,6 +18,10 @@ type OAuth1Endpoints struct {
 	AuthURL string
 	// AccessTokenURL is the access-token endpoint.
 	AccessTokenURL string
+	// Dev, when set, is development mode: every URL of the preset,
+	// including the ones above, goes to the stand-in for it on a
+	// development provider. See [DevProvider].
+	Dev *DevProvider
 }
 
 // oauth1Preset is the data that makes a provider's OAuth 1 blueprint.
@@ -32,17 +39,22 @@ func (p oauth1Preset) build(cfg dance.OAuth1Config, ep OAuth1Endpoints) (*dance.
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = p.baseURL
 	}
-	dev, err := devProvider(p.name, cfg.Options)
-	if err != nil {
-		return nil, err
-	}
-	if dev != "" {
-		devURLs(dev, p.name, &cfg.BaseURL, &cfg.RequestTokenURL, &cfg.AuthURL, &cfg.AccessTokenURL)
-		if cfg.ClientKey == "" && os.Getenv(cfg.ClientKeyEnv) == "" {
-			cfg.ClientKey = devClientID
+	if ep.Dev != nil {
+		dev, err := ep.Dev.origin(p.name)
+		if err != nil {
+			return nil, err
 		}
-		if cfg.ClientSecret == "" && os.Getenv(cfg.ClientSecretEnv) == "" && cfg.SignatureMethod != "RSA-SHA1" {
-			cfg.ClientSecret = devClientSecret
+		devURLs(dev, p.name, &cfg.BaseURL, &cfg.RequestTokenURL, &cfg.AuthURL, &cfg.AccessTokenURL)
+		cfg.ClientKey, cfg.ClientSecret = ep.Dev.credentials()
+		if cfg.SignatureMethod == "RSA-SHA1" {
+			// The development provider cannot check an RSA signature
+			// (the public key is the app's), so the app's key is not
+			// used: a throwaway one signs.
+			key, err := rsa.GenerateKey(rand.Reader, 2048)
+			if err != nil {
+				return nil, err
+			}
+			cfg.RSAKey = string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
 		}
 	}
 	return dance.NewOAuth1(cfg)

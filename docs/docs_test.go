@@ -45,6 +45,7 @@ var harnessImports = [][2]string{
 	{"context", "context.Background"},
 	{"encoding/json", "json.Marshal"},
 	{"errors", "errors.New"},
+	{"flag", "flag.Parse"},
 	{"fmt", "fmt.Sprint"},
 	{"html/template", "template.New"},
 	{"log", "log.Print"},

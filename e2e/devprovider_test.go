@@ -35,7 +35,7 @@ func runDevProvider(t *testing.T) string {
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	found := make(chan string, 1)
 	go func() {
-		re := regexp.MustCompile(`^DANCE_DEV_PROVIDER=(\S+)`)
+		re := regexp.MustCompile(`^dance-provider: (http://\S+)`)
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			if m := re.FindStringSubmatch(sc.Text()); m != nil {
@@ -53,13 +53,13 @@ func runDevProvider(t *testing.T) string {
 	return ""
 }
 
-// The multiprovider example through `go run ./cmd/dance-provider` and
-// DANCE_DEV_PROVIDER: log in with GitHub by picking a persona on the
+// The multiprovider example through `go run ./cmd/dance-provider` and its
+// -dev-provider flag: log in with GitHub by picking a persona on the
 // development provider's sign-in page, then link Google the same way.
 func TestDevProviderMultiprovider(t *testing.T) {
 	chromium(t)
 	dev := runDevProvider(t)
-	home := runExample(t, "multiprovider", append(offline, "GIN_MODE=debug", "DANCE_DEV_PROVIDER="+dev,
+	home := runExampleArgs(t, "multiprovider", []string{"-dev-provider", dev}, append(offline,
 		"DATABASE="+filepath.Join(t.TempDir(), "multiprovider.db"))...)
 	ctx := browser(t)
 	run(t, ctx, chromedp.Navigate(home))

@@ -99,6 +99,12 @@ func root(t *testing.T) string {
 // returns the URL it prints. The process is stopped when the test ends.
 func runExample(t *testing.T, name string, env ...string) string {
 	t.Helper()
+	return runExampleArgs(t, name, nil, env...)
+}
+
+// runExampleArgs is runExample with command-line arguments.
+func runExampleArgs(t *testing.T, name string, args []string, env ...string) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), name)
 	build := exec.Command("go", "build", "-o", bin, "./_example/"+name)
 	build.Dir = root(t)
@@ -106,11 +112,10 @@ func runExample(t *testing.T, name string, env ...string) string {
 		t.Fatalf("building %s: %v\n%s", name, err, out)
 	}
 	port := freePort(t)
-	cmd := exec.Command(bin)
+	cmd := exec.Command(bin, args...)
 	// No credentials: every example runs offline against its fake. The
-	// caller's env comes last, so that it wins (GIN_MODE=debug for the
-	// development provider).
-	cmd.Env = append(os.Environ(), append([]string{"PORT=" + port, "GIN_MODE=release", "DANCE_DEV_PROVIDER=",
+	// caller's env comes last, so that it wins.
+	cmd.Env = append(os.Environ(), append([]string{"PORT=" + port, "GIN_MODE=release",
 		"GITHUB_OAUTH_CLIENT_ID=", "GITHUB_OAUTH_CLIENT_SECRET=",
 		"GOOGLE_OAUTH_CLIENT_ID=", "GOOGLE_OAUTH_CLIENT_SECRET=",
 		"TWITTER_OAUTH_CLIENT_KEY=", "TWITTER_OAUTH_CLIENT_SECRET=",

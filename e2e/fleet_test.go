@@ -102,7 +102,7 @@ func (f *fleet) mustStart(name string, cmd *exec.Cmd) {
 // startInstance starts (or restarts) instance i and waits until it
 // answers. It may be called from any goroutine.
 func (f *fleet) startInstance(i int) error {
-	cmd := exec.Command(f.app)
+	cmd := exec.Command(f.app, "-dev-provider", f.provider)
 	cmd.Env = append(slices.Clone(f.env), fmt.Sprintf("FLEET_NAME=app%d", i), "FLEET_ADDR=127.0.0.1:"+f.ports[i])
 	cmd, err := f.start(fmt.Sprintf("app%d-%d", i, time.Now().UnixNano()), cmd)
 	if err != nil {
@@ -242,7 +242,7 @@ func startFleet(t *testing.T, n, browsers int) *fleet {
 	rand.Read(hashKey)
 	rand.Read(blockKey)
 	f.keys = [][]byte{hashKey, blockKey}
-	f.env = append(os.Environ(), "GIN_MODE=debug", "DANCE_DEV_PROVIDER="+f.provider, "FLEET_PREFIX="+f.prefix,
+	f.env = append(os.Environ(), "FLEET_PREFIX="+f.prefix,
 		"FLEET_HASH_KEY="+hex.EncodeToString(hashKey), "FLEET_BLOCK_KEY="+hex.EncodeToString(blockKey),
 		"GITHUB_OAUTH_CLIENT_ID=", "GITHUB_OAUTH_CLIENT_SECRET=", "GOOGLE_OAUTH_CLIENT_ID=", "GOOGLE_OAUTH_CLIENT_SECRET=")
 	var servers strings.Builder

@@ -18,7 +18,7 @@ func TestCustomDevProvider(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	dev := devprovider.Start(t, devprovider.Config{})
 	env := map[string]string{
-		"OAUTH_EXAMPLE_BASE_URL":  dev + "/github/",
+		"OAUTH_EXAMPLE_BASE_URL":  dev.URL + "/github/",
 		"OAUTH_EXAMPLE_AUTH_URL":  "login/oauth/authorize",
 		"OAUTH_EXAMPLE_TOKEN_URL": "login/oauth/access_token",
 	}

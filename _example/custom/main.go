@@ -49,12 +49,12 @@ func main() {
 	}
 	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
 	cfg, userURL := envConfig(os.Getenv)
-	using := devserver.Using("the provider", "OAUTH_EXAMPLE_OAUTH_CLIENT_ID", "")
+	using := devserver.Using("the provider", "OAUTH_EXAMPLE_OAUTH_CLIENT_ID", "", nil)
 	if os.Getenv("OAUTH_EXAMPLE_OAUTH_CLIENT_ID") == "" {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg, userURL = fakeConfig(fake)
-		using = devserver.Using("the provider", "OAUTH_EXAMPLE_OAUTH_CLIENT_ID", fake.URL)
+		using = devserver.Using("the provider", "OAUTH_EXAMPLE_OAUTH_CLIENT_ID", fake.URL, nil)
 	}
 	hashKey, blockKey := sessionKeys()
 	app, err := newApp(cfg, userURL, hashKey, blockKey)

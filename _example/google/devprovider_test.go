@@ -17,8 +17,8 @@ import (
 // profile are the picked persona's.
 func TestGoogleDevProvider(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	devprovider.Start(t, devprovider.Config{})
-	a, err := newApp(contrib.GoogleConfig{}, testKeys[0], testKeys[1])
+	dev := devprovider.Start(t, devprovider.Config{})
+	a, err := newApp(contrib.GoogleConfig{Endpoints: contrib.Endpoints{Dev: dev}}, testKeys[0], testKeys[1])
 	if err != nil {
 		t.Fatal(err)
 	}

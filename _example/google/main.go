@@ -36,14 +36,15 @@ func main() {
 	if port == "" {
 		port = "8080"
 	}
-	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
-	cfg := contrib.GoogleConfig{}
-	using := devserver.Using("Google", "GOOGLE_OAUTH_CLIENT_ID", "")
-	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
+	devserver.Quiet()              // no Gin debug banner unless GIN_MODE asks for it
+	dev := devserver.DevProvider() // -dev-provider: development mode, on only when asked
+	cfg := contrib.GoogleConfig{Endpoints: contrib.Endpoints{Dev: dev}}
+	using := devserver.Using("Google", "GOOGLE_OAUTH_CLIENT_ID", "", dev)
+	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" && dev == nil {
 		fake := newFake()
 		defer fake.Close()
 		cfg = fakeGoogle(fake)
-		using = devserver.Using("Google", "GOOGLE_OAUTH_CLIENT_ID", fake.URL)
+		using = devserver.Using("Google", "GOOGLE_OAUTH_CLIENT_ID", fake.URL, nil)
 	}
 	hashKey, blockKey := sessionKeys()
 	app, err := newApp(cfg, hashKey, blockKey)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/internal/devprovider"
 	"github.com/gin-gonic/gin"
@@ -19,12 +20,12 @@ import (
 // persona signs in with GitHub, then links Google and GitLab.
 func TestMultiproviderDevProvider(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	devprovider.Start(t, devprovider.Config{})
+	dev := devprovider.Start(t, devprovider.Config{})
 	db, err := gorm.Open(sqlite.Open("file:"+filepath.Join(t.TempDir(), "app.db")+"?_busy_timeout=5000&_foreign_keys=on"), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := newApp(Config{DB: db, HashKey: []byte("0123456789abcdef0123456789abcdef"), BlockKey: []byte("fedcba9876543210fedcba9876543210")})
+	r, err := newApp(Config{DB: db, GitHub: contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: dev}}, Google: contrib.GoogleConfig{Endpoints: contrib.Endpoints{Dev: dev}}, GitLab: contrib.GitLabConfig{Endpoints: contrib.Endpoints{Dev: dev}}, HashKey: []byte("0123456789abcdef0123456789abcdef"), BlockKey: []byte("fedcba9876543210fedcba9876543210")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,21 +72,23 @@ var (
 
 func main() {
 	port := or(os.Getenv("PORT"), "8080")
-	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
+	devserver.Quiet()              // no Gin debug banner unless GIN_MODE asks for it
+	dev := devserver.DevProvider() // -dev-provider: development mode, on only when asked
 	cfg := Config{}
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
+	cfg.GitHub.Dev, cfg.Google.Dev, cfg.GitLab.Dev = dev, dev, dev
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && dev == nil {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub.Endpoints, cfg.GitHub.Options = fakeEndpoints(fake)
 		cfg.GitHub.ClientID, cfg.GitHub.ClientSecret = fake.ClientID(), fake.ClientSecret()
 	}
-	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
+	if os.Getenv("GOOGLE_OAUTH_CLIENT_ID") == "" && dev == nil {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true, Paths: map[string]any{"/oauth2/v2/userinfo": fakeGoogleUser}})
 		defer fake.Close()
 		cfg.Google.Endpoints, cfg.Google.Options = fakeEndpoints(fake)
 		cfg.Google.ClientID, cfg.Google.ClientSecret = fake.ClientID(), fake.ClientSecret()
 	}
-	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
+	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" && dev == nil {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true, User: fakeGitLabUser})
 		defer fake.Close()
 		cfg.GitLab.Endpoints, cfg.GitLab.Options = fakeEndpoints(fake)
@@ -104,9 +106,9 @@ func main() {
 	}
 	log.Fatal(devserver.Serve(port, app,
 		// A fake's BaseURL is set above; a real preset's is its default.
-		devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", cfg.GitHub.BaseURL),
-		devserver.Using("Google", "GOOGLE_OAUTH_CLIENT_ID", cfg.Google.BaseURL),
-		devserver.Using("GitLab", "GITLAB_OAUTH_CLIENT_ID", cfg.GitLab.BaseURL)))
+		devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", cfg.GitHub.BaseURL, dev),
+		devserver.Using("Google", "GOOGLE_OAUTH_CLIENT_ID", cfg.Google.BaseURL, dev),
+		devserver.Using("GitLab", "GITLAB_OAUTH_CLIENT_ID", cfg.GitLab.BaseURL, dev)))
 }
 
 // fakeEndpoints points a preset at a fake provider.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/internal/devprovider"
 	"github.com/gin-gonic/gin"
@@ -19,13 +20,13 @@ import (
 // two personas become two local users.
 func TestMultiuserDevProvider(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	devprovider.Start(t, devprovider.Config{})
+	dev := devprovider.Start(t, devprovider.Config{})
 	db, err := gorm.Open(sqlite.Open("file:"+filepath.Join(t.TempDir(), "app.db")+"?_busy_timeout=5000&_foreign_keys=on"), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
 	key := []byte("0123456789abcdef0123456789abcdef")
-	r, err := newApp(Config{DB: db, GitLab: gitLab(), HashKey: key, BlockKey: key})
+	r, err := newApp(Config{DB: db, GitHub: contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: dev}}, GitLab: gitLab(dev), HashKey: key, BlockKey: key})
 	if err != nil {
 		t.Fatal(err)
 	}

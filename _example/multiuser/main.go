@@ -64,21 +64,22 @@ type Config struct {
 
 func main() {
 	port := or(os.Getenv("PORT"), "8080")
-	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
-	cfg := Config{GitHub: contrib.GitHubConfig{}, GitLab: gitLab()}
-	usingGitHub := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "")
-	usingGitLab := devserver.Using("GitLab", "GITLAB_OAUTH_CLIENT_ID", "")
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
+	devserver.Quiet()              // no Gin debug banner unless GIN_MODE asks for it
+	dev := devserver.DevProvider() // -dev-provider: development mode, on only when asked
+	cfg := Config{GitHub: contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: dev}}, GitLab: gitLab(dev)}
+	usingGitHub := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "", dev)
+	usingGitLab := devserver.Using("GitLab", "GITLAB_OAUTH_CLIENT_ID", "", dev)
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && dev == nil {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub = fakeGitHub(fake)
-		usingGitHub = devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", fake.URL)
+		usingGitHub = devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", fake.URL, nil)
 	}
-	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
+	if os.Getenv("GITLAB_OAUTH_CLIENT_ID") == "" && dev == nil {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true, User: fakeGitLabUser})
 		defer fake.Close()
 		cfg.GitLab = fakeGitLab(fake)
-		usingGitLab = devserver.Using("GitLab", "GITLAB_OAUTH_CLIENT_ID", fake.URL)
+		usingGitLab = devserver.Using("GitLab", "GITLAB_OAUTH_CLIENT_ID", fake.URL, nil)
 	}
 	db, err := gorm.Open(sqlite.Open("file:"+or(os.Getenv("MULTIUSER_DB"), "multiuser.db")+"?_busy_timeout=5000&_foreign_keys=on"), &gorm.Config{})
 	if err != nil {
@@ -93,14 +94,16 @@ func main() {
 	log.Fatal(devserver.Serve(port, app, usingGitHub, usingGitLab))
 }
 
-// gitLab is a generic blueprint for gitlab.com, with its profile mapping.
-func gitLab() dance.OAuth2Config {
+// gitLab is a generic blueprint for gitlab.com, with its profile mapping;
+// in development mode (dev set), for the development provider's GitLab.
+func gitLab(dev *contrib.DevProvider) dance.OAuth2Config {
 	host := "https://gitlab.com"
 	cfg := dance.OAuth2Config{Name: "gitlab", Scopes: []string{"read_user"}}
-	if dev := os.Getenv(contrib.DevProviderEnv); dev != "" {
+	if dev != nil {
 		// Development mode points presets only; this generic blueprint
-		// is pointed at the development provider's GitLab by hand.
-		host = strings.TrimSuffix(dev, "/") + "/gitlab"
+		// is pointed at the development provider's GitLab by hand, with
+		// its development credentials.
+		host = strings.TrimSuffix(dev.URL, "/") + "/gitlab"
 		cfg.ClientID, cfg.ClientSecret = "dance-dev-client", "dance-dev-secret"
 	}
 	cfg.AuthURL, cfg.TokenURL = host+"/oauth/authorize", host+"/oauth/token"

@@ -12,13 +12,13 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// The quickstart through the development provider (DANCE_DEV_PROVIDER),
+// The quickstart through the development provider (-dev-provider),
 // with no credentials: the persona picked is who the app greets.
 func TestQuickstartDevProvider(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	devprovider.Start(t, devprovider.Config{})
+	dev := devprovider.Start(t, devprovider.Config{})
 	key := []byte("0123456789abcdef0123456789abcdef")
-	app, err := newApp(contrib.GitHubConfig{}, key, key)
+	app, err := newApp(contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: dev}}, key, key)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,14 +31,15 @@ func main() {
 	if port == "" {
 		port = "8080"
 	}
-	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
-	cfg := contrib.GitHubConfig{}
-	using := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "")
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
+	devserver.Quiet()              // no Gin debug banner unless GIN_MODE asks for it
+	dev := devserver.DevProvider() // -dev-provider: development mode, on only when asked
+	cfg := contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: dev}}
+	using := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "", dev)
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && dev == nil {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg = fakeGitHub(fake)
-		using = devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", fake.URL)
+		using = devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", fake.URL, nil)
 	}
 	hashKey, blockKey := sessionKeys()
 	app, err := newApp(cfg, hashKey, blockKey)

@@ -13,8 +13,8 @@ import (
 // The two instances through the development provider, with no
 // credentials: sign in on A as a persona, and B knows the user.
 func TestTwoInstancesDevProvider(t *testing.T) {
-	devprovider.Start(t, devprovider.Config{})
-	e := newEnvWith(t, contrib.GitHubConfig{})
+	dev := devprovider.Start(t, devprovider.Config{})
+	e := newEnvWith(t, contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: dev}})
 	br := dancetest.NewBrowser(t)
 	if resp := br.SignInAs(e.a.URL+"/login/github", "bob"); resp.StatusCode != http.StatusFound {
 		t.Fatalf("callback on A: %d", resp.StatusCode)

@@ -96,13 +96,15 @@ func main() {
 		Prefix:    or(os.Getenv("PREFIX"), "dance_redis_example_"),
 	}
 	cfg.HashKey, cfg.BlockKey = sessionKeys()
-	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
-	using := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "")
-	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
+	devserver.Quiet()              // no Gin debug banner unless GIN_MODE asks for it
+	dev := devserver.DevProvider() // -dev-provider: development mode, on only when asked
+	cfg.GitHub.Dev = dev
+	using := devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", "", dev)
+	if os.Getenv("GITHUB_OAUTH_CLIENT_ID") == "" && dev == nil {
 		fake := dancetest.NewProvider(dancetest.Config{Consent: true})
 		defer fake.Close()
 		cfg.GitHub = fakeGitHub(fake)
-		using = devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", fake.URL)
+		using = devserver.Using("GitHub", "GITHUB_OAUTH_CLIENT_ID", fake.URL, nil)
 	}
 	var urls []string
 	errs := make(chan error, 2)

@@ -16,8 +16,8 @@ import (
 // stand-in, with no credentials: the app greets its user.
 func TestTwitterDevProvider(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	devprovider.Start(t, devprovider.Config{})
-	a, err := newApp(contrib.TwitterConfig{}, testKeys[0], testKeys[1])
+	dev := devprovider.Start(t, devprovider.Config{})
+	a, err := newApp(contrib.TwitterConfig{OAuth1Endpoints: contrib.OAuth1Endpoints{Dev: dev}}, testKeys[0], testKeys[1])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,14 +34,15 @@ func main() {
 	if port == "" {
 		port = "8080"
 	}
-	devserver.Quiet() // no Gin debug banner unless GIN_MODE asks for it
-	cfg := contrib.TwitterConfig{}
-	using := devserver.Using("Twitter", "TWITTER_OAUTH_CLIENT_KEY", "")
-	if os.Getenv("TWITTER_OAUTH_CLIENT_KEY") == "" && os.Getenv(contrib.DevProviderEnv) == "" {
+	devserver.Quiet()              // no Gin debug banner unless GIN_MODE asks for it
+	dev := devserver.DevProvider() // -dev-provider: development mode, on only when asked
+	cfg := contrib.TwitterConfig{OAuth1Endpoints: contrib.OAuth1Endpoints{Dev: dev}}
+	using := devserver.Using("Twitter", "TWITTER_OAUTH_CLIENT_KEY", "", dev)
+	if os.Getenv("TWITTER_OAUTH_CLIENT_KEY") == "" && dev == nil {
 		fake := dancetest.NewOAuth1Provider(dancetest.OAuth1Config{Consent: true})
 		defer fake.Close()
 		cfg = fakeTwitter(fake)
-		using = devserver.Using("Twitter", "TWITTER_OAUTH_CLIENT_KEY", fake.URL)
+		using = devserver.Using("Twitter", "TWITTER_OAUTH_CLIENT_KEY", fake.URL, nil)
 	}
 	hashKey, blockKey := sessionKeys()
 	app, err := newApp(cfg, hashKey, blockKey)

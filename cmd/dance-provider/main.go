@@ -2,14 +2,20 @@
 // stand-in for every contrib preset (GitHub, Google, GitLab, Twitter,
 // JIRA, …) that speaks like the real one, under /{name}/ with the
 // provider's own paths, JSON shapes, ID tokens and OAuth 1 signatures,
-// and a sign-in page on which you pick who to be. Point an app at it with
-// DANCE_DEV_PROVIDER:
+// and a sign-in page on which you pick who to be.
 //
-//	go run github.com/gin-dance/dance/cmd/dance-provider &
-//	DANCE_DEV_PROVIDER=http://127.0.0.1:9000 go run ./yourapp
+//	go run github.com/gin-dance/dance/cmd/dance-provider    # http://127.0.0.1:9000
 //
-// Anyone can sign in as anyone on it: it is for development only, and
-// apps refuse it in Gin's release mode.
+// An app uses it only when its own code turns development mode on, with a
+// contrib.DevProvider on its presets' Config (the examples do it with
+// their -dev-provider flag):
+//
+//	go run ./_example/quickstart -dev-provider http://127.0.0.1:9000
+//
+// Anyone can sign in as anyone on it: it is for development only. It
+// listens on 127.0.0.1 unless -addr says otherwise, and apps refuse a
+// development provider that is not on a loopback address unless their
+// code allows it (contrib.DevProvider.AllowRemote).
 package main
 
 import (
@@ -27,7 +33,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/internal/devprovider"
 )
@@ -64,9 +69,6 @@ func run(args []string) error {
 	if origin == "" {
 		origin = "http://" + ln.Addr().String()
 	}
-	// The provider describes the presets as they are, not as pointed at
-	// a development provider.
-	os.Unsetenv(contrib.DevProviderEnv)
 	dp, err := devprovider.New(devprovider.Config{URL: origin, Personas: who, ClientID: *clientID, ClientSecret: *clientSecret})
 	if err != nil {
 		return err
@@ -80,8 +82,11 @@ func run(args []string) error {
 		defer cancel()
 		_ = srv.Shutdown(sctx)
 	}()
+	if ip, ok := ln.Addr().(*net.TCPAddr); ok && !ip.IP.IsLoopback() {
+		slog.Warn("dance-provider: listening on a non-loopback address: anyone who reaches it can sign in as anyone, and apps refuse it unless their code sets contrib.DevProvider.AllowRemote", "addr", ln.Addr().String())
+	}
 	slog.Info("dance-provider: serving a stand-in for every preset; anyone can sign in as anyone", "url", origin, "personas", len(who))
-	fmt.Printf("DANCE_DEV_PROVIDER=%s\n", origin)
+	fmt.Printf("dance-provider: %s (run your app with -dev-provider %s)\n", origin, origin)
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

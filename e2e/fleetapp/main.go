@@ -4,19 +4,20 @@
 // memory: tokens are in PostgreSQL (gormstore, per local user), sessions
 // in Redis (gin-contrib/sessions' Redis store), and the used states in
 // Redis (statestore/redisstate). The presets point at the development
-// provider through DANCE_DEV_PROVIDER.
+// provider given by the -dev-provider flag.
 //
 // Environment: FLEET_NAME (the instance's name, sent as X-Instance),
 // FLEET_ADDR (listen address), FLEET_PREFIX (prefix of its tables and
 // Redis keys), FLEET_HASH_KEY and FLEET_BLOCK_KEY (hex session cookie
 // keys, the same on every instance), DANCE_TEST_POSTGRES_DSN,
-// DANCE_TEST_REDIS_ADDR and DANCE_DEV_PROVIDER.
+// DANCE_TEST_REDIS_ADDR.
 package main
 
 import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"log"
 	"net/http"
@@ -64,6 +65,12 @@ func main() {
 }
 
 func run() error {
+	devURL := flag.String("dev-provider", "", "the development provider's origin (required)")
+	flag.Parse()
+	if *devURL == "" {
+		return errors.New("-dev-provider is required")
+	}
+	dev := &contrib.DevProvider{URL: *devURL}
 	prefix := os.Getenv("FLEET_PREFIX")
 	if prefix == "" {
 		return errors.New("FLEET_PREFIX is empty")
@@ -94,7 +101,7 @@ func run() error {
 	sess.Options(sessionstore.Options(false, 3600))
 
 	a := &app{db: db, name: os.Getenv("FLEET_NAME"), bps: map[string]*dance.Blueprint{}}
-	r, err := a.router(sess, rdb, prefix)
+	r, err := a.router(sess, rdb, prefix, dev)
 	if err != nil {
 		return err
 	}
@@ -111,7 +118,7 @@ type app struct {
 
 // router builds the app: the two presets with their shared storage and
 // used-state record, the sessions, /me and /healthz.
-func (a *app) router(sess sessions.Store, rdb *goredis.Client, prefix string) (*gin.Engine, error) {
+func (a *app) router(sess sessions.Store, rdb *goredis.Client, prefix string, dev *contrib.DevProvider) (*gin.Engine, error) {
 	ctx := context.Background()
 	if err := a.db.WithContext(ctx).AutoMigrate(&User{}); err != nil {
 		return nil, err
@@ -124,11 +131,11 @@ func (a *app) router(sess sessions.Store, rdb *goredis.Client, prefix string) (*
 		return nil, err
 	}
 	opts := dance.Options{Storage: store, UsedStates: redisstate.New(rdb, prefix+"used:")}
-	gh, err := contrib.GitHub(contrib.GitHubConfig{Options: opts})
+	gh, err := contrib.GitHub(contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: dev}, Options: opts})
 	if err != nil {
 		return nil, err
 	}
-	gg, err := contrib.Google(contrib.GoogleConfig{Options: opts})
+	gg, err := contrib.Google(contrib.GoogleConfig{Endpoints: contrib.Endpoints{Dev: dev}, Options: opts})
 	if err != nil {
 		return nil, err
 	}

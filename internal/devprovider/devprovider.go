@@ -255,5 +255,5 @@ func (p *Provider) byToken(r *http.Request) *stand {
 var index = template.Must(template.New("index").Parse(`<!doctype html>
 <html><head><meta charset="utf-8"><title>dance development provider</title></head><body>
 <h1>dance development provider</h1>
-<p>Stand-ins for every preset, under /{name}/. Run your app with DANCE_DEV_PROVIDER set to this origin.</p>
+<p>Stand-ins for every preset, under /{name}/. Turn development mode on in your app with a contrib.DevProvider whose URL is this origin (the examples: -dev-provider).</p>
 <ul>{{range .}}<li>{{.}}</li>{{end}}</ul></body></html>`))

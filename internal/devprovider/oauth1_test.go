@@ -1,11 +1,7 @@
 package devprovider_test
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"net/http"
 	"net/url"
@@ -23,22 +19,18 @@ import (
 // APIs answer with the first persona.
 func TestDevProviderOAuth1(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	startDev(t, devprovider.Config{})
+	dev := devprovider.Start(t, devprovider.Config{})
+	ep := contrib.OAuth1Endpoints{Dev: dev}
 	who := devprovider.DefaultPersonas[0]
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
 	for _, tc := range []struct {
 		name, api, field string
 		build            func() (*dance.Blueprint, error)
 	}{
 		{"twitter", "account/verify_credentials.json", "screen_name", func() (*dance.Blueprint, error) {
-			return contrib.Twitter(contrib.TwitterConfig{APIKey: "k", APISecret: "s"})
+			return contrib.Twitter(contrib.TwitterConfig{OAuth1Endpoints: ep})
 		}},
 		{"jira", "rest/api/2/myself", "displayName", func() (*dance.Blueprint, error) {
-			return contrib.JIRA(contrib.JIRAConfig{ConsumerKey: "k", RSAKey: pemKey, Options: dance.Options{BaseURL: "https://jira.example.com"}})
+			return contrib.JIRA(contrib.JIRAConfig{OAuth1Endpoints: ep} /* no key or BaseURL: development mode needs neither */)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

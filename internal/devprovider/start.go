@@ -7,10 +7,10 @@ import (
 	"github.com/gin-dance/dance/contrib"
 )
 
-// Start serves a development provider on a loopback port for the test,
-// and turns development mode on (DANCE_DEV_PROVIDER) until it ends. It
-// returns the provider's origin.
-func Start(t testing.TB, cfg Config) string {
+// Start serves a development provider on a loopback port for the test
+// and returns development mode for it, to set as a preset's
+// Endpoints.Dev (or OAuth1Endpoints.Dev).
+func Start(t testing.TB, cfg Config) *contrib.DevProvider {
 	t.Helper()
 	srv := httptest.NewServer(nil)
 	t.Cleanup(srv.Close)
@@ -20,6 +20,5 @@ func Start(t testing.TB, cfg Config) string {
 		t.Fatal(err)
 	}
 	srv.Config.Handler = dp
-	t.Setenv(contrib.DevProviderEnv, srv.URL)
-	return srv.URL
+	return &contrib.DevProvider{URL: srv.URL, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret}
 }
