@@ -4,9 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/gin-dance/dance/internal/core"
@@ -73,12 +71,7 @@ func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
 		if errors.Is(err, storage.ErrUserRequired) {
 			// An anonymous visitor of a storage that needs a user: not
 			// a failed login, so no error hook and no 500.
-			target := bp.LoginURL()
-			if bp.anonymousURL != "" {
-				target = bp.anonymousURL
-			}
-			bp.log.DebugContext(c.Request.Context(), "dance: anonymous visitor sent to log in", "provider", bp.name)
-			redirectWithNext(c, target)
+			bp.anonymousVisitor(c)
 			return
 		}
 		if err != nil {
@@ -104,11 +97,7 @@ func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
 // redirectWithNext sends the user to target with the current path as
 // "next", and aborts.
 func redirectWithNext(c *gin.Context, target string) {
-	sep := "?"
-	if strings.Contains(target, "?") {
-		sep = "&"
-	}
-	c.Redirect(http.StatusFound, target+sep+"next="+url.QueryEscape(c.Request.URL.RequestURI()))
+	c.Redirect(http.StatusFound, withNext(target, c.Request.URL.RequestURI()))
 	c.Abort()
 }
 
