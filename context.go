@@ -44,10 +44,13 @@ func (bp *Blueprint) Client(c *gin.Context) *Client {
 // "authorization required" decorator. Without a token, it redirects (302) to
 // the login route with the current path as "next", so the user comes back
 // here after the dance. When the storage needs a user and the request has
-// none ([storage.ErrUserRequired]), the anonymous visitor goes the same
-// way, or to [Options].AnonymousURL, and no error hook runs. When the
-// storage fails otherwise, it answers 500 after the error hooks, rather
-// than sending the user round a login loop.
+// none ([storage.ErrUserRequired]), the anonymous visitor goes to
+// [Options].AnonymousURL, or else the same way (an authorized hook may sign
+// the user in), and no error hook runs; but a visitor who has just come
+// back from the provider still without a user gets 401 and the error page
+// instead of a second trip. When the storage fails otherwise, it answers
+// 500 after the error hooks, rather than sending the user round a login
+// loop.
 //
 // With scopes, the token must also hold them (see [Client.Scopes]); if it
 // is known to lack some, the user goes through the login again (a
