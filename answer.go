@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
 
@@ -25,11 +26,15 @@ var stageSentences = map[Stage]string{
 	StageIDToken:   "The provider's proof of identity could not be verified.",
 }
 
-// errorSentence is the human sentence for e: its stage's, or, for a route
-// that needs scopes the provider did not grant, which ones.
+// errorSentence is the human sentence for e: its stage's; for a route
+// that needs scopes the provider did not grant, which ones; for a storage
+// that needs a user, to sign in first.
 func errorSentence(e *Error) string {
 	if errors.Is(e, ErrInsufficientScope) && len(e.Scopes) > 0 {
 		return "The provider did not grant " + strings.Join(e.Scopes, ", ") + ", which this page needs."
+	}
+	if errors.Is(e, storage.ErrUserRequired) {
+		return "Sign in to this site first, then try again."
 	}
 	return sentence(e.Stage)
 }
@@ -57,9 +62,14 @@ var misconfigured = map[string]string{
 }
 
 // logFailure logs a failed dance with its error ID: at Error with a hint
-// when the provider reports a misconfiguration, else at Warn.
+// when the provider reports a misconfiguration, else at Warn (with a hint
+// when the storage needs a user).
 func (bp *Blueprint) logFailure(c *gin.Context, e *Error, id string) {
 	attrs := []any{"provider", bp.name, "stage", string(e.Stage), "error_id", id, "err", e.Error()}
+	if errors.Is(e, storage.ErrUserRequired) {
+		bp.log.WarnContext(c.Request.Context(), "dance: login failed: no user to store the token for", append(attrs, "hint", anonymousHint)...)
+		return
+	}
 	if hint, ok := misconfigured[e.Code]; ok {
 		attrs = append(attrs, "hint", hint, "redirect_uri", bp.absoluteURL(c, bp.AuthorizedURL()))
 		bp.log.Log(c.Request.Context(), slog.LevelError, "dance: the provider reports a misconfiguration", attrs...)

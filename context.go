@@ -4,9 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/gin-dance/dance/internal/core"
@@ -46,10 +44,13 @@ func (bp *Blueprint) Client(c *gin.Context) *Client {
 // "authorization required" decorator. Without a token, it redirects (302) to
 // the login route with the current path as "next", so the user comes back
 // here after the dance. When the storage needs a user and the request has
-// none ([storage.ErrUserRequired]), the anonymous visitor goes the same
-// way, or to [Options].AnonymousURL, and no error hook runs. When the
-// storage fails otherwise, it answers 500 after the error hooks, rather
-// than sending the user round a login loop.
+// none ([storage.ErrUserRequired]), the anonymous visitor goes to
+// [Options].AnonymousURL, or else the same way (an authorized hook may sign
+// the user in), and no error hook runs; but a visitor who has just come
+// back from the provider still without a user gets 401 and the error page
+// instead of a second trip. When the storage fails otherwise, it answers
+// 500 after the error hooks, rather than sending the user round a login
+// loop.
 //
 // With scopes, the token must also hold them (see [Client.Scopes]); if it
 // is known to lack some, the user goes through the login again (a
@@ -73,12 +74,7 @@ func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
 		if errors.Is(err, storage.ErrUserRequired) {
 			// An anonymous visitor of a storage that needs a user: not
 			// a failed login, so no error hook and no 500.
-			target := bp.LoginURL()
-			if bp.anonymousURL != "" {
-				target = bp.anonymousURL
-			}
-			bp.log.DebugContext(c.Request.Context(), "dance: anonymous visitor sent to log in", "provider", bp.name)
-			redirectWithNext(c, target)
+			bp.anonymousVisitor(c)
 			return
 		}
 		if err != nil {
@@ -104,11 +100,7 @@ func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
 // redirectWithNext sends the user to target with the current path as
 // "next", and aborts.
 func redirectWithNext(c *gin.Context, target string) {
-	sep := "?"
-	if strings.Contains(target, "?") {
-		sep = "&"
-	}
-	c.Redirect(http.StatusFound, target+sep+"next="+url.QueryEscape(c.Request.URL.RequestURI()))
+	c.Redirect(http.StatusFound, withNext(target, c.Request.URL.RequestURI()))
 	c.Abort()
 }
 

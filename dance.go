@@ -165,7 +165,11 @@ type Options struct {
 	// AnonymousURL is where [Blueprint.Required] sends a visitor whom the
 	// storage cannot serve without a user ([storage.ErrUserRequired]),
 	// for example the app's own login page, with the current path as
-	// "next". Default: the blueprint's login route.
+	// "next"; and where the callback sends one whose token it cannot store
+	// for that reason, with the login's "next". Default: none, so Required
+	// sends the visitor to the blueprint's login route (where an authorized
+	// hook may sign the user in), and a callback that still has no user
+	// answers 401 with the error page.
 	AnonymousURL string
 	// RefreshLock, when set, makes refreshes fleet-wide single: before it
 	// refreshes a token, the blueprint takes the lock named key (a hash of

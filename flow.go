@@ -133,7 +133,9 @@ func (bp *Blueprint) checkState(f *flow, got string, mismatch error) error {
 // record's own error when it cannot answer.
 func (bp *Blueprint) consume(ctx context.Context, sess sessions.Session, f *flow) error {
 	sum := stateHash(f.State)
-	sess.Set(bp.flowKey, encodeFlow(&flow{State: proofOf(sum), Used: true}))
+	// The used record keeps the login's expiry: Required tells by it that
+	// a visitor has just come back from the provider (see anonymous.go).
+	sess.Set(bp.flowKey, encodeFlow(&flow{State: proofOf(sum), Used: true, Expires: f.Expires}))
 	var first bool
 	var err error
 	if r, ok := bp.used.(*replayCache); ok {

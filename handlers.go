@@ -186,7 +186,12 @@ func (bp *Blueprint) finish(c *gin.Context, fl *flow, tok *Token) {
 	}
 	if store {
 		if err := bp.storage.Set(c, bp.name, tok); err != nil {
-			bp.failRedirect(c, fl, &Error{Provider: bp.name, Stage: StageStore, Err: err})
+			e := &Error{Provider: bp.name, Stage: StageStore, Err: err}
+			if errors.Is(err, storage.ErrUserRequired) {
+				bp.failAnonymous(c, fl, e) // not to next: see anonymous.go
+				return
+			}
+			bp.failRedirect(c, fl, e)
 			return
 		}
 	}

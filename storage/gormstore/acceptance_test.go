@@ -141,20 +141,19 @@ func TestAcceptance3_DeleteOnlyCurrentUsersRow(t *testing.T) {
 }
 
 // 4. With a user required and no user logged in, the dance runs the error
-// hook with ErrUserRequired and still redirects, and the client's
-// Authorized() is an error; with UserRequired false, the token is nil.
+// hook with ErrUserRequired and answers 401 with the error page (not a
+// redirect to next, where a Required page would start the dance again:
+// issue 27), and the client's Authorized() is an error; with UserRequired
+// false, the token is nil.
 func TestAcceptance4_UserRequired(t *testing.T) {
 	forEachDB(t, func(t *testing.T, d *testDB) {
 		t.Run("required", func(t *testing.T) {
 			s := newStore(t, d, Config{User: userFromSession}) // auto-detected
 			app := newTestApp(t, s, false)
 			u := app.newUser()
-			loc, err := u.dance()
-			if err != nil {
-				t.Fatalf("the callback did not redirect: %v", err)
-			}
-			if loc != "/" {
-				t.Errorf("redirect to %q, want /", loc)
+			_, err := u.dance()
+			if err == nil || !strings.Contains(err.Error(), "callback: status 401") || !strings.Contains(err.Error(), "Sign in to this site first") {
+				t.Fatalf("callback: %v, want 401 with the error page", err)
 			}
 			select {
 			case e := <-app.errs:
