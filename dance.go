@@ -11,7 +11,7 @@
 // current user:
 //
 //	gh := c.MustGet("github").(*dance.Client)
-//	resp, err := gh.Get("/user")
+//	resp, err := gh.Get("user")
 //
 // # Configuration
 //

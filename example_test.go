@@ -29,7 +29,7 @@ func Example() {
 	r.GET("/", github.Required(), func(c *gin.Context) {
 		gh := c.MustGet("github").(*dance.Client)
 		var user struct{ Login string }
-		if err := gh.GetJSON("/user", &user); err != nil {
+		if err := gh.GetJSON("user", &user); err != nil {
 			c.String(http.StatusBadGateway, err.Error())
 			return
 		}
@@ -41,7 +41,7 @@ func Example() {
 // A generic OAuth 2 provider, the Go form of OAuth2ConsumerBlueprint. Here
 // it points at dance's fake provider and a whole dance runs.
 func ExampleNewOAuth2() {
-	gin.SetMode(gin.ReleaseMode)
+	gin.SetMode(gin.TestMode) // no debug lines in the example's output
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
 
@@ -67,7 +67,7 @@ func ExampleNewOAuth2() {
 			return
 		}
 		var user struct{ Login string }
-		if err := client.GetJSON("/user", &user); err != nil {
+		if err := client.GetJSON("user", &user); err != nil {
 			c.String(http.StatusBadGateway, err.Error())
 			return
 		}

@@ -9,22 +9,33 @@ import (
 	"strings"
 
 	"github.com/gin-dance/dance"
-	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/presets"
 )
 
 // Configure points a contrib preset's Config (passed by pointer) at the
-// fake provider: it sets ClientID and ClientSecret, the embedded
-// contrib.Endpoints (AuthURL, TokenURL) and Options.BaseURL, and, unless
-// one is set, Options.HTTPClient to [Provider.StandIn], so that any URL of
-// the preset left at the real provider (a revocation or userinfo
-// endpoint, a key set) reaches the fake instead of the network.
+// fake provider: it sets the client credentials (ClientID and
+// ClientSecret, or Dropbox's AppKey and AppSecret, Meetup's Key and
+// Secret), the embedded contrib.Endpoints (AuthURL, TokenURL) and
+// Options.BaseURL, and, unless one is set, Options.HTTPClient to
+// [Provider.StandIn], so that any URL of the preset left at the real
+// provider (a revocation or userinfo endpoint, a key set) reaches the
+// fake instead of the network.
 //
-// For the OpenID Connect presets (Google, Azure, LinkedIn, Authentiq) it
-// also dresses the fake as the provider: its ID tokens carry the preset's
-// issuer (and, for a multi-tenant Azure, a tenant), and its key set is
-// served at the path of the preset's JWKS URL, so the ID token is verified
-// exactly as in production, offline.
+// It also dresses the fake as the provider, as the development provider
+// (cmd/dance-provider) is dressed. The preset's identity endpoint answers
+// at the path the blueprint calls (Google's /oauth2/v2/userinfo, Slack's
+// /users.identity) in the provider's JSON shape, so that
+// [dance.Client.Profile] works: with the persona the token belongs to
+// ([Config.Personas]), or else the user of [Config.User] (its "id",
+// "login", "name" and "email"). A path that [Config.Paths] or
+// [Config.PersonaPaths] sets keeps the test's answer, and /user (GitHub's
+// and GitLab's) answers Config.User as it is to a token without a
+// persona. For the OpenID Connect presets (Google, Azure, LinkedIn,
+// Authentiq), its ID tokens carry the preset's issuer (and, for a
+// multi-tenant Azure, a tenant), and its key set is served at the path of
+// the preset's JWKS URL, so the ID token is verified exactly as in
+// production, offline.
 //
 // It needs no testing.TB, so a development server can use it too.
 //
@@ -39,8 +50,14 @@ func (p *Provider) Configure(cfg any) error {
 		return fmt.Errorf("dancetest: Configure wants a pointer to a Config struct, got %T", cfg)
 	}
 	s := v.Elem()
+	id, secret := "ClientID", "ClientSecret"
+	for _, pair := range [][2]string{{"AppKey", "AppSecret"}, {"Key", "Secret"}} {
+		if s.FieldByName(pair[0]).IsValid() && !s.FieldByName(id).IsValid() {
+			id, secret = pair[0], pair[1]
+		}
+	}
 	for _, f := range [][2]string{
-		{"ClientID", p.cfg.ClientID}, {"ClientSecret", p.cfg.ClientSecret},
+		{id, p.cfg.ClientID}, {secret, p.cfg.ClientSecret},
 		{"AuthURL", p.URL + "/authorize"}, {"TokenURL", p.URL + "/token"}, {"BaseURL", p.URL + "/"},
 	} {
 		field := s.FieldByName(f[0])
@@ -52,24 +69,55 @@ func (p *Provider) Configure(cfg any) error {
 	if hc := s.FieldByName("HTTPClient"); hc.IsValid() && hc.CanSet() && hc.IsNil() {
 		hc.Set(reflect.ValueOf(p.StandIn()))
 	}
-	build, ok := oidcPresets[v.Type()]
+	ctor, ok := presets.For(s.Type())
 	if !ok {
-		return nil
+		return nil // not a contrib preset: nothing more to dress as
 	}
-	bp, err := build(cfg)
-	if err != nil {
-		return fmt.Errorf("dancetest: building the preset to read its issuer: %w", err)
+	out := reflect.ValueOf(ctor).Call([]reflect.Value{s})
+	if err, _ := out[1].Interface().(error); err != nil {
+		return fmt.Errorf("dancetest: building the preset to read its issuer and identity endpoint: %w", err)
 	}
-	return p.dress(core.Inspect(bp))
+	bp := out[0].Interface().(*dance.Blueprint)
+	info := core.Inspect(bp)
+	if err := p.dress(info); err != nil {
+		return err
+	}
+	p.serveIdentity(bp.Name(), info.BaseURL, s.FieldByName("ProfileURL"))
+	return nil
 }
 
-// oidcPresets build the presets that verify ID tokens, so that Configure
-// can read their issuer and key set URL.
-var oidcPresets = map[reflect.Type]func(any) (*dance.Blueprint, error){
-	reflect.TypeFor[*contrib.GoogleConfig]():    func(c any) (*dance.Blueprint, error) { return contrib.Google(*c.(*contrib.GoogleConfig)) },
-	reflect.TypeFor[*contrib.AzureConfig]():     func(c any) (*dance.Blueprint, error) { return contrib.Azure(*c.(*contrib.AzureConfig)) },
-	reflect.TypeFor[*contrib.LinkedInConfig]():  func(c any) (*dance.Blueprint, error) { return contrib.LinkedIn(*c.(*contrib.LinkedInConfig)) },
-	reflect.TypeFor[*contrib.AuthentiqConfig](): func(c any) (*dance.Blueprint, error) { return contrib.Authentiq(*c.(*contrib.AuthentiqConfig)) },
+// serveIdentity makes the fake answer the identity endpoint of the preset
+// named name, as its blueprint with the API at base calls it (at
+// profileURL, the Config's ProfileURL field, when that is set).
+func (p *Provider) serveIdentity(name string, base *url.URL, profileURL reflect.Value) {
+	var sh *core.ProfileShape
+	for _, d := range core.DescribedPresets() {
+		if d.Name == name && d.Profile != nil {
+			c := *d.Profile
+			sh = &c
+		}
+	}
+	if sh == nil {
+		return // no profile mapping
+	}
+	if profileURL.IsValid() && profileURL.Kind() == reflect.String && profileURL.String() != "" {
+		sh.URL = profileURL.String()
+	}
+	path := sh.Path(base.String())
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.identities == nil {
+		p.identities = map[string]*core.ProfileShape{}
+	}
+	p.identities[path] = sh
+}
+
+// identityAt is the identity endpoint that Configure set up at path, or
+// nil.
+func (p *Provider) identityAt(path string) *core.ProfileShape {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.identities[path]
 }
 
 // fakeTenant is the tenant of the fake's ID tokens for a multi-tenant

@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/presets"
 	"github.com/gin-gonic/gin"
 )
 
@@ -113,6 +116,162 @@ func TestConfigureOIDCPresetsOffline(t *testing.T) {
 			jwks, _ := url.Parse(core.Inspect(bp).JWKSURL)
 			if len(fake.RequestsTo(jwks.Path)) == 0 {
 				t.Errorf("the key set (%s) was never fetched from the fake", jwks.Path)
+			}
+		})
+	}
+}
+
+// Acceptance (issue 27): every OAuth 2 preset with a profile mapping,
+// pointed at the fake by Configure alone, gets the fake's user from
+// Client.Profile after a whole dance: the fake answers the preset's
+// identity endpoint, at the path the blueprint calls and in the
+// provider's shape. Without personas the user is Config.User's; with
+// them, the persona signed in as.
+func TestConfigureServesEveryPresetProfile(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	noNetwork(t)
+	// Presets that Configure cannot point at the fake (OAuth 1: the fake
+	// is dancetest.NewOAuth1Provider) or that have no profile mapping.
+	skip := map[string]string{
+		"twitter": "OAuth 1", "jira": "OAuth 1",
+		"dexcom": "no profile mapping", "orcid": "no profile mapping",
+	}
+	noName := map[string]bool{"reddit": true} // its mapping reads no display name
+	user := dancetest.Persona{ID: "4242", Login: "hubot", Name: "Hu Bot", Email: "hubot@example.com"}
+	persona := dancetest.Persona{ID: "1002", Login: "bob", Name: "Bob Builder", Email: "bob@example.org", Verified: true}
+	tested := 0
+	for _, ctor := range presets.Constructors {
+		fv := reflect.ValueOf(ctor)
+		name := strings.ToLower(strings.TrimSuffix(fv.Type().In(0).Name(), "Config"))
+		if why, ok := skip[name]; ok {
+			t.Logf("%s: not tested (%s)", name, why)
+			continue
+		}
+		tested++
+		for _, withPersonas := range []bool{false, true} {
+			who, sub := user, name+"/user"
+			fc := dancetest.Config{User: map[string]any{"id": 4242, "login": "hubot", "name": "Hu Bot", "email": "hubot@example.com"}}
+			if withPersonas {
+				who, sub = persona, name+"/persona"
+				fc.Personas = []dancetest.Persona{user, persona}
+			}
+			t.Run(sub, func(t *testing.T) {
+				fake := dancetest.NewProvider(fc)
+				t.Cleanup(fake.Close)
+				cfg := reflect.New(fv.Type().In(0))
+				if err := fake.Configure(cfg.Interface()); err != nil {
+					t.Fatal(err)
+				}
+				out := fv.Call([]reflect.Value{cfg.Elem()})
+				if err, _ := out[1].Interface().(error); err != nil {
+					t.Fatal(err)
+				}
+				bp := out[0].Interface().(*dance.Blueprint)
+				r := gin.New()
+				r.Use(sessions.Sessions("session", store))
+				bp.Register(r.Group("/login"))
+				r.GET("/profile", func(c *gin.Context) {
+					p, err := bp.Client(c).Profile()
+					if err != nil {
+						c.String(http.StatusBadGateway, "Profile: %v", err)
+						return
+					}
+					c.String(http.StatusOK, "%s|%s", p.ID, p.Name)
+				})
+				srv := httptest.NewServer(r)
+				t.Cleanup(srv.Close)
+				b := dancetest.NewBrowser(t)
+				var resp *http.Response
+				if withPersonas {
+					resp = b.SignInAs(srv.URL+"/login/"+name, who.Login)
+				} else {
+					resp = b.Dance(srv.URL + "/login/" + name)
+				}
+				if resp.StatusCode != http.StatusFound {
+					t.Fatalf("the callback answered %d", resp.StatusCode)
+				}
+				resp = b.Get(srv.URL + "/profile")
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				id, gotName, _ := strings.Cut(string(body), "|")
+				if resp.StatusCode != http.StatusOK || id != who.ID {
+					t.Fatalf("/profile: %d %q, want the ID %q", resp.StatusCode, body, who.ID)
+				}
+				if !noName[name] && gotName != who.Name {
+					t.Errorf("Profile.Name = %q, want %q", gotName, who.Name)
+				}
+			})
+		}
+	}
+	if tested < 20 {
+		t.Fatalf("%d presets tested; contrib has more", tested)
+	}
+}
+
+// What Configure's identity endpoint leaves to the test: a path that
+// Config.Paths sets answers as the test said, /user answers Config.User
+// as it is (extra fields, a numeric id) to a token without a persona, and
+// a ProfileURL in the Config moves the endpoint.
+func TestConfigureIdentityKeepsTheTestsAnswers(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	for _, tc := range []struct {
+		name  string
+		fake  dancetest.Config
+		cfg   any
+		build func(any) (*dance.Blueprint, error)
+		ref   string // what /raw fetches
+		want  string // in /raw's body
+		id    string // Profile's ID
+	}{
+		{"paths win", dancetest.Config{Paths: map[string]any{"/oauth2/v2/userinfo": `{"id":"from-paths","name":"Paths"}`}},
+			&contrib.GoogleConfig{}, func(c any) (*dance.Blueprint, error) { return contrib.Google(*c.(*contrib.GoogleConfig)) },
+			"oauth2/v2/userinfo", `"from-paths"`, "from-paths"},
+		{"user as is", dancetest.Config{User: map[string]any{"id": 7, "login": "hubot", "plan": "pro"}},
+			&contrib.GitHubConfig{}, func(c any) (*dance.Blueprint, error) { return contrib.GitHub(*c.(*contrib.GitHubConfig)) },
+			"user", `"id":7,"login":"hubot","plan":"pro"`, "7"},
+		{"profile URL", dancetest.Config{User: map[string]any{"id": "g-1", "name": "Moved"}},
+			&contrib.GoogleConfig{Endpoints: contrib.Endpoints{ProfileURL: "v9/whoami"}}, func(c any) (*dance.Blueprint, error) { return contrib.Google(*c.(*contrib.GoogleConfig)) },
+			"v9/whoami", `"verified_email":false`, "g-1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := dancetest.NewProvider(tc.fake)
+			t.Cleanup(fake.Close)
+			if err := fake.Configure(tc.cfg); err != nil {
+				t.Fatal(err)
+			}
+			bp, err := tc.build(tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := gin.New()
+			r.Use(sessions.Sessions("session", store))
+			bp.Register(r.Group("/login"))
+			r.GET("/raw", func(c *gin.Context) {
+				resp, err := bp.Client(c).Get(tc.ref)
+				if err != nil {
+					c.String(http.StatusBadGateway, "%v", err)
+					return
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				c.String(resp.StatusCode, "%s", b)
+			})
+			r.GET("/id", func(c *gin.Context) {
+				p, err := bp.Client(c).Profile()
+				if err != nil {
+					c.String(http.StatusBadGateway, "%v", err)
+					return
+				}
+				c.String(http.StatusOK, "%s", p.ID)
+			})
+			browser, base := dancetest.Dance(t, r, "/login/"+bp.Name(), dancetest.Want{})
+			for path, want := range map[string]string{"/raw": tc.want, "/id": tc.id} {
+				resp := browser.Get(base + path)
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), want) {
+					t.Errorf("%s: %d %s, want %s", path, resp.StatusCode, b, want)
+				}
 			}
 		})
 	}

@@ -122,7 +122,7 @@ func ExampleProvider_StandIn() {
 	r.Use(sessions.Sessions("session", store))
 	r.GET("/", github.Middleware(), func(c *gin.Context) {
 		var user struct{ Login string }
-		if err := github.Client(c).GetJSON("/user", &user); err != nil {
+		if err := github.Client(c).GetJSON("user", &user); err != nil {
 			c.String(502, err.Error())
 			return
 		}

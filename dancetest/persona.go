@@ -2,11 +2,14 @@ package dancetest
 
 import (
 	"crypto/subtle"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/gin-dance/dance/internal/core"
 )
 
 // Persona is someone the fake provider can sign in as, picked on its
@@ -30,6 +33,55 @@ func (p Persona) UserID() string {
 		return p.ID
 	}
 	return p.Login
+}
+
+// identity is the persona as a preset's identity response describes it.
+func (p Persona) identity() core.Identity {
+	return core.Identity{ID: p.UserID(), Login: p.Login, Name: p.Name, Email: p.Email, Verified: p.Verified}
+}
+
+// userPersona is the user of Config.User, as a persona: its "id",
+// "login", "name" and "email" (the ID tokens' sub, name and email).
+func (p *Provider) userPersona() Persona {
+	u := p.cfg.User
+	text := func(k string) string { s, _ := u[k].(string); return s }
+	who := Persona{Login: text("login"), Name: text("name"), Email: text("email")}
+	if id, ok := u["id"]; ok && id != nil {
+		who.ID = fmt.Sprint(id)
+	}
+	return who
+}
+
+// identityAPI answers a preset's identity endpoint, which Configure set
+// up, in the preset's shape: with the token's persona, or else the user
+// of Config.User. A token without a persona on /user, the fake's own user
+// endpoint, gets Config.User as it is, as it always has. Any
+// Authorization scheme is accepted, as for PersonaPaths.
+func (p *Provider) identityAPI(w http.ResponseWriter, r *http.Request, sh *core.ProfileShape) {
+	at := BearerOf(r)
+	p.mu.Lock()
+	valid := p.tokens[at]
+	var who *Persona
+	if fam := p.owners[at]; fam != nil {
+		who = fam.persona
+	}
+	p.mu.Unlock()
+	if !valid {
+		writeJSON(w, 401, map[string]any{"message": "Bad credentials"})
+		return
+	}
+	if !p.scopeCheck(w, r.URL.Path, at) {
+		return
+	}
+	if who == nil {
+		if r.URL.Path == "/user" {
+			writeJSON(w, 200, p.cfg.User)
+			return
+		}
+		u := p.userPersona()
+		who = &u
+	}
+	writeJSON(w, 200, sh.Answer(who.identity()))
 }
 
 // claims are the persona's ID-token claims; hd is the e-mail's domain,

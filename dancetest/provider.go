@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/core"
 )
 
 // Failure makes the fake token endpoint fail in one way.
@@ -63,7 +64,9 @@ type Config struct {
 	// authorize endpoint; without it the provider approves at once.
 	Consent bool
 	// User is the JSON object that the user endpoint returns. Default: a
-	// GitHub-style user "octocat".
+	// GitHub-style user "octocat". Its "id", "login", "name" and "email"
+	// are also who the ID tokens and the preset identity endpoints that
+	// [Provider.Configure] sets up describe.
 	User map[string]any
 	// Scope is the scope the token endpoint reports. Default: the scope
 	// that was requested.
@@ -213,6 +216,9 @@ type Provider struct {
 	revokeStatus int
 	oidc         *oidcKeys
 	owners       map[string]*family // access token -> its grant, for personas
+	// identities are the preset identity endpoints that Configure set
+	// up, by path.
+	identities map[string]*core.ProfileShape
 }
 
 // NewProvider starts a fake provider on a loopback port. Close it when
@@ -374,6 +380,8 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.personaAPI(w, r, p.cfg.PersonaPaths[r.URL.Path])
 	case p.cfg.Paths[r.URL.Path] != nil:
 		p.user(w, r, p.cfg.Paths[r.URL.Path])
+	case p.identityAt(r.URL.Path) != nil:
+		p.identityAPI(w, r, p.identityAt(r.URL.Path))
 	case r.URL.Path == "/user" && r.Method == http.MethodGet:
 		p.user(w, r, p.cfg.User)
 	case r.URL.Path == "/revoke" && r.Method == http.MethodPost:

@@ -18,7 +18,9 @@ import (
 // Acceptance 1: the whole program of multi-user.md, exactly as the page
 // shows it, builds and runs: a first dance creates the user and logs them
 // in, /me then reads their token through the GORM storage, and after a
-// logout a second dance logs the same user in again.
+// logout a second dance logs the same user in again. It leaves Gin's mode
+// to GIN_MODE (issue 27): run with GIN_MODE=debug, Gin's debug lines come
+// before the program's "open" line.
 func TestMultiUserProgramRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a program")
@@ -53,11 +55,11 @@ func TestMultiUserProgramRuns(t *testing.T) {
 	cmd := exec.Command(bin)
 	cmd.Dir = t.TempDir()
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "GITHUB_OAUTH_") {
+		if !strings.HasPrefix(kv, "GITHUB_OAUTH_") && !strings.HasPrefix(kv, "GIN_MODE=") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "PORT=0", "DB="+filepath.Join(cmd.Dir, "app.db"))
+	cmd.Env = append(cmd.Env, "PORT=0", "DB="+filepath.Join(cmd.Dir, "app.db"), "GIN_MODE=debug")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -67,10 +69,19 @@ func TestMultiUserProgramRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	// The "open" line, and whether Gin's debug lines came before it.
 	first := make(chan string, 1)
+	debug := false
 	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		first <- line
+		rd := bufio.NewReader(stdout)
+		for {
+			line, err := rd.ReadString('\n')
+			debug = debug || strings.HasPrefix(line, "[GIN-debug]")
+			if strings.HasPrefix(line, "open ") || err != nil {
+				first <- line
+				break
+			}
+		}
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	var base string
@@ -78,7 +89,10 @@ func TestMultiUserProgramRuns(t *testing.T) {
 	case line := <-first:
 		m := regexp.MustCompile(`^open (http://\S+/)\n$`).FindStringSubmatch(line)
 		if m == nil {
-			t.Fatalf("first line %q, want \"open http://…/\"", line)
+			t.Fatalf("no line \"open http://…/\" (the last: %q)", line)
+		}
+		if !debug {
+			t.Fatal("no [GIN-debug] line before the open line with GIN_MODE=debug: the program does not leave Gin's mode to GIN_MODE")
 		}
 		base = m[1]
 	case <-time.After(30 * time.Second):

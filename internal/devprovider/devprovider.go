@@ -100,13 +100,9 @@ func oauth2Stand(cfg Config, d core.Preset) *stand {
 		fc.JWKSPath = pathOf(d.JWKSURL)
 	}
 	if sh := d.Profile; sh != nil {
-		ref := sh.URL
-		if base, err := url.Parse(d.BaseURL); err == nil && d.BaseURL != "" {
-			if r, err := url.Parse(ref); err == nil {
-				ref = base.ResolveReference(r).String()
-			}
+		fc.PersonaPaths[sh.Path(d.BaseURL)] = func(who dancetest.Persona) any {
+			return sh.Answer(core.Identity{ID: who.UserID(), Login: who.Login, Name: who.Name, Email: who.Email, Verified: who.Verified})
 		}
-		fc.PersonaPaths[pathOf(ref)] = func(who dancetest.Persona) any { return identity(sh, who) }
 	}
 	for path, f := range extraPaths[d.Name] {
 		fc.PersonaPaths[path] = f
@@ -153,60 +149,6 @@ func pathOf(ref string) string {
 		return "/"
 	}
 	return u.Path
-}
-
-// identity is who in the shape of the preset's identity response: each
-// field at the path the preset's profile mapping reads.
-func identity(sh *core.ProfileShape, who dancetest.Persona) map[string]any {
-	obj := map[string]any{}
-	put(obj, sh.Login, who.Login)
-	put(obj, sh.Email, who.Email)
-	put(obj, sh.Verified, who.Verified)
-	if sh.Name != "" {
-		put(obj, sh.Name, who.Name)
-	} else if len(sh.NameParts) > 0 {
-		first, last, _ := strings.Cut(who.Name, " ")
-		put(obj, sh.NameParts[0], first)
-		if len(sh.NameParts) > 1 {
-			put(obj, sh.NameParts[len(sh.NameParts)-1], last)
-		}
-	}
-	put(obj, sh.ID, who.UserID()) // last: the ID wins where one field is both (Spotify)
-	return obj
-}
-
-// put sets v at the dot-separated path in obj, making the objects and
-// one-element arrays ("data.0.login") on the way.
-func put(obj map[string]any, path string, v any) {
-	if path == "" {
-		return
-	}
-	keys := strings.Split(path, ".")
-	var cur any = obj
-	for i, k := range keys {
-		last := i == len(keys)-1
-		next := func() any {
-			if last {
-				return v
-			}
-			if keys[i+1] == "0" {
-				return []any{nil}
-			}
-			return map[string]any{}
-		}
-		switch c := cur.(type) {
-		case map[string]any:
-			if _, ok := c[k]; !ok || last {
-				c[k] = next()
-			}
-			cur = c[k]
-		case []any:
-			if c[0] == nil || last {
-				c[0] = next()
-			}
-			cur = c[0]
-		}
-	}
 }
 
 // ServeHTTP routes /{name}/… to the preset's stand-in, with the preset's

@@ -1,5 +1,5 @@
 // Package presets lists contrib's presets, for our own tools: the docs
-// generator and the development provider.
+// generator, the development provider and dancetest's Configure.
 package presets
 
 import (
@@ -21,6 +21,17 @@ var Constructors = []any{
 	contrib.Nylas, contrib.ORCID, contrib.OSM, contrib.Reddit,
 	contrib.Salesforce, contrib.Slack, contrib.Spotify, contrib.Strava,
 	contrib.Twitch, contrib.Twitter, contrib.Zoho,
+}
+
+// For returns the constructor of the preset whose Config type is t
+// (contrib.GoogleConfig for contrib.Google), for dancetest's Configure.
+func For(t reflect.Type) (ctor any, ok bool) {
+	for _, c := range Constructors {
+		if reflect.TypeOf(c).In(0) == t {
+			return c, true
+		}
+	}
+	return nil, false
 }
 
 // Build calls the constructor ctor with a Config that holds only o, and
