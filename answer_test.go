@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
 
@@ -21,7 +22,20 @@ func TestDefaultErrorAnswerSnapshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	bp.Register(gin.New().Group("/login"))
-	for _, stage := range []Stage{StageLogin, StageAuthorize, StageState, StageToken, StageHook, StageStore, StageRequest, StageIDToken} {
+	type answerCase struct {
+		name  string
+		stage Stage
+		err   error
+	}
+	cases := []answerCase{
+		{"id_token", StageToken, errIDToken},
+		{"user_required", StageStore, storage.ErrUserRequired},
+	}
+	for _, stage := range []Stage{StageLogin, StageAuthorize, StageState, StageToken, StageHook, StageStore, StageAPI, StageRefresh, StageRevoke} {
+		cases = append(cases, answerCase{string(stage), stage, errStateMismatch})
+	}
+	for _, ac := range cases {
+		stage := ac.stage
 		for _, tc := range []struct{ accept, ext, ctype string }{
 			{"text/html,application/xhtml+xml", "html", "text/html; charset=utf-8"},
 			{"application/json", "json", "application/problem+json"},
@@ -30,11 +44,11 @@ func TestDefaultErrorAnswerSnapshots(t *testing.T) {
 			c, _ := gin.CreateTestContext(w)
 			c.Request = httptest.NewRequest("GET", "/login/github/authorized", nil)
 			c.Request.Header.Set("Accept", tc.accept)
-			bp.answerError(c, 403, &Error{Provider: "github", Stage: stage, Err: ErrStateMismatch}, "snapshot0id1")
+			bp.answerError(c, 403, &Error{Provider: "github", Stage: stage, Err: ac.err}, "snapshot0id1")
 			if got := w.Header().Get("Content-Type"); got != tc.ctype {
 				t.Errorf("%s %s: Content-Type %q, want %q", stage, tc.ext, got, tc.ctype)
 			}
-			path := filepath.Join("testdata", "errors", string(stage)+"."+tc.ext)
+			path := filepath.Join("testdata", "errors", ac.name+"."+tc.ext)
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					t.Fatal(err)

@@ -8,73 +8,56 @@ import (
 	"net/url"
 
 	"github.com/dghubble/oauth1"
-	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/flowstate"
+	"github.com/gin-dance/dance/internal/oauth1x"
+	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-gonic/gin"
 )
 
 var (
 	// errRequestToken means the request-token endpoint failed: an error
 	// status, a body without a token, or a timeout. The login answers it
-	// as Flask-Dance does, by sending the user on after the error hooks.
-	errRequestToken = fmt.Errorf("%w: the request-token request failed", ErrTokenExchange)
+	// by sending the user on after the error hook.
+	errRequestToken = fmt.Errorf("%w: the request-token request failed", errTokenExchange)
 	// errRequestTokenMismatch means the callback's oauth_token is not the
 	// request token that this session started with.
-	errRequestTokenMismatch = fmt.Errorf("%w: oauth_token is not the request token this session started", ErrStateMismatch)
+	errRequestTokenMismatch = fmt.Errorf("%w: oauth_token is not the request token this session started", errStateMismatch)
 	// errAccessToken means the access-token endpoint failed.
-	errAccessToken = fmt.Errorf("%w: the access-token request failed", ErrTokenExchange)
+	errAccessToken = fmt.Errorf("%w: the access-token request failed", errTokenExchange)
 )
 
-// OAuth1Config configures a generic OAuth 1 blueprint: the Go form of
-// Flask-Dance's OAuth1ConsumerBlueprint. It is built on
+// OAuth1Config configures a generic OAuth 1 blueprint, built on
 // github.com/dghubble/oauth1.
 type OAuth1Config struct {
 	// Name is the blueprint's name (required): its context key, route
 	// segment and storage key.
 	Name string
 	// ClientKey is the OAuth consumer key. When empty it is read from the
-	// environment variable ClientKeyEnv. Flask-Dance: client_key.
+	// environment variable {NAME}_OAUTH_CLIENT_KEY, for example
+	// TWITTER_OAUTH_CLIENT_KEY.
 	ClientKey string
 	// ClientSecret is the OAuth consumer secret, used by HMAC-SHA1. When
-	// empty it is read from ClientSecretEnv. Flask-Dance: client_secret.
+	// empty it is read from {NAME}_OAUTH_CLIENT_SECRET.
 	ClientSecret string
-	// ClientKeyEnv names the environment variable for ClientKey. Default
-	// "{NAME}_OAUTH_CLIENT_KEY", for example TWITTER_OAUTH_CLIENT_KEY.
-	ClientKeyEnv string
-	// ClientSecretEnv names the environment variable for ClientSecret.
-	// Default "{NAME}_OAUTH_CLIENT_SECRET".
-	ClientSecretEnv string
 	// SignatureMethod is "HMAC-SHA1" (the default), keyed by the client
 	// secret and the token secret, or "RSA-SHA1", with the client's
-	// private key RSAKey (JIRA's application links use it). Flask-Dance:
-	// signature_method.
+	// private key RSAKey (JIRA's application links use it). The signature
+	// goes in the Authorization header.
 	SignatureMethod string
-	// SignatureType is where the signature goes; only "AUTH_HEADER" (the
-	// default), the Authorization header, is supported. Flask-Dance:
-	// signature_type.
-	SignatureType string
 	// RSAKey is the PEM-encoded RSA private key for RSA-SHA1 (PKCS #1 or
 	// PKCS #8), given either as the PEM text itself or as the path of a
-	// file that holds it. When empty it is read from RSAKeyEnv.
-	// Flask-Dance: rsa_key.
+	// file that holds it. When empty it is read from
+	// {NAME}_OAUTH_RSA_KEY.
 	RSAKey string
-	// RSAKeyEnv names the environment variable for RSAKey. Default
-	// "{NAME}_OAUTH_RSA_KEY".
-	RSAKeyEnv string
 	// RequestTokenURL is the provider's request-token (temporary
 	// credentials) endpoint, absolute or relative to BaseURL (required).
-	// Flask-Dance: request_token_url.
 	RequestTokenURL string
 	// AuthURL is the provider's authorization page, absolute or relative to
-	// BaseURL (required). Flask-Dance: authorization_url.
+	// BaseURL (required).
 	AuthURL string
 	// AccessTokenURL is the provider's access-token endpoint, absolute or
-	// relative to BaseURL (required). Flask-Dance: access_token_url.
+	// relative to BaseURL (required).
 	AccessTokenURL string
-	// DefaultHeader is set on every API call that does not already have the
-	// header, before the call is signed. JIRA's preset sets Content-Type:
-	// application/json, the Go form of Flask-Dance's JsonOAuth1Session.
-	// Unlike [Options.Header], it never overrides the caller's value.
-	DefaultHeader http.Header
 
 	// Options are the settings that every blueprint has.
 	Options
@@ -82,21 +65,20 @@ type OAuth1Config struct {
 
 // oauth1Flow is the OAuth 1 protocol of a blueprint.
 type oauth1Flow struct {
-	cfg           oauth1.Config // CallbackURL and HTTPClient are set per request
-	defaultHeader http.Header
+	cfg oauth1.Config // CallbackURL and HTTPClient are set per request
 }
 
 // NewOAuth1 builds a generic OAuth 1 blueprint. It fails when the
 // configuration is incomplete or invalid (including an unreadable or
 // invalid RSA key), never later at request time.
 func NewOAuth1(cfg OAuth1Config) (*Blueprint, error) {
-	f := &oauth1Flow{defaultHeader: cfg.DefaultHeader.Clone()}
+	f := &oauth1Flow{}
 	bp, err := newBlueprint(cfg.Name, cfg.Options, f)
 	if err != nil {
 		return nil, err
 	}
 	var keyEnv string
-	f.cfg.ConsumerKey, keyEnv = credential(cfg.Name, cfg.ClientKey, cfg.ClientKeyEnv, "CLIENT_KEY")
+	f.cfg.ConsumerKey, keyEnv = credential(cfg.Name, cfg.ClientKey, "CLIENT_KEY")
 	if f.cfg.ConsumerKey == "" {
 		return nil, fmt.Errorf("dance: %s: no client key: set ClientKey or the environment variable %s", cfg.Name, keyEnv)
 	}
@@ -127,21 +109,16 @@ func NewOAuth1(cfg OAuth1Config) (*Blueprint, error) {
 
 // signer sets up the signature method.
 func (f *oauth1Flow) signer(cfg OAuth1Config) error {
-	switch cfg.SignatureType {
-	case "", "AUTH_HEADER":
-	default:
-		return fmt.Errorf("dance: %s: signature type %q is not supported; use AUTH_HEADER", cfg.Name, cfg.SignatureType)
-	}
 	switch cfg.SignatureMethod {
 	case "", "HMAC-SHA1":
-		f.cfg.ConsumerSecret, _ = credential(cfg.Name, cfg.ClientSecret, cfg.ClientSecretEnv, "CLIENT_SECRET")
+		f.cfg.ConsumerSecret, _ = credential(cfg.Name, cfg.ClientSecret, "CLIENT_SECRET")
 		f.cfg.Signer = &oauth1.HMACSigner{ConsumerSecret: f.cfg.ConsumerSecret}
 	case "RSA-SHA1":
-		text, rsaEnv := credential(cfg.Name, cfg.RSAKey, cfg.RSAKeyEnv, "RSA_KEY")
+		text, rsaEnv := credential(cfg.Name, cfg.RSAKey, "RSA_KEY")
 		if text == "" {
 			return fmt.Errorf("dance: %s: RSA-SHA1 needs a key: set RSAKey or the environment variable %s", cfg.Name, rsaEnv)
 		}
-		key, err := loadRSAKey(text)
+		key, err := oauth1x.LoadRSAKey(text)
 		if err != nil {
 			return fmt.Errorf("dance: %s: RSAKey: %w", cfg.Name, err)
 		}
@@ -152,15 +129,10 @@ func (f *oauth1Flow) signer(cfg OAuth1Config) error {
 	return nil
 }
 
-func (f *oauth1Flow) describe(info *core.Info) {
-	cfg := f.cfg
-	info.OAuth1 = &cfg
-}
-
 // begin fetches a request token, with oauth_callback set to our callback,
 // and keeps it and its secret in the flow: the request token is the
 // flow's state, single-use for 10 minutes.
-func (f *oauth1Flow) begin(c *gin.Context, bp *Blueprint, fl *flow) (string, *failure) {
+func (f *oauth1Flow) begin(c *gin.Context, bp *Blueprint, fl *flowstate.Record) (string, *failure) {
 	cfg := f.cfg
 	cfg.CallbackURL = bp.absoluteURL(c, bp.AuthorizedURL())
 	e := f.call(c, bp, &cfg, StageLogin, errRequestToken, func() (err error) {
@@ -189,10 +161,10 @@ func (f *oauth1Flow) answer(q url.Values) callback {
 
 // complete fetches the access token, signed with the request token and
 // its secret.
-func (f *oauth1Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Values) (*Token, *failure) {
+func (f *oauth1Flow) complete(c *gin.Context, bp *Blueprint, fl *flowstate.Record, q url.Values) (*Token, *failure) {
 	verifier := q.Get("oauth_verifier")
 	if verifier == "" {
-		return nil, &failure{http.StatusBadRequest, &Error{Provider: bp.name, Stage: StageRequest, Err: fmt.Errorf("%w \"oauth_verifier\"", ErrMissingParameter)}}
+		return nil, &failure{http.StatusBadRequest, &Error{Provider: bp.name, Stage: StageState, Err: fmt.Errorf("%w \"oauth_verifier\"", errMissingParameter)}}
 	}
 	cfg := f.cfg
 	var tok *Token
@@ -200,7 +172,7 @@ func (f *oauth1Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Val
 		_, _, err := cfg.AccessToken(fl.State, fl.Secret, verifier)
 		return err
 	}, func(body []byte) (err error) {
-		tok, err = tokenFromForm(body)
+		tok, err = oauth2x.TokenFromForm(body)
 		if err == nil && (tok.OAuthToken == "" || tok.OAuthTokenSecret == "") {
 			err = errors.New("the access-token response has no oauth_token or oauth_token_secret")
 		}
@@ -218,17 +190,25 @@ func (f *oauth1Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Val
 func (f *oauth1Flow) call(c *gin.Context, bp *Blueprint, cfg *oauth1.Config, stage Stage, sentinel error, do func() error, read func([]byte) error) *Error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
 	defer cancel()
-	hc, capture := bp.capturingClient(ctx, true)
-	cfg.HTTPClient = hc
+	capture := oauth2x.NewCapture(ctx, bp.httpClient, true)
+	cfg.HTTPClient = &capture.Client
 	if err := do(); err != nil {
 		return endpointError(bp.name, stage, sentinel, capture, err)
 	}
 	if read != nil {
-		if err := read(capture.body); err != nil {
+		if err := read(capture.Body); err != nil {
 			return &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("%w: %v", sentinel, err)}
 		}
 	}
 	return nil
+}
+
+// authorize signs req with the user's token.
+func (f *oauth1Flow) authorize(req *http.Request, tok *Token) error {
+	if tok.OAuthToken == "" || tok.OAuthTokenSecret == "" {
+		return ErrNoToken
+	}
+	return oauth1x.Sign(req, &f.cfg, tok.OAuthToken, tok.OAuthTokenSecret)
 }
 
 // OAuth 1 tokens are not refreshed, revoked or verified: dance knows no
@@ -244,6 +224,6 @@ func (f *oauth1Flow) revoke(context.Context, *Blueprint, *Token) error {
 	return &Error{Err: ErrRevocationUnsupported}
 }
 
-func (f *oauth1Flow) claims(*Token) (Claims, error) { return nil, ErrNoClaims }
+func (f *oauth1Flow) claims(*Token) (Claims, error) { return nil, nil }
 
 func (f *oauth1Flow) scopes() []string { return nil }

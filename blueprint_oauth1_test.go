@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-gonic/gin"
 )
 
@@ -26,11 +24,11 @@ import (
 // named "twitter" against a fake OAuth 1 provider.
 func newOAuth1Harness(t *testing.T, pcfg dancetest.OAuth1Config, edit func(*dance.OAuth1Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, name: "twitter", logs: &syncBuffer{}}
+	h := newBareHarness(t, "twitter")
 	h.p1 = dancetest.NewOAuth1Provider(pcfg)
 	t.Cleanup(h.p1.Close)
 	cfg := h.p1.OAuth1Config("twitter")
-	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.options(&cfg.Options)
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -38,7 +36,7 @@ func newOAuth1Harness(t *testing.T, pcfg dancetest.OAuth1Config, edit func(*danc
 	if err != nil {
 		t.Fatalf("NewOAuth1: %v", err)
 	}
-	h.serve(bp)
+	h.serve(bp, cfg.Storage)
 	return h
 }
 
@@ -291,7 +289,7 @@ func TestOAuth1ForeignOrReplayedTokenIsForbidden(t *testing.T) {
 	})
 	t.Run("expired", func(t *testing.T) {
 		h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-		restore := dance.SetClockForTest(func() time.Time { return time.Now().Add(-11 * time.Minute) })
+		restore := h.clock.set(-11 * time.Minute)
 		auth := h.login("/login/twitter")
 		restore()
 		resp, _ := h.get(h.approve(auth).String())
@@ -317,7 +315,14 @@ func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
 	h.router.POST("/tweet", func(c *gin.Context) {
 		form := url.Values{"status": {"hello, world & ünïcode!"}, "extra": {"~*'()"}}
-		resp, err := h.bp.Client(c).Post("echo?via=dance&note=a+b%2Fc", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+		cl := client(c, h.bp)
+		req, err := cl.NewRequest(http.MethodPost, "echo?via=dance&note=a+b%2Fc", strings.NewReader(form.Encode()))
+		if err != nil {
+			c.String(500, err.Error())
+			return
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := cl.Do(req)
 		if err != nil {
 			c.String(502, err.Error())
 			return
@@ -329,14 +334,14 @@ func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 	})
 	h.router.GET("/me-repeated", func(c *gin.Context) {
 		var user map[string]any
-		if err := h.bp.Client(c).GetJSON("/user?x=1&x=2", &user); err != nil {
+		if err := client(c, h.bp).GetJSON("user?x=1&x=2", &user); err != nil {
 			c.String(502, err.Error())
 		}
 	})
 	h.router.GET("/plant-bad", func(c *gin.Context) {
-		tok, _ := h.bp.Client(c).Token()
+		tok, _ := client(c, h.bp).Token()
 		tok.OAuthTokenSecret = "wrong"
-		_ = h.bp.Client(c).SetToken(tok)
+		_ = client(c, h.bp).SetToken(tok)
 	})
 	h.browser.Dance(h.url("/login/twitter"))
 	stored := h.storedToken()
@@ -465,11 +470,10 @@ func TestOAuth1ConfigErrors(t *testing.T) {
 	t.Setenv("X_OAUTH_CLIENT_KEY", "")
 	t.Setenv("X_OAUTH_RSA_KEY", "")
 	for name, edit := range map[string]func(*dance.OAuth1Config){
-		"no key":           func(c *dance.OAuth1Config) { c.ClientKey = "" },
-		"query signatures": func(c *dance.OAuth1Config) { c.SignatureType = "QUERY" },
-		"plaintext":        func(c *dance.OAuth1Config) { c.SignatureMethod = "PLAINTEXT" },
-		"no RSA key":       func(c *dance.OAuth1Config) { c.SignatureMethod = "RSA-SHA1" },
-		"no access URL":    func(c *dance.OAuth1Config) { c.AccessTokenURL = "" },
+		"no key":        func(c *dance.OAuth1Config) { c.ClientKey = "" },
+		"plaintext":     func(c *dance.OAuth1Config) { c.SignatureMethod = "PLAINTEXT" },
+		"no RSA key":    func(c *dance.OAuth1Config) { c.SignatureMethod = "RSA-SHA1" },
+		"no access URL": func(c *dance.OAuth1Config) { c.AccessTokenURL = "" },
 		"relative, no base": func(c *dance.OAuth1Config) {
 			c.BaseURL = ""
 		},
@@ -482,21 +486,41 @@ func TestOAuth1ConfigErrors(t *testing.T) {
 			t.Errorf("%s: error quotes the secret", name)
 		}
 	}
-	// Absolute endpoints need no base URL; the key may come from the
-	// environment, under the default or a chosen name.
+	// Absolute endpoints need no base URL, and the key may come from the
+	// environment: a dance with them reaches each endpoint, signed with
+	// the key from the environment, and stores an OAuth 1 token.
 	t.Setenv("X_OAUTH_CLIENT_KEY", "from-env")
-	cfg := p.OAuth1Config("x")
+	h := newBareHarness(t, "x")
+	h.p1 = dancetest.NewOAuth1Provider(dancetest.OAuth1Config{ConsumerKey: "from-env"})
+	t.Cleanup(h.p1.Close)
+	cfg := h.p1.OAuth1Config("x")
+	h.options(&cfg.Options)
 	cfg.ClientKey, cfg.BaseURL = "", ""
-	cfg.RequestTokenURL, cfg.AuthURL, cfg.AccessTokenURL = p.URL+"/oauth/request_token", p.URL+"/oauth/authorize", p.URL+"/oauth/access_token"
+	cfg.RequestTokenURL, cfg.AuthURL, cfg.AccessTokenURL = h.p1.URL+"/oauth/request_token", h.p1.URL+"/oauth/authorize", h.p1.URL+"/oauth/access_token"
 	bp, err := dance.NewOAuth1(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if oc := core.Inspect(bp).OAuth1; oc.ConsumerKey != "from-env" || oc.Endpoint.AccessTokenURL != p.URL+"/oauth/access_token" {
-		t.Errorf("config = key %q, endpoint %+v", oc.ConsumerKey, oc.Endpoint)
+	h.serve(bp, nil)
+	if auth := h.login("/login/x"); auth.Scheme+"://"+auth.Host+auth.Path != h.p1.URL+"/oauth/authorize" || auth.Query().Get("oauth_token") == "" || auth.Query().Has("client_id") {
+		t.Errorf("authorize URL = %s", auth)
 	}
-	if core.Inspect(bp).OAuth2 != nil {
-		t.Error("an OAuth 1 blueprint has an OAuth 2 config")
+	if resp := h.browser.Dance(h.url("/login/x")); resp.StatusCode != http.StatusFound {
+		t.Fatalf("dance: %d, errors %v", resp.StatusCode, h.errors())
+	}
+	for _, ep := range []dancetest.OAuth1Endpoint{dancetest.OAuth1RequestToken, dancetest.OAuth1AccessToken} {
+		reqs := h.p1.RequestsTo(ep)
+		if len(reqs) == 0 {
+			t.Fatalf("no %s request", ep)
+		}
+		for _, r := range reqs {
+			if !r.Verified || r.OAuth["oauth_consumer_key"] != "from-env" {
+				t.Errorf("%s: verified %v (%s), consumer key %q", ep, r.Verified, r.Problem, r.OAuth["oauth_consumer_key"])
+			}
+		}
+	}
+	if tok := h.storedToken(); tok["oauth_token"] == nil || tok["oauth_token"] == "" || tok["access_token"] != nil && tok["access_token"] != "" {
+		t.Errorf("stored token %v, want an OAuth 1 token", tok)
 	}
 }
 
@@ -505,7 +529,7 @@ func TestOAuth1ConfigErrors(t *testing.T) {
 func TestOAuth1NoSecretsInLogsOrErrors(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, func(c *dance.OAuth1Config) { c.Timeout = 200 * time.Millisecond })
 	var errTexts []string
-	h.bp.Hooks().OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { errTexts = append(errTexts, e.Error()) })
+	h.hooks.OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { errTexts = append(errTexts, e.Error()) })
 	var bodies []string
 	get := func(u string) {
 		_, body := h.get(u)

@@ -10,64 +10,77 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/flowstate"
+	"github.com/gin-dance/dance/internal/httpx"
+	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-gonic/gin"
 	"golang.org/x/oauth2"
 )
 
-// OAuth2Config configures a generic OAuth 2 blueprint: the Go form of
-// Flask-Dance's OAuth2ConsumerBlueprint.
+// OAuth2Config configures a generic OAuth 2 blueprint.
 type OAuth2Config struct {
 	// Name is the blueprint's name (required): its context key, route
 	// segment and storage key.
 	Name string
 	// ClientID is the OAuth client ID. When empty it is read from the
-	// environment variable ClientIDEnv. Flask-Dance: client_id.
+	// environment variable {NAME}_OAUTH_CLIENT_ID, for example
+	// GITHUB_OAUTH_CLIENT_ID (the name in upper case, every character
+	// other than a letter or digit turned into "_").
 	ClientID string
 	// ClientSecret is the OAuth client secret. When empty it is read from
-	// ClientSecretEnv. Flask-Dance: client_secret.
+	// {NAME}_OAUTH_CLIENT_SECRET.
 	ClientSecret string
-	// ClientIDEnv names the environment variable for ClientID. Default
-	// "{NAME}_OAUTH_CLIENT_ID", for example GITHUB_OAUTH_CLIENT_ID.
-	ClientIDEnv string
-	// ClientSecretEnv names the environment variable for ClientSecret.
-	// Default "{NAME}_OAUTH_CLIENT_SECRET".
-	ClientSecretEnv string
-	// Scopes are requested from the provider. Flask-Dance: scope.
+	// ClientSecretFunc, when set, makes the client secret for each call to
+	// the token endpoint, for providers whose secret is a short-lived
+	// signed token (Sign in with Apple); it wins over ClientSecret. It
+	// should cache what it makes.
+	ClientSecretFunc func(ctx context.Context) (string, error)
+	// Scopes are requested from the provider.
 	Scopes []string
 	// AuthURL is the provider's authorization endpoint, absolute or
-	// relative to BaseURL (required). Flask-Dance: authorization_url.
+	// relative to BaseURL (required).
 	AuthURL string
-	// AuthParams are added to the authorization URL's query. Flask-Dance:
-	// authorization_url_params.
+	// AuthParams are added to the authorization URL's query.
 	AuthParams map[string]string
+	// FormPost says that the provider answers with response_mode=form_post
+	// (Sign in with Apple): a cross-site POST to the callback, which a
+	// SameSite=Lax session cookie does not come with. The login asks for
+	// it, and the callback route takes the POST and relays the answer to
+	// itself as a GET, which the session cookie comes with; the session
+	// cookie stays Lax.
+	FormPost bool
+	// CallbackParams are parameters of the provider's answer that the
+	// token keeps in its Extra, for the authorized hook and the profile:
+	// Sign in with Apple sends the user's name once, as "user".
+	CallbackParams []string
+	// CallbackCheck, when set, checks the provider's redirect to the
+	// callback (its query, or a form_post's form) before anything is done
+	// with it, for a provider that signs it (Shopify's hmac): an error
+	// refuses the callback with 403, the error hook and page, and leaves
+	// the login unused.
+	CallbackCheck func(q url.Values) error
 	// StepUpParams are added to the authorization URL of a step-up login,
 	// one that [Blueprint.Required] starts to ask for more scopes: the
 	// provider's way of keeping earlier grants, for example Google's
 	// include_granted_scopes=true. A step-up asks for the union of the
 	// configured, granted and needed scopes in any case, which is all
-	// that providers with additive grants (GitHub) need. Flask-Dance has
-	// no step-up; this is new.
+	// that providers with additive grants (GitHub) need.
 	StepUpParams map[string]string
 	// TokenURL is the provider's token endpoint, absolute or relative to
-	// BaseURL (required). Flask-Dance: token_url.
+	// BaseURL (required).
 	TokenURL string
-	// TokenParams are added to the token request. Flask-Dance:
-	// token_url_params.
+	// TokenParams are added to the token request.
 	TokenParams map[string]string
 	// AuthStyle says how client credentials reach the token endpoint.
-	// Default [oauth2.AuthStyleInHeader], HTTP Basic auth, as
-	// requests-oauthlib (and so Flask-Dance) sends it. Flask-Dance: the
-	// session's include_client_id (true is [oauth2.AuthStyleInParams]).
+	// Default [oauth2.AuthStyleInHeader], HTTP Basic auth;
+	// [oauth2.AuthStyleInParams] sends them in the body.
 	AuthStyle oauth2.AuthStyle
 	// RefreshURL is the endpoint used to refresh expired tokens, absolute
 	// or relative to BaseURL; empty means the blueprint is not refreshable.
-	// Flask-Dance: auto_refresh_url (presets set it where Flask-Dance does).
 	RefreshURL string
 	// RevokeURL is the provider's RFC 7009 token revocation endpoint,
 	// absolute or relative to BaseURL, for [Client.Revoke], for example
-	// Google's https://oauth2.googleapis.com/revoke. Flask-Dance has no
-	// such option; its docs (1.6.3) show a hand-written call instead.
+	// Google's https://oauth2.googleapis.com/revoke.
 	RevokeURL string
 	// Revoke revokes a token at a provider whose revocation API is not RFC
 	// 7009, for example GitHub's grant deletion (contrib.GitHub). It wins
@@ -82,13 +95,13 @@ type OAuth2Config struct {
 	// login), and a callback "iss" parameter (RFC 9207) must equal it.
 	// For a multi-tenant issuer, "{tenantid}" in Issuer stands for the
 	// token's "tid" claim (Azure AD v2.0 "common"). [NewOIDC] fills it in
-	// from discovery. Flask-Dance verifies no ID tokens; this is new.
+	// from discovery.
 	Issuer string
 	// JWKSURL is the provider's JSON Web Key Set, needed with Issuer.
 	// [NewOIDC] fills it in from discovery.
 	JWKSURL string
 	// IDTokenCheck is an extra check of the verified ID token claims, for
-	// example [RequireClaim]("hd", domain) for Google's hosted_domain. A
+	// example [RequireClaim]("hd", domain) for Google's hosted domain. A
 	// token it refuses is refused like a bad signature.
 	IDTokenCheck ClaimCheck
 	// RequireIssuerParam refuses a callback without an "iss" parameter,
@@ -122,6 +135,7 @@ type oauth2Flow struct {
 	openid      bool                           // the scope holds "openid": send a nonce
 	oidc        *idVerifier                    // nil when ID tokens are not verified
 	last        atomic.Pointer[redirectConfig] // see config
+	secretFn    func(context.Context) (string, error)
 }
 
 // NewOAuth2 builds a generic OAuth 2 blueprint. It fails when the
@@ -133,15 +147,15 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 		return nil, err
 	}
 	var idEnv string
-	f.cfg.ClientID, idEnv = credential(cfg.Name, cfg.ClientID, cfg.ClientIDEnv, "CLIENT_ID")
-	f.cfg.ClientSecret, _ = credential(cfg.Name, cfg.ClientSecret, cfg.ClientSecretEnv, "CLIENT_SECRET")
+	f.cfg.ClientID, idEnv = credential(cfg.Name, cfg.ClientID, "CLIENT_ID")
+	f.cfg.ClientSecret, _ = credential(cfg.Name, cfg.ClientSecret, "CLIENT_SECRET")
 	if f.cfg.ClientID == "" {
 		return nil, fmt.Errorf("dance: %s: no client ID: set ClientID or the environment variable %s", cfg.Name, idEnv)
 	}
 	if err := f.endpoints(bp, cfg); err != nil {
 		return nil, err
 	}
-	f.cfg.Scopes = append([]string(nil), cfg.Scopes...)
+	f.cfg.Scopes = slices.Clone(cfg.Scopes)
 	f.openid = slices.Contains(f.cfg.Scopes, "openid")
 	if f.revokeFn, err = revokeFunc(bp, cfg); err != nil {
 		return nil, err
@@ -151,15 +165,22 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 			return nil, err
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.AuthParams)) {
-		f.authParams = append(f.authParams, oauth2.SetAuthURLParam(k, cfg.AuthParams[k]))
+	if cfg.FormPost {
+		bp.formPost, bp.relayKey = true, "_dance_"+cfg.Name+"_post"
+		if _, set := cfg.AuthParams["response_mode"]; !set {
+			cfg.AuthParams = maps.Clone(cfg.AuthParams)
+			if cfg.AuthParams == nil {
+				cfg.AuthParams = map[string]string{}
+			}
+			cfg.AuthParams["response_mode"] = "form_post"
+		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.StepUpParams)) {
-		f.stepUp = append(f.stepUp, oauth2.SetAuthURLParam(k, cfg.StepUpParams[k]))
-	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.TokenParams)) {
-		f.tokenParams = append(f.tokenParams, oauth2.SetAuthURLParam(k, cfg.TokenParams[k]))
-	}
+	bp.callbackParams = slices.Clone(cfg.CallbackParams)
+	bp.callbackCheck = cfg.CallbackCheck
+	f.secretFn = cfg.ClientSecretFunc
+	f.authParams = oauth2x.Params(cfg.AuthParams)
+	f.stepUp = oauth2x.Params(cfg.StepUpParams)
+	f.tokenParams = oauth2x.Params(cfg.TokenParams)
 	return bp, nil
 }
 
@@ -192,43 +213,40 @@ func (f *oauth2Flow) endpoints(bp *Blueprint, cfg OAuth2Config) error {
 	return nil
 }
 
-func (f *oauth2Flow) describe(info *core.Info) {
-	cfg := f.cfg
-	cfg.Scopes = slices.Clone(f.cfg.Scopes)
-	info.OAuth2, info.RefreshURL = &cfg, f.refreshURL
-	if f.oidc != nil {
-		info.Issuer, info.JWKSURL = f.oidc.issuer, f.oidc.jwksURL
-	}
-}
-
 // begin builds the authorization URL, with PKCE and the OpenID Connect
 // nonce when they are on.
-func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flow) (string, *failure) {
+func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flowstate.Record) (string, *failure) {
 	var challenge string
 	if f.pkce {
-		// 32 bytes from crypto/rand, base64url: oauth2.GenerateVerifier's
-		// verifier; and oauth2.S256ChallengeOption's challenge. The state
-		// and nonce are made from it.
-		fl.Verifier = newState()
-		deriveFromVerifier(fl, f.openid)
-		challenge = s256Challenge(fl.Verifier)
+		// The state and nonce are made from the verifier.
+		fl.Verifier = flowstate.NewState()
+		fl.Derive(f.openid)
+		challenge = flowstate.S256Challenge(fl.Verifier)
 	} else {
-		fl.State = newState()
+		fl.State = flowstate.NewState()
 		if f.openid {
-			fl.Nonce = newState()
+			fl.Nonce = flowstate.NewState()
 		}
 	}
 	rc := f.config(c, bp)
 	if fl.Scope == nil && rc.auth != nil {
-		return rc.auth.fill(fl.State, challenge, fl.Nonce), nil
+		return rc.auth.Fill(fl.State, challenge, fl.Nonce), nil
 	}
-	cfg := &rc.Config
+	cfg, params := &rc.Config, f.authParams
 	if fl.Scope != nil { // a step-up: the scopes the server chose
 		stepUp := *cfg
 		stepUp.Scopes = fl.Scope
-		cfg = &stepUp
+		cfg, params = &stepUp, append(slices.Clip(params), f.stepUp...)
 	}
-	return cfg.AuthCodeURL(fl.State, f.authOptions(challenge, fl.Nonce, fl.Scope != nil)...), nil
+	return cfg.AuthCodeURL(fl.State, oauth2x.AuthOptions(params, challenge, fl.Nonce)...), nil
+}
+
+// redirectConfig is the OAuth 2 configuration for one redirect URL, with
+// its authorization URL template (nil when none could be made: x/oauth2
+// then writes every URL).
+type redirectConfig struct {
+	oauth2.Config
+	auth *oauth2x.Template
 }
 
 // config returns the configuration with the redirect URL of request c.
@@ -237,14 +255,14 @@ func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flow) (string, *fa
 // oauth2.Config, so that a request builds neither it nor its
 // authorization URL template.
 func (f *oauth2Flow) config(c *gin.Context, bp *Blueprint) *redirectConfig {
-	scheme, host, prefix := bp.origin(c)
+	scheme, host, prefix := httpx.Origin(c.Request, bp.public, bp.trusted)
 	path := bp.AuthorizedURL()
 	if last := f.last.Load(); last != nil && isConcat(last.RedirectURL, scheme, "://", host, prefix, path) {
 		return last
 	}
 	rc := &redirectConfig{Config: f.cfg}
 	rc.RedirectURL = scheme + "://" + host + prefix + path
-	rc.auth = f.newAuthTemplate(&rc.Config)
+	rc.auth = oauth2x.NewTemplate(&rc.Config, f.authParams, f.pkce, f.openid)
 	f.last.Store(rc)
 	return rc
 }
@@ -260,17 +278,9 @@ func isConcat(s string, parts ...string) bool {
 	return s == ""
 }
 
-// s256Method is the PKCE parameter code_challenge_method=S256.
-var s256Method = oauth2.SetAuthURLParam("code_challenge_method", "S256")
-
-// s256Challenge is the PKCE S256 challenge of verifier, as
-// oauth2.S256ChallengeFromVerifier makes it (base64url of SHA-256, the
-// form of a used state's key), with fewer copies.
-func s256Challenge(verifier string) string { return keyOf(stateHash(verifier)) }
-
 // answer reads the state, and the provider's error=… when it sent one.
 func (f *oauth2Flow) answer(q url.Values) callback {
-	a := callback{proof: q.Get("state"), mismatch: ErrStateMismatch, restart: true}
+	a := callback{proof: q.Get("state"), mismatch: errStateMismatch, restart: true}
 	if code := q.Get("error"); code != "" {
 		a.declined = &Error{
 			Stage: StageAuthorize, Err: ErrDenied,
@@ -282,15 +292,15 @@ func (f *oauth2Flow) answer(q url.Values) callback {
 
 // complete checks what the login set up (PKCE verifier, nonce, issuer),
 // exchanges the code, and verifies the ID token.
-func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Values) (*Token, *failure) {
+func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flowstate.Record, q url.Values) (*Token, *failure) {
 	forbidden := func(err error) *failure {
 		return &failure{http.StatusForbidden, &Error{Provider: bp.name, Stage: StageState, Err: err}}
 	}
 	if f.pkce && fl.Verifier == "" {
-		return nil, forbidden(ErrVerifierMissing)
+		return nil, forbidden(errVerifierMissing)
 	}
 	if f.openid && fl.Nonce == "" {
-		return nil, forbidden(ErrNonceMissing)
+		return nil, forbidden(errNonceMissing)
 	}
 	if f.oidc != nil { // RFC 9207: the answer must come from our issuer
 		if err := f.oidc.checkIssuerParam(q); err != nil {
@@ -299,15 +309,11 @@ func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Val
 	}
 	code := q.Get("code")
 	if code == "" {
-		return nil, &failure{http.StatusBadRequest, &Error{Provider: bp.name, Stage: StageRequest, Err: fmt.Errorf("%w \"code\"", ErrMissingParameter)}}
+		return nil, &failure{http.StatusBadRequest, &Error{Provider: bp.name, Stage: StageState, Err: fmt.Errorf("%w \"code\"", errMissingParameter)}}
 	}
 	tok, e := f.exchange(c, bp, code, fl.Verifier)
 	if e != nil {
-		status := http.StatusBadGateway
-		if isTimeout(e.Err) {
-			status = http.StatusGatewayTimeout
-		}
-		return nil, &failure{status, e}
+		return nil, &failure{answerStatus(e), e}
 	}
 	if f.oidc != nil && f.openid {
 		// OpenID Connect: verify the ID token before anything sees it.
@@ -320,7 +326,7 @@ func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Val
 		if e != nil {
 			return nil, &failure{http.StatusForbidden, e}
 		}
-		c.Set(bp.claimsKey(), claims)
+		c.Set(bp.claimsKey, claims)
 	}
 	return tok, nil
 }
@@ -329,13 +335,20 @@ func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flow, q url.Val
 // field of the provider's response.
 func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier string) (*Token, *Error) {
 	cfg := &f.config(c, bp).Config
+	if f.secretFn != nil {
+		withSecret := *cfg
+		if e := f.secret(c.Request.Context(), bp, &withSecret, StageToken); e != nil {
+			return nil, e
+		}
+		cfg = &withSecret
+	}
 	opts := f.tokenParams
 	if verifier != "" {
-		opts = append(opts[:len(opts):len(opts)], oauth2.VerifierOption(verifier))
+		opts = append(slices.Clip(opts), oauth2.VerifierOption(verifier))
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
 	defer cancel()
-	return f.fetch(ctx, bp, StageToken, ErrTokenExchange, func(ctx context.Context) (*oauth2.Token, error) {
+	return f.fetch(ctx, bp, StageToken, errTokenExchange, func(ctx context.Context) (*oauth2.Token, error) {
 		return cfg.Exchange(ctx, code, opts...)
 	})
 }
@@ -343,16 +356,32 @@ func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier stri
 // fetch runs one x/oauth2 call to a token endpoint on the blueprint's
 // transport and reads the token from the raw answer.
 func (f *oauth2Flow) fetch(ctx context.Context, bp *Blueprint, stage Stage, sentinel error, call func(context.Context) (*oauth2.Token, error)) (*Token, *Error) {
-	hc, capture := bp.capturingClient(ctx, false)
-	otok, err := call(context.WithValue(ctx, oauth2.HTTPClient, hc))
+	capture := oauth2x.NewCapture(ctx, bp.httpClient, false)
+	otok, err := call(context.WithValue(ctx, oauth2.HTTPClient, &capture.Client))
 	if err != nil {
 		return nil, endpointError(bp.name, stage, sentinel, capture, err)
 	}
-	tok, err := tokenFromResponse(capture, otok)
+	tok, err := capture.Token(otok)
 	if err != nil {
-		return nil, &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("%w: %v", sentinel, err)}
+		return nil, &Error{Provider: bp.name, Stage: stage, Err: wrapf(sentinel, err)}
 	}
 	return tok, nil
+}
+
+// secret sets cfg's client secret from ClientSecretFunc.
+func (f *oauth2Flow) secret(ctx context.Context, bp *Blueprint, cfg *oauth2.Config, stage Stage) *Error {
+	s, err := f.secretFn(ctx)
+	if err != nil {
+		return &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("making the client secret: %w", err)}
+	}
+	cfg.ClientSecret = s
+	return nil
+}
+
+// refreshable reports whether tok can be refreshed: the blueprint has a
+// refresh URL and the token a refresh token.
+func (f *oauth2Flow) refreshable(tok *Token) bool {
+	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
 }
 
 // authorize adds the bearer token (or the preset's own scheme).

@@ -2,12 +2,16 @@ package dance
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -15,8 +19,7 @@ import (
 // Middleware returns a handler that puts a [*Client] for this blueprint into
 // the gin.Context under the blueprint's name, so that later handlers can do
 // c.MustGet("github").(*dance.Client). The client loads the token lazily,
-// so a handler that never uses it costs no storage read. Use it on every
-// route that calls the provider, or call [Blueprint.Client] there.
+// so a handler that never uses it costs no storage read.
 func (bp *Blueprint) Middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Set(bp.nameKey, &Client{bp: bp, c: c})
@@ -24,11 +27,9 @@ func (bp *Blueprint) Middleware() gin.HandlerFunc {
 	}
 }
 
-// Client returns the blueprint's client for request c: the one the
-// middleware stored, or a new one (stored for the rest of the request).
-// It is the typed form of c.MustGet(name), and works without the
-// middleware too.
-func (bp *Blueprint) Client(c *gin.Context) *Client {
+// client returns the blueprint's client for request c: the one in the
+// gin.Context, or a new one, put there for the rest of the request.
+func (bp *Blueprint) client(c *gin.Context) *Client {
 	if v, ok := c.Get(bp.nameKey); ok {
 		if cl, ok := v.(*Client); ok && cl.bp == bp {
 			return cl
@@ -40,27 +41,27 @@ func (bp *Blueprint) Client(c *gin.Context) *Client {
 }
 
 // Required returns a middleware that lets a request through only when the
-// current user has a token for this blueprint: the Go form of an
-// "authorization required" decorator. Without a token, it redirects (302) to
-// the login route with the current path as "next", so the user comes back
-// here after the dance. When the storage needs a user and the request has
-// none ([storage.ErrUserRequired]), the anonymous visitor goes to
-// [Options].AnonymousURL, or else the same way (an authorized hook may sign
-// the user in), and no error hook runs; but a visitor who has just come
-// back from the provider still without a user gets 401 and the error page
-// instead of a second trip. When the storage fails otherwise, it answers
-// 500 after the error hooks, rather than sending the user round a login
-// loop.
+// current user has a token for this blueprint, and puts the [*Client] into
+// the gin.Context as [Blueprint.Middleware] does. Without a token, it
+// redirects (302) to the login route with the current path as "next", so
+// the user comes back here after the dance. When the storage needs a user
+// and the request has none ([storage.ErrUserRequired]), the anonymous
+// visitor goes to [Options].AnonymousURL, or else the same way (an
+// authorized hook may sign the user in), and no error hook runs; but a
+// visitor who has just come back from the provider still without a user
+// gets 401 and the error page instead of a second trip. When the storage
+// fails otherwise, it answers 500 after the error hook, rather than
+// sending the user round a login loop.
 //
 // With scopes, the token must also hold them (see [Client.Scopes]); if it
 // is known to lack some, the user goes through the login again (a
 // "step-up"), asked for the union of the blueprint's scopes, the granted
 // ones and these, with the preset's way of keeping earlier grants (see
-// [OAuth2Config.StepUpParams]), and comes back here. The scopes asked are
+// [OAuth2Config].StepUpParams), and comes back here. The scopes asked are
 // the server's: a "scope" query parameter never widens them. A user who
 // declines keeps the old token; if the provider declines or grants fewer,
 // the route answers 403 with an [ErrInsufficientScope] error (after the
-// error hooks) rather than asking again, until the user starts a login
+// error hook) rather than asking again, until the user starts a login
 // from the login route. When the provider does not say what it granted,
 // the request goes through, unless an API answer earlier in this request
 // said the scopes are missing: so a handler that gets
@@ -69,7 +70,7 @@ func (bp *Blueprint) Client(c *gin.Context) *Client {
 func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
 	need := slices.Clone(scopes)
 	return func(c *gin.Context) {
-		cl := bp.Client(c)
+		cl := bp.client(c)
 		ok, err := cl.Authorized()
 		if errors.Is(err, storage.ErrUserRequired) {
 			// An anonymous visitor of a storage that needs a user: not
@@ -97,17 +98,11 @@ func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
 	}
 }
 
-// redirectWithNext sends the user to target with the current path as
-// "next", and aborts.
-func redirectWithNext(c *gin.Context, target string) {
-	c.Redirect(http.StatusFound, withNext(target, c.Request.URL.RequestURI()))
-	c.Abort()
-}
-
-// Client calls the provider's API as the current user. It is the Go form of
-// Flask-Dance's blueprint.session: relative URLs are resolved against the
-// blueprint's BaseURL, and every request carries the user's token. A Client
-// belongs to one gin request; it is safe for concurrent use within it.
+// Client calls the provider's API as the current user, the x/oauth2
+// client of one request: relative URLs are resolved against the
+// blueprint's BaseURL, and every request carries the user's token. A
+// Client belongs to one gin request; it is safe for concurrent use
+// within it.
 type Client struct {
 	bp *Blueprint
 	c  *gin.Context
@@ -139,13 +134,13 @@ func (cl *Client) load() (*Token, error) {
 }
 
 // Authorized reports whether the current user has a usable token: one that
-// has not expired (within [Options.ExpiryLeeway]), or that has expired but
+// has not expired (within [Options].ExpiryLeeway), or that has expired but
 // can be refreshed (the blueprint has a RefreshURL and the token a refresh
 // token; the refresh itself happens on the first API call, not here, so
 // Authorized makes no provider call). An expired token that cannot be
-// refreshed is not usable, so Authorized reports false and [Blueprint.Required]
-// sends the user to log in again; the token stays stored until the new
-// login replaces it.
+// refreshed is not usable, so Authorized reports false and
+// [Blueprint.Required] sends the user to log in again; the token stays
+// stored until the new login replaces it.
 //
 // An error means the storage could not be read; it is not the same as
 // "logged out", and callers should not send the user to log in again
@@ -158,14 +153,14 @@ func (cl *Client) Authorized() (bool, error) {
 	if !tok.Valid() {
 		return false, nil
 	}
-	if tok.Expired(now(), cl.bp.leeway) {
+	if tok.Expired(cl.bp.now(), cl.bp.leeway) {
 		return cl.bp.proto.refreshable(tok), nil
 	}
 	return true, nil
 }
 
 // SetToken stores tok for the current user and uses it for the rest of the
-// request: the write side of Flask-Dance's blueprint.token.
+// request.
 func (cl *Client) SetToken(tok *Token) error {
 	if err := cl.bp.storage.Set(cl.c, cl.bp.name, tok); err != nil {
 		return &Error{Provider: cl.bp.name, Stage: StageStore, Err: err}
@@ -192,15 +187,16 @@ func (cl *Client) use(tok *Token) {
 }
 
 // HTTPClient returns an *http.Client that sends the user's token with every
-// request, over the blueprint's shared transport. URLs given to it must be
-// absolute; use [Client.NewRequest] or the helpers for relative ones.
+// request, over the blueprint's shared transport: the one to hand to a
+// provider's SDK. URLs given to it must be absolute; [Client.NewRequest]
+// resolves relative ones.
 func (cl *Client) HTTPClient() *http.Client {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	if cl.hc == nil {
 		base := cl.bp.httpClient
 		cl.hc = &http.Client{
-			Transport:     &authTransport{cl: cl, base: transportOf(base)},
+			Transport:     &authTransport{cl: cl, base: oauth2x.Transport(base)},
 			CheckRedirect: base.CheckRedirect,
 			Jar:           base.Jar,
 			Timeout:       base.Timeout,
@@ -224,30 +220,15 @@ func (cl *Client) Do(req *http.Request) (*http.Response, error) {
 	return cl.HTTPClient().Do(req)
 }
 
-// Get sends a GET to ref.
-func (cl *Client) Get(ref string) (*http.Response, error) {
-	req, err := cl.NewRequest(http.MethodGet, ref, nil)
-	if err != nil {
-		return nil, err
-	}
-	return cl.Do(req)
-}
-
-// Post sends a POST to ref with the given body and content type.
-func (cl *Client) Post(ref, contentType string, body io.Reader) (*http.Response, error) {
-	req, err := cl.NewRequest(http.MethodPost, ref, body)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", contentType)
-	return cl.Do(req)
-}
-
 // GetJSON sends a GET to ref and decodes a 2xx JSON answer into v. Any
 // other answer is an [*Error] of stage [StageAPI] with the status, and the
 // start of the body as its Description.
 func (cl *Client) GetJSON(ref string, v any) error {
-	resp, err := cl.Get(ref)
+	req, err := cl.NewRequest(http.MethodGet, ref, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := cl.Do(req)
 	if err != nil {
 		return err
 	}
@@ -258,10 +239,47 @@ func (cl *Client) GetJSON(ref string, v any) error {
 		}
 		return cl.apiError(core.NewResponseError(resp))
 	}
-	if err := decodeJSON(resp.Body, v); err != nil {
+	if err := core.DecodeJSON(resp.Body, v); err != nil {
 		return &Error{Provider: cl.bp.name, Stage: StageAPI, Err: err}
 	}
 	return nil
+}
+
+// resolve resolves ref against the base URL (RFC 3986). Without a base
+// URL, ref must be absolute.
+func (bp *Blueprint) resolve(ref string) (*url.URL, error) {
+	u, err := url.Parse(ref)
+	if err != nil {
+		return nil, fmt.Errorf("dance: %s: invalid URL: %w", bp.name, err)
+	}
+	if bp.base != nil {
+		bp.warnLeadingSlash(u)
+		u = bp.base.ResolveReference(u)
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("dance: %s: relative URL %q with no BaseURL to resolve it against", bp.name, ref)
+	}
+	return u, nil
+}
+
+// warnLeadingSlash logs, once per blueprint, that ref starts with "/" and
+// so drops the path of a BaseURL that has one: under RFC 3986, "/user"
+// against https://gitlab.com/api/v4/ is https://gitlab.com/user, while
+// "user" is https://gitlab.com/api/v4/user. The call still goes where
+// the reference says (it may be meant), but the mistake no longer hides.
+// Only paths are logged, never the query (it may hold a secret).
+func (bp *Blueprint) warnLeadingSlash(ref *url.URL) {
+	if ref.IsAbs() || ref.Host != "" || !strings.HasPrefix(ref.Path, "/") {
+		return
+	}
+	if base := strings.TrimSuffix(bp.base.Path, "/"); base == "" || strings.HasPrefix(ref.Path, base+"/") {
+		return
+	}
+	bp.slashWarned.Do(func() {
+		bp.log.Warn("dance: an API reference that starts with \"/\" drops the base URL's path; write it without the leading slash",
+			"provider", bp.name, "ref", ref.Path, "base_path", bp.base.Path,
+			"resolves_to", bp.base.ResolveReference(&url.URL{Path: ref.Path}).Path)
+	})
 }
 
 // authTransport adds the user's token (refreshed first if it has expired)
@@ -284,7 +302,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r := req.Clone(req.Context())
 	for k, v := range t.cl.bp.header {
-		r.Header[k] = v
+		if _, set := r.Header[k]; !set {
+			r.Header[k] = v
+		}
 	}
 	if err := t.cl.bp.proto.authorize(r, tok); err != nil {
 		closeBody(req)

@@ -1,5 +1,5 @@
 // Package dance does the OAuth dance for Gin: "log in with GitHub, Google,
-// Twitter, …" in a few lines. It is a Go port of Flask-Dance.
+// Twitter, …" in a few lines.
 //
 // A [Blueprint] knows one provider. [Blueprint.Register] adds two routes to
 // a gin.IRouter: login ("/{name}") sends the user to the provider, and
@@ -11,33 +11,33 @@
 // current user:
 //
 //	gh := c.MustGet("github").(*dance.Client)
-//	resp, err := gh.Get("user")
+//	var user struct{ Login string }
+//	err := gh.GetJSON("user", &user)
 //
 // # Configuration
 //
 // Blueprints are configured with Config structs, as golang.org/x/oauth2 is:
-// [OAuth2Config] for a generic OAuth 2 provider (Flask-Dance's
-// OAuth2ConsumerBlueprint) and [OAuth1Config] for a generic OAuth 1 provider
-// (OAuth1ConsumerBlueprint), with the settings every blueprint shares in an
+// [OAuth2Config] for a generic OAuth 2 provider and [OAuth1Config] for a
+// generic OAuth 1 provider, with the settings every blueprint shares in an
 // embedded [Options], and one Config struct per preset in package contrib.
-// Structs were chosen over functional options because every Flask-Dance
-// argument then maps to one documented, discoverable field, zero values
-// are the defaults, and a configuration can be built, inspected and
-// copied as plain data. Nothing in dance is configured through globals.
+// Structs were chosen over functional options because every setting then
+// is one documented, discoverable field, zero values are the defaults, and
+// a configuration can be built, inspected and copied as plain data.
+// Nothing in dance is configured through globals.
 //
 // # One way to do each thing
 //
 // The blueprint is the provider: its routes ([Blueprint.Register]), its
-// middleware and its hooks. Everything about the current user's token is
+// middleware and its [Hooks]. Everything about the current user's token is
 // on the [Client] of the request: [Client.Token], [Client.SetToken],
 // [Client.DeleteToken], [Client.Revoke] and the API calls. The token
 // operations live on the Client, not the Blueprint, because a token
 // belongs to a user, and the Client is the user's view of the blueprint:
 // it caches the token for the request, so a handler that reads it, calls
 // the API and deletes it on logout makes one storage read, and a change
-// made through it is what the rest of the request sees. Get the Client
-// with c.MustGet(name) after [Blueprint.Middleware], or with
-// [Blueprint.Client], which also works on a route without the middleware.
+// made through it is what the rest of the request sees. There is one way
+// to reach it, c.MustGet(name): behind [Blueprint.Middleware] and
+// [Blueprint.Required], on the blueprint's own routes, and in its hooks.
 //
 // # Security
 //
@@ -63,6 +63,8 @@ import (
 	"time"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/flowstate"
+	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/statestore"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
@@ -77,46 +79,37 @@ const (
 	defaultAuthorizedPath = "/{name}/authorized"
 	defaultTimeout        = 30 * time.Second
 	defaultExpiryLeeway   = 30 * time.Second
-	// stateLifetime is how long a login may take before its state expires.
-	stateLifetime = 10 * time.Minute
 )
 
 // Options are the settings that every blueprint has, whatever its protocol
-// or preset. The zero value gives Flask-Dance's defaults.
+// or preset. The zero value gives the defaults.
 type Options struct {
 	// BaseURL is the provider's API root; relative URLs given to a
 	// [Client], and relative endpoint URLs, are resolved against it
-	// (RFC 3986). Flask-Dance: base_url.
+	// (RFC 3986: write "user", not "/user", under a base URL with a path).
 	BaseURL string
 	// LoginPath is the login route, relative to the router it is
 	// registered on; "{name}" is replaced by the blueprint's name.
-	// Default "/{name}". Flask-Dance: login_url.
+	// Default "/{name}".
 	LoginPath string
 	// AuthorizedPath is the callback route; "{name}" is replaced by the
-	// blueprint's name. Default "/{name}/authorized". Flask-Dance:
-	// authorized_url.
+	// blueprint's name. Default "/{name}/authorized".
 	AuthorizedPath string
-	// RedirectURL is where the user goes after the dance, when the login
-	// was not given a "next" path. Flask-Dance: redirect_url.
-	RedirectURL string
-	// RedirectTo is a route path to go to after the dance when RedirectURL
-	// is empty (Gin has no named routes, so this is a path, not a name).
-	// Flask-Dance: redirect_to. With neither, the user goes to "/".
-	RedirectTo string
+	// NextURL is where the user goes after the dance when the login was
+	// not given a "next" path. Default "/".
+	NextURL string
 	// Storage keeps the tokens. Default: [storage.Session], in the user's
-	// gin-contrib/sessions session. Flask-Dance: storage.
+	// gin-contrib/sessions session.
 	Storage storage.Storage
 	// HTTPClient is used for every call to the provider (token endpoint
 	// and API calls). Default: a client shared by all blueprints, with one
-	// keep-alive transport. Flask-Dance: session_class.
+	// keep-alive transport.
 	HTTPClient *http.Client
 	// RouteHandlers run before dance's own handler on the login and
-	// authorized routes, for example rate limiting. Flask-Dance:
-	// rule_kwargs.
+	// authorized routes, for example rate limiting.
 	RouteHandlers []gin.HandlerFunc
-	// Hooks are the blueprint's hooks. Default: a new, unshared *Hooks.
-	// Pass the same *Hooks to several blueprints to share hooks.
-	Hooks *Hooks
+	// Hooks are called at each step of the dance.
+	Hooks Hooks
 	// PublicURL is the app's external origin (and path prefix), for
 	// example "https://app.example.com". When set, it is used to build the
 	// absolute redirect_uri, and wins over the request and any header.
@@ -129,17 +122,15 @@ type Options struct {
 	// Timeout bounds each call to the provider's token endpoint, on top of
 	// the request's own context. Default 30 seconds.
 	Timeout time.Duration
-	// Header is added to every API call made through a [Client], for
-	// example an Accept header with an API version.
+	// Header is set on every API call made through a [Client] that does
+	// not set it itself, for example an Accept header with an API version.
 	Header http.Header
 	// Logger receives the logs of the dance. Default slog.Default().
 	// It never receives secrets, tokens, codes or states.
 	Logger *slog.Logger
 	// ExpiryLeeway is how long before its expiry a token counts as
 	// expired (and is refreshed, when the blueprint can). Default 30
-	// seconds; a negative value means no leeway. It plays the part of
-	// requests-oauthlib's expiry check behind Flask-Dance's
-	// auto_refresh_url.
+	// seconds; a negative value means no leeway.
 	ExpiryLeeway time.Duration
 	// Profile maps the provider's identity API to a [Profile], for
 	// [Client.Profile]. Presets set it; set it yourself for a generic
@@ -148,7 +139,7 @@ type Options struct {
 	// Observe, when set, is called as each of the dance's inner steps
 	// starts, the ones that no route handler, HTTP client or storage
 	// wrapper sees: "id_token" (verifying an OpenID Connect ID token, at
-	// login or refresh), "hooks" (the authorized hooks) and "revoke"
+	// login or refresh), "hooks" (the authorized hook) and "revoke"
 	// ([Client.Revoke], provider call and deletion). It returns the
 	// step's context, which the step uses (so spans started in it are the
 	// parent of the step's calls), and a func that dance calls with the
@@ -159,8 +150,8 @@ type Options struct {
 	// UsedStates records the states of completed callbacks, so that a
 	// replayed callback is refused with 403. Default: a record in this
 	// process, which a second instance or a restart does not share; give
-	// every instance the same store from package statestore/redisstate to refuse replays across
-	// a fleet. See docs/security.md.
+	// every instance the same store, such as the redis module's
+	// redisstate, to refuse replays across a fleet. See docs/security.md.
 	UsedStates statestore.Store
 	// AnonymousURL is where [Blueprint.Required] sends a visitor whom the
 	// storage cannot serve without a user ([storage.ErrUserRequired]),
@@ -176,17 +167,21 @@ type Options struct {
 	// the blueprint's name and the refresh token, never the token) and
 	// calls unlock when done; having waited for it, it reads the token
 	// from storage again and uses it if another instance refreshed it
-	// meanwhile. A failure to take the lock fails the refresh (ErrRefresh)
-	// and keeps the stored token. Package refreshlock implements it on
-	// Redis. Default: none, so instances refresh independently, and a
-	// refresh the provider refuses deletes the stored token only if it
-	// still carries the refused refresh token.
+	// meanwhile. A failure to take the lock fails the refresh and keeps
+	// the stored token. The redis module's refreshlock package
+	// (github.com/gin-dance/dance/redis/refreshlock) implements it.
+	// Default: none, so instances refresh independently, and a refresh
+	// the provider refuses deletes the stored token only if it still
+	// carries the refused refresh token.
 	RefreshLock func(ctx context.Context, key string) (unlock func(), err error)
+	// Now is the clock of the dance: the expiry of states and tokens.
+	// Default time.Now; tests set their own.
+	Now func() time.Time
 }
 
 // Blueprint is one provider's OAuth dance: its routes, hooks, storage and
-// API client. Build one with [NewOAuth2], [NewOAuth1] or a contrib preset;
-// it is safe for concurrent use once built.
+// API client. Build one with [NewOAuth2], [NewOAuth1], [NewOIDC] or a
+// contrib preset; it is safe for concurrent use once built.
 type Blueprint struct {
 	name           string
 	proto          protocol
@@ -195,12 +190,11 @@ type Blueprint struct {
 	authorizedPath string
 	routes         atomic.Pointer[routes] // set by Register
 	registerMu     sync.Mutex
-	redirectURL    string
-	redirectTo     string
+	nextURL        string
 	storage        storage.Storage
 	httpClient     *http.Client
 	routeHandlers  []gin.HandlerFunc
-	hooks          *Hooks
+	hooks          Hooks
 	public         *url.URL
 	trusted        []netip.Prefix
 	timeout        time.Duration
@@ -210,13 +204,19 @@ type Blueprint struct {
 	observe        func(ctx context.Context, step string) (context.Context, func(error))
 	flowKey        any // a string; an interface already, so session lookups do not allocate
 	shortKey       any // the same, for the scopes a step-up did not get
-	nameKey        any // name, the key of the request's *Client in the gin.Context
+	nameKey        any // name, boxed once: the key of the request's *Client in the gin.Context
+	claimsKey      string
 	used           statestore.Store
 	anonymousURL   string
 	leeway         time.Duration
 	refresher      *refresher
 	slashWarned    sync.Once // see warnLeadingSlash
 	refreshLock    func(ctx context.Context, key string) (func(), error)
+	now            func() time.Time
+	formPost       bool     // the provider answers with a POST (response_mode=form_post)
+	relayKey       string   // the cookie that carries a POSTed answer to the GET callback
+	callbackParams []string // callback parameters kept in the token's Extra
+	callbackCheck  func(url.Values) error
 }
 
 // routes are a blueprint's full route paths, once registered.
@@ -234,8 +234,7 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		proto:          p,
 		loginPath:      strings.ReplaceAll(or(o.LoginPath, defaultLoginPath), "{name}", name),
 		authorizedPath: strings.ReplaceAll(or(o.AuthorizedPath, defaultAuthorizedPath), "{name}", name),
-		redirectURL:    o.RedirectURL,
-		redirectTo:     o.RedirectTo,
+		nextURL:        or(o.NextURL, "/"),
 		storage:        o.Storage,
 		httpClient:     o.HTTPClient,
 		routeHandlers:  o.RouteHandlers,
@@ -246,13 +245,14 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		profile:        o.Profile,
 		observe:        o.Observe,
 		flowKey:        any("_dance_" + name + "_flow"),
-		shortKey:       shortKey(name),
+		shortKey:       any("_dance_" + name + "_flow_short"),
 		nameKey:        any(name),
+		claimsKey:      "dance." + name + ".claims",
 		used:           o.UsedStates,
 		anonymousURL:   o.AnonymousURL,
 		leeway:         o.ExpiryLeeway,
-		refresher:      newRefresher(),
 		refreshLock:    o.RefreshLock,
+		now:            o.Now,
 	}
 	for _, p := range []string{bp.loginPath, bp.authorizedPath} {
 		if !strings.HasPrefix(p, "/") {
@@ -265,17 +265,23 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 	if err := bp.parseURLs(o); err != nil {
 		return nil, err
 	}
+	bp.defaults()
+	return bp, nil
+}
+
+// defaults fills in what the options left empty.
+func (bp *Blueprint) defaults() {
+	if bp.now == nil {
+		bp.now = time.Now
+	}
 	if bp.storage == nil {
 		bp.storage = storage.NewSession()
 	}
 	if bp.used == nil {
-		bp.used = newReplayCache()
+		bp.used = flowstate.NewReplayCache(bp.now)
 	}
 	if bp.httpClient == nil {
 		bp.httpClient = core.SharedClient
-	}
-	if bp.hooks == nil {
-		bp.hooks = new(Hooks)
 	}
 	if bp.timeout <= 0 {
 		bp.timeout = defaultTimeout
@@ -289,20 +295,20 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 	case bp.leeway < 0:
 		bp.leeway = 0
 	}
-	return bp, nil
+	bp.refresher = newRefresher(bp.now)
 }
 
 // parseURLs checks and keeps BaseURL, PublicURL and TrustedProxies.
 func (bp *Blueprint) parseURLs(o Options) error {
 	if o.BaseURL != "" {
-		u, err := parseAbsolute(o.BaseURL)
+		u, err := httpx.ParseAbsolute(o.BaseURL)
 		if err != nil {
 			return fmt.Errorf("dance: %s: BaseURL: %w", bp.name, err)
 		}
 		bp.base = u
 	}
 	if o.PublicURL != "" {
-		u, err := parseAbsolute(o.PublicURL)
+		u, err := httpx.ParseAbsolute(o.PublicURL)
 		if err != nil {
 			return fmt.Errorf("dance: %s: PublicURL: %w", bp.name, err)
 		}
@@ -311,7 +317,7 @@ func (bp *Blueprint) parseURLs(o Options) error {
 		bp.public = u
 	}
 	for _, s := range o.TrustedProxies {
-		pfx, err := parsePrefix(s)
+		pfx, err := httpx.ParsePrefix(s)
 		if err != nil {
 			return fmt.Errorf("dance: %s: TrustedProxies: %w", bp.name, err)
 		}
@@ -323,9 +329,6 @@ func (bp *Blueprint) parseURLs(o Options) error {
 // Name returns the blueprint's name: its context key, its default route
 // segment, and its storage key.
 func (bp *Blueprint) Name() string { return bp.name }
-
-// Hooks returns the blueprint's hooks, to add hook functions to.
-func (bp *Blueprint) Hooks() *Hooks { return bp.hooks }
 
 // LoginURL returns the full path of the login route: with the router's
 // prefix once the blueprint is registered, and as configured before.
@@ -370,30 +373,16 @@ func (bp *Blueprint) Register(r gin.IRouter) {
 	handlers := bp.routeHandlers[:len(bp.routeHandlers):len(bp.routeHandlers)]
 	r.GET(bp.loginPath, append(handlers, bp.login)...)
 	r.GET(bp.authorizedPath, append(handlers, bp.authorized)...)
+	if bp.formPost {
+		r.POST(bp.authorizedPath, append(handlers, bp.relayPost)...)
+	}
 }
 
-// resolve resolves ref against the base URL (RFC 3986), as Flask-Dance's
-// base_url does. Without a base URL, ref must be absolute.
-func (bp *Blueprint) resolve(ref string) (*url.URL, error) {
-	u, err := url.Parse(ref)
-	if err != nil {
-		return nil, fmt.Errorf("dance: %s: invalid URL: %w", bp.name, err)
-	}
-	if bp.base != nil {
-		bp.warnLeadingSlash(u)
-		u = bp.base.ResolveReference(u)
-	}
-	if u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("dance: %s: relative URL %q with no BaseURL to resolve it against", bp.name, ref)
-	}
-	return u, nil
-}
-
-// credential reads a credential: v, else the environment variable env
-// (default "{NAME}_OAUTH_{suffix}"). It returns the value and the variable
-// it came from, for error messages.
-func credential(name, v, env, suffix string) (string, string) {
-	env = or(env, core.EnvName(name)+"_OAUTH_"+suffix)
+// credential reads a credential: v, else the environment variable
+// "{NAME}_OAUTH_{suffix}". It returns the value and the variable's name,
+// for error messages.
+func credential(name, v, suffix string) (string, string) {
+	env := core.EnvName(name) + "_OAUTH_" + suffix
 	if v != "" {
 		return v, env
 	}
@@ -405,75 +394,4 @@ func or(s, def string) string {
 		return def
 	}
 	return s
-}
-
-func parseAbsolute(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		return nil, err
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%q is not an absolute http(s) URL", s)
-	}
-	return u, nil
-}
-
-func parsePrefix(s string) (netip.Prefix, error) {
-	if strings.Contains(s, "/") {
-		return netip.ParsePrefix(s)
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	return netip.PrefixFrom(a, a.BitLen()), nil
-}
-
-func init() {
-	core.Inspect = func(v any) core.Info {
-		bp := v.(*Blueprint)
-		info := core.Info{
-			Name:       bp.name,
-			BaseURL:    baseCopy(bp.base),
-			HTTPClient: bp.httpClient,
-			Storage:    bp.storage,
-			Header:     bp.header.Clone(),
-			Timeout:    bp.timeout,
-		}
-		bp.proto.describe(&info)
-		return info
-	}
-	core.SetStorage = func(v any, s storage.Storage) { v.(*Blueprint).storage = s }
-	core.SetHTTPClient = func(v any, hc *http.Client) {
-		if hc == nil {
-			hc = core.SharedClient
-		}
-		v.(*Blueprint).httpClient = hc
-	}
-}
-
-func baseCopy(u *url.URL) *url.URL {
-	if u == nil {
-		return nil
-	}
-	c := *u
-	return &c
-}
-
-// step starts one of the inner steps that [Options.Observe] sees.
-func (bp *Blueprint) step(ctx context.Context, name string) (context.Context, func(error)) {
-	if bp.observe == nil {
-		return ctx, endNothing
-	}
-	return bp.observe(ctx, name)
-}
-
-func endNothing(error) {}
-
-// errOf is e as an error, nil when e is nil.
-func errOf(e *Error) error {
-	if e == nil {
-		return nil
-	}
-	return e
 }

@@ -4,14 +4,17 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-gonic/gin"
 )
 
@@ -280,7 +283,7 @@ func TestWrongStateAndReplayAreForbidden(t *testing.T) {
 	})
 	t.Run("expired", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
-		restore := dance.SetClockForTest(func() time.Time { return time.Now().Add(-11 * time.Minute) })
+		restore := h.clock.set(-11 * time.Minute)
 		auth := h.login("/login/github")
 		restore()
 		resp, _ := h.get(h.approve(auth).String())
@@ -343,7 +346,7 @@ func TestProviderErrorRunsErrorHooks(t *testing.T) {
 	})
 	t.Run("hook response wins", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
-		h.bp.Hooks().OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
+		h.hooks.OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
 			c.String(http.StatusUnauthorized, "sorry: %s", e.Code)
 		})
 		h.login("/login/github")
@@ -358,26 +361,22 @@ func TestProviderErrorRunsErrorHooks(t *testing.T) {
 // protocols).
 func TestFinalRedirect(t *testing.T) {
 	for _, tc := range []struct {
-		name        string
-		redirectURL string
-		redirectTo  string
-		next        string
-		want        string
+		name    string
+		nextURL string
+		next    string
+		want    string
 	}{
-		{"default", "", "", "", "/"},
-		{"redirect to", "", "/profile", "", "/profile"},
-		{"redirect URL wins over redirect to", "/welcome", "/profile", "", "/welcome"},
-		{"next wins", "/welcome", "/profile", "/deep/link?x=1", "/deep/link?x=1"},
-		{"scheme-relative next ignored", "/welcome", "", "//evil.com", "/welcome"},
-		{"absolute next ignored", "", "", "https://evil.com", "/"},
-		{"backslash next ignored", "", "", `/\evil.com`, "/"},
-		{"encoded backslash ignored", "", "", "/%5Cevil.com", "/%5Cevil.com"},
+		{"default", "", "", "/"},
+		{"next URL", "/profile", "", "/profile"},
+		{"next wins", "/welcome", "/deep/link?x=1", "/deep/link?x=1"},
+		{"scheme-relative next ignored", "/welcome", "//evil.com", "/welcome"},
+		{"absolute next ignored", "", "https://evil.com", "/"},
+		{"backslash next ignored", "", `/\evil.com`, "/"},
+		{"encoded backslash ignored", "", "/%5Cevil.com", "/%5Cevil.com"},
 	} {
 		for _, proto := range protocols {
 			t.Run(proto.name+"/"+tc.name, func(t *testing.T) {
-				h := proto.new(t, func(o *dance.Options) {
-					o.RedirectURL, o.RedirectTo = tc.redirectURL, tc.redirectTo
-				})
+				h := proto.new(t, func(o *dance.Options) { o.NextURL = tc.nextURL })
 				login := h.url(h.loginPath())
 				if tc.next != "" {
 					login += "?next=" + url.QueryEscape(tc.next)
@@ -387,26 +386,6 @@ func TestFinalRedirect(t *testing.T) {
 					t.Errorf("Location = %q, want %q", got, tc.want)
 				}
 			})
-		}
-	}
-}
-
-func TestSafeNext(t *testing.T) {
-	for in, want := range map[string]string{
-		"/a":                  "/a",
-		"/a/b?c=d#e":          "/a/b?c=d#e",
-		"":                    "",
-		"a":                   "",
-		"//evil.com":          "",
-		"https://evil.com":    "",
-		`/\evil.com`:          "",
-		`/a\b`:                "",
-		"/\tx":                "",
-		"/%2F%2Fevil.com":     "/%2F%2Fevil.com", // a path on this origin
-		"javascript:alert(1)": "",
-	} {
-		if got := dance.SafeNext(in); got != want {
-			t.Errorf("SafeNext(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -442,7 +421,7 @@ func testAuthorizedHooks(t *testing.T, newH func(*testing.T, func(*dance.Options
 	t.Run("runs once with the token", func(t *testing.T) {
 		h := newH(t, nil)
 		var calls []string
-		h.bp.Hooks().OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+		h.hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
 			calls = append(calls, bp.Name()+":"+tokenID(tok))
 			return true, nil
 		})
@@ -459,9 +438,9 @@ func testAuthorizedHooks(t *testing.T, newH func(*testing.T, func(*dance.Options
 	t.Run("client uses the new token", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
 		var login string
-		h.bp.Hooks().OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+		h.hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
 			var user struct{ Login string }
-			if err := bp.Client(c).GetJSON("/user", &user); err != nil {
+			if err := client(c, bp).GetJSON("user", &user); err != nil {
 				return false, err
 			}
 			login = user.Login
@@ -475,8 +454,8 @@ func testAuthorizedHooks(t *testing.T, newH func(*testing.T, func(*dance.Options
 	t.Run("veto", func(t *testing.T) {
 		h := newH(t, nil)
 		second := false
-		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
-		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
+		h.hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
+		h.hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
 		resp := h.browser.Dance(h.url(h.loginPath()))
 		if resp.StatusCode != http.StatusFound || h.storedToken() != nil {
 			t.Fatalf("status %d; token stored despite veto", resp.StatusCode)
@@ -488,11 +467,11 @@ func testAuthorizedHooks(t *testing.T, newH func(*testing.T, func(*dance.Options
 	t.Run("response", func(t *testing.T) {
 		h := newH(t, nil)
 		second := false
-		h.bp.Hooks().OnAuthorized(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
+		h.hooks.OnAuthorized(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
 			c.Redirect(http.StatusSeeOther, "/custom")
 			return true, nil
 		})
-		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
+		h.hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
 		resp := h.browser.Dance(h.url(h.loginPath()))
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/custom" {
 			t.Fatalf("got %d to %q", resp.StatusCode, resp.Header.Get("Location"))
@@ -503,7 +482,7 @@ func testAuthorizedHooks(t *testing.T, newH func(*testing.T, func(*dance.Options
 	})
 	t.Run("error", func(t *testing.T) {
 		h := newH(t, nil)
-		h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) {
+		h.hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) {
 			return true, errors.New("no such local user")
 		})
 		resp := h.browser.Dance(h.url(h.loginPath()))
@@ -521,7 +500,13 @@ func testHooksScopedToBlueprint(t *testing.T) {
 	defer pa.Close()
 	pb := dancetest.NewProvider(dancetest.Config{})
 	defer pb.Close()
-	a, err := dance.NewOAuth2(pa.OAuth2Config("a"))
+	var fired []string
+	cfg := pa.OAuth2Config("a")
+	cfg.Hooks.OnAuthorized = func(_ *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
+		fired = append(fired, "a-hook:"+bp.Name())
+		return true, nil
+	}
+	a, err := dance.NewOAuth2(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -529,11 +514,6 @@ func testHooksScopedToBlueprint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fired []string
-	a.Hooks().OnAuthorized(func(_ *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
-		fired = append(fired, "a-hook:"+bp.Name())
-		return true, nil
-	})
 	app := newTestServer(t, newRouter(a, b))
 	br := dancetest.NewBrowser(t)
 	br.Dance(app + "/login/b")
@@ -547,12 +527,11 @@ func testHooksScopedToBlueprint(t *testing.T) {
 }
 
 func TestSharedHooks(t *testing.T) {
-	shared := new(dance.Hooks)
 	var names []string
-	shared.OnAuthorized(func(_ *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
+	shared := dance.Hooks{OnAuthorized: func(_ *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
 		names = append(names, bp.Name())
 		return true, nil
-	})
+	}}
 	var bps []*dance.Blueprint
 	for _, n := range []string{"one", "two"} {
 		p := dancetest.NewProvider(dancetest.Config{})
@@ -578,7 +557,7 @@ func TestSharedHooks(t *testing.T) {
 func TestBeforeLoginHookWritesSession(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
 	var gotURL string
-	h.bp.Hooks().OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, authURL string) {
+	h.hooks.OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, authURL string) {
 		gotURL = authURL
 		sess := sessionOf(c)
 		sess.Set("next_url", c.Query("next_url"))
@@ -599,7 +578,7 @@ func TestBeforeLoginHookWritesSession(t *testing.T) {
 
 func TestBeforeLoginHookCanAnswer(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	h.bp.Hooks().OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, _ string) {
+	h.hooks.OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, _ string) {
 		c.String(http.StatusTooManyRequests, "slow down")
 	})
 	resp, body := h.get(h.url("/login/github"))
@@ -753,10 +732,10 @@ func TestNoSessionMiddlewareIsAClearError(t *testing.T) {
 }
 
 func TestProfile(t *testing.T) {
-	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
+	h := newHarness(t, dancetest.Config{RefreshToken: true}, func(c *dance.OAuth2Config) {
 		c.Profile = func(cl *dance.Client) (*dance.Profile, error) {
 			var u struct{ Login string }
-			if err := cl.GetJSON("/user", &u); err != nil {
+			if err := cl.GetJSON("user", &u); err != nil {
 				return nil, err
 			}
 			return &dance.Profile{Login: u.Login}, nil
@@ -764,7 +743,7 @@ func TestProfile(t *testing.T) {
 		c.RefreshURL = "/token"
 	})
 	h.router.GET("/profile", func(c *gin.Context) {
-		p, err := h.bp.Client(c).Profile()
+		p, err := client(c, h.bp).Profile()
 		if err != nil {
 			c.String(500, err.Error())
 			return
@@ -775,18 +754,70 @@ func TestProfile(t *testing.T) {
 	if _, body := h.get(h.url("/profile")); body != "github:octocat" {
 		t.Fatalf("profile = %q", body)
 	}
-	if got := core.Inspect(h.bp).RefreshURL; got != h.p.URL+"/token" {
-		t.Fatalf("RefreshURL = %q", got)
+	// The relative RefreshURL is resolved against the base URL: once the
+	// token has expired, the profile call refreshes it at the provider's
+	// token endpoint, and works.
+	restore := h.clock.set(2 * time.Hour)
+	defer restore()
+	if _, body := h.get(h.url("/profile")); body != "github:octocat" {
+		t.Fatalf("profile after expiry = %q", body)
+	}
+	refreshes := 0
+	for _, r := range h.p.RequestsTo("/token") {
+		if r.Form.Get("grant_type") == "refresh_token" {
+			refreshes++
+		}
+	}
+	if refreshes != 1 {
+		t.Fatalf("%d refresh requests to %s/token, want 1", refreshes, h.p.URL)
 	}
 }
 
 func TestNoProfileMapping(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
 	h.router.GET("/profile", func(c *gin.Context) {
-		_, err := h.bp.Client(c).Profile()
+		_, err := client(c, h.bp).Profile()
 		c.String(200, "%v", errors.Is(err, dance.ErrNoProfile))
 	})
 	if _, body := h.get(h.url("/profile")); body != "true" {
 		t.Fatalf("got %q", body)
+	}
+}
+
+// TestClientInEveryHook: on the login route and the callback, even when
+// it fails before a token exists, a hook finds the request's client with
+// c.MustGet(name), without the middleware on the blueprint's routes.
+func TestClientInEveryHook(t *testing.T) {
+	found := map[string]bool{}
+	var mu sync.Mutex
+	saw := func(hook string, c *gin.Context, bp *dance.Blueprint) {
+		_, ok := c.Get(bp.Name())
+		mu.Lock()
+		found[hook] = ok
+		mu.Unlock()
+	}
+	h := newHarness(t, dancetest.Config{}, func(cfg *dance.OAuth2Config) {
+		cfg.Hooks = dance.Hooks{
+			OnBeforeLogin: func(c *gin.Context, bp *dance.Blueprint, _ string) { saw("before login", c, bp) },
+			OnAuthorized: func(c *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
+				saw("authorized", c, bp)
+				return true, nil
+			},
+			OnError: func(c *gin.Context, bp *dance.Blueprint, _ *dance.Error) { saw("error", c, bp) },
+		}
+	})
+	r := gin.New() // the blueprint alone: no middleware before its routes
+	r.Use(sessions.Sessions("session", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
+	h.bp.Register(r.Group("/login"))
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	b := dancetest.NewBrowser(t)
+	b.Dance(srv.URL+"/login/github", dancetest.Want{})
+	resp := b.Get(srv.URL + "/login/github/authorized?state=forged&code=x")
+	resp.Body.Close()
+	for _, hook := range []string{"before login", "authorized", "error"} {
+		if !found[hook] {
+			t.Errorf("%s hook: no client in the context", hook)
+		}
 	}
 }

@@ -98,34 +98,37 @@ func get(c *http.Client, url string) string {
 	return string(b[:n])
 }
 
-// Hooks are the Go form of Flask-Dance's signals.
+// Hooks are the Go form of Flask-Dance's signals. They are set when the
+// blueprint is built.
 func ExampleHooks() {
-	github, err := contrib.GitHub(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret"})
+	hooks := dance.Hooks{
+		// oauth_before_login: remember something before leaving for GitHub.
+		OnBeforeLogin: func(c *gin.Context, _ *dance.Blueprint, authURL string) {
+			sess := sessions.Default(c)
+			sess.Set("next_url", c.Query("next_url"))
+		},
+		// oauth_authorized: refuse tokens without the scope we need ("return
+		// False" in Flask-Dance), or answer the request yourself.
+		OnAuthorized: func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+			for _, s := range tok.Scope {
+				if s == "user:email" {
+					return true, nil
+				}
+			}
+			c.String(http.StatusForbidden, "please grant access to your e-mail address")
+			return false, nil
+		},
+		// oauth_error: show the user what went wrong.
+		OnError: func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
+			sess := sessions.Default(c)
+			sess.AddFlash(fmt.Sprintf("Could not log in with %s: %s", bp.Name(), e.Code))
+			_ = sess.Save()
+		},
+	}
+	github, err := contrib.GitHub(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret", Options: dance.Options{Hooks: hooks}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	// oauth_before_login: remember something before leaving for GitHub.
-	github.Hooks().OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, authURL string) {
-		sess := sessions.Default(c)
-		sess.Set("next_url", c.Query("next_url"))
-	})
-	// oauth_authorized: refuse tokens without the scope we need ("return
-	// False" in Flask-Dance), or answer the request yourself.
-	github.Hooks().OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
-		for _, s := range tok.Scope {
-			if s == "user:email" {
-				return true, nil
-			}
-		}
-		c.String(http.StatusForbidden, "please grant access to your e-mail address")
-		return false, nil
-	})
-	// oauth_error: show the user what went wrong.
-	github.Hooks().OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
-		sess := sessions.Default(c)
-		sess.AddFlash(fmt.Sprintf("Could not log in with %s: %s", bp.Name(), e.Code))
-		_ = sess.Save()
-	})
 	fmt.Println(github.Name())
 	// Output: github
 }

@@ -1,35 +1,42 @@
 package dance
 
 import (
-	"time"
-
+	"github.com/gin-dance/dance/internal/flowstate"
+	"github.com/gin-dance/dance/internal/oauth1x"
+	"github.com/gin-dance/dance/internal/session"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
 
-// SafeNext is safeNext, for the tests of the next-URL check.
-var SafeNext = safeNext
+// The causes that the API carries as an *Error's detail, named for the
+// tests that check which one a failure has.
+var (
+	ErrStateMismatch    = errStateMismatch
+	ErrStateUsed        = flowstate.ErrUsed
+	ErrStateExpired     = flowstate.ErrExpired
+	ErrVerifierMissing  = errVerifierMissing
+	ErrNonceMissing     = errNonceMissing
+	ErrIssuerMismatch   = errIssuerMismatch
+	ErrMissingParameter = errMissingParameter
+	ErrTokenExchange    = errTokenExchange
+	ErrIDToken          = errIDToken
+	ErrRefresh          = errRefresh
+	ErrRevoke           = errRevoke
+	ErrNoProfile        = errNoProfile
+)
 
-// StateLifetime is stateLifetime, for the tests of the state's expiry.
-const StateLifetime = stateLifetime
+// StateLifetime is how long a login's state is valid.
+const StateLifetime = flowstate.Lifetime
 
-// LoadRSAKey is loadRSAKey, for the tests of RSA-SHA1 keys.
-var LoadRSAKey = loadRSAKey
+// LoadRSAKey is oauth1x.LoadRSAKey, for the tests of RSA-SHA1 keys.
+var LoadRSAKey = oauth1x.LoadRSAKey
 
-// SetClockForTest replaces the dance's clock and returns a func that
-// restores it.
-func SetClockForTest(f func() time.Time) (restore func()) {
-	old := now
-	now = f
-	return func() { now = old }
-}
-
-// StartFlowForTest writes a login flow into c's session as the login route
-// would, but with the given verifier (empty for "none").
+// StartFlowForTest writes a login record into c's session as the login
+// route would, but with the given state and verifier (empty for "none").
 func StartFlowForTest(c *gin.Context, bp *Blueprint, state, verifier string) error {
-	sess, err := storage.SessionFrom(c)
-	if err != nil {
-		return err
+	sess, ok := session.From(c)
+	if !ok {
+		return storage.ErrNoSession
 	}
-	return bp.saveFlow(sess, &flow{State: state, Verifier: verifier, Expires: now().Add(stateLifetime).Unix()})
+	return bp.saveFlow(sess, &flowstate.Record{State: state, Verifier: verifier, Expires: bp.now().Add(flowstate.Lifetime).Unix()})
 }

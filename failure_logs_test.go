@@ -45,7 +45,7 @@ func TestErrorAnswerCarriesIDOfLogLine(t *testing.T) {
 	}
 
 	resp2, body := h.get(cb.String()) // a browser (no JSON in Accept)
-	if resp2.StatusCode != 403 || !strings.Contains(body, "This login link has expired or was already used.") {
+	if resp2.StatusCode != 403 || !strings.Contains(body, "This login link is not valid, has expired or was already used.") {
 		t.Fatalf("HTML answer %d %q", resp2.StatusCode, body)
 	}
 	m := regexp.MustCompile(`Error ID: (\w+)`).FindStringSubmatch(body)

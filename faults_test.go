@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,7 +15,6 @@ import (
 	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 	"go.uber.org/goleak"
@@ -97,14 +97,41 @@ func TestSlowTokenEndpoint(t *testing.T) {
 // The default exchange timeout bounds a provider that never answers, and
 // is short enough for a user to wait for.
 func TestDefaultTimeoutIsSane(t *testing.T) {
-	bp, err := dance.NewOAuth2(dance.OAuth2Config{Name: "x", ClientID: "id", AuthURL: "https://p.example/a", TokenURL: "https://p.example/t"})
-	if err != nil {
-		t.Fatal(err)
+	// The token request's context carries the default timeout as its
+	// deadline.
+	var mu sync.Mutex
+	var left []time.Duration
+	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
+		c.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.URL.Path == "/token" {
+				d := time.Duration(-1)
+				if dl, ok := r.Context().Deadline(); ok {
+					d = time.Until(dl)
+				}
+				mu.Lock()
+				left = append(left, d)
+				mu.Unlock()
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})}
+	})
+	if resp := h.browser.Dance(h.url("/login/github")); resp.StatusCode != http.StatusFound {
+		t.Fatalf("dance: %d, errors %v", resp.StatusCode, h.errors())
 	}
-	if d := core.Inspect(bp).Timeout; d < 5*time.Second || d > time.Minute {
+	mu.Lock()
+	defer mu.Unlock()
+	if len(left) != 1 {
+		t.Fatalf("%d token requests, want 1", len(left))
+	}
+	if d := left[0]; d < 5*time.Second || d > time.Minute {
 		t.Fatalf("the default timeout is %v, want between 5 s and 1 min", d)
 	}
 }
+
+// roundTripFunc is an http.RoundTripper made of a func.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // setSessionCookie replaces the browser's session cookie for the app.
 func (h *harness) setSessionCookie(value string) {
@@ -204,7 +231,7 @@ func TestBadSessionCookieIsNoSession(t *testing.T) {
 		r.Use(sessions.Sessions("session", rotated))
 		r.Use(h.bp.Middleware())
 		r.GET("/token", func(c *gin.Context) {
-			tok, err := core.Inspect(h.bp).Storage.Get(c, h.bp.Name())
+			tok, err := client(c, h.bp).Token()
 			if err != nil || tok == nil {
 				c.String(500, "no token")
 				return
@@ -229,19 +256,17 @@ func TestBadSessionCookieIsNoSession(t *testing.T) {
 // the session stays usable.
 func TestTokenTooLargeKeepsEarlierToken(t *testing.T) {
 	bloat := false
-	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
-		c.Hooks = new(dance.Hooks)
-		c.Hooks.OnAuthorized(func(_ *gin.Context, _ *dance.Blueprint, tok *dance.Token) (bool, error) {
-			if bloat {
-				tok.Extra = map[string]any{"profile_blob": strings.Repeat("x", 6000)}
-			}
-			return true, nil
-		})
-		c.Hooks.OnError(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Error) {
-			s := sessions.Default(c)
-			s.AddFlash("The login did not complete.")
-			_ = s.Save()
-		})
+	h := newHarness(t, dancetest.Config{}, nil)
+	h.hooks.OnAuthorized(func(_ *gin.Context, _ *dance.Blueprint, tok *dance.Token) (bool, error) {
+		if bloat {
+			tok.Extra = map[string]any{"profile_blob": strings.Repeat("x", 6000)}
+		}
+		return true, nil
+	})
+	h.hooks.OnError(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Error) {
+		s := sessions.Default(c)
+		s.AddFlash("The login did not complete.")
+		_ = s.Save()
 	})
 	h.browser.Dance(h.url("/login/github"))
 	before := h.storedToken()

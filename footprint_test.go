@@ -158,18 +158,19 @@ func footprintApp(t *testing.T, cookieName string, store sessions.Store) (*gin.E
 	t.Helper()
 	p := dancetest.NewProvider(dancetest.Config{})
 	t.Cleanup(p.Close)
-	bp, err := dance.NewOAuth2(p.OAuth2Config("github"))
+	errs := new([]*dance.Error)
+	cfg := p.OAuth2Config("github")
+	cfg.Hooks.OnError = func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) { *errs = append(*errs, e) }
+	bp, err := dance.NewOAuth2(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs := new([]*dance.Error)
-	bp.Hooks().OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) { *errs = append(*errs, e) })
 	r := gin.New()
 	r.Use(sessions.Sessions(cookieName, store))
 	bp.Register(r.Group("/login"))
 	r.Use(bp.Middleware())
 	r.GET("/private", bp.Required(), func(c *gin.Context) {
-		tok, err := bp.Client(c).Token()
+		tok, err := client(c, bp).Token()
 		if err != nil {
 			c.String(500, err.Error())
 			return

@@ -36,20 +36,22 @@ type inprocApp struct {
 	uses int            // callbacks served by this blueprint
 }
 
-// buildInproc builds the app; build makes the blueprint around mem.
-func buildInproc(tb testing.TB, build func(mem *storage.Memory) (*dance.Blueprint, error)) *inprocApp {
+// buildInproc builds the app; build makes the blueprint with o, the
+// app's memory storage and hooks.
+func buildInproc(tb testing.TB, build func(o dance.Options) (*dance.Blueprint, error)) *inprocApp {
 	tb.Helper()
 	a := &inprocApp{mem: storage.NewMemory(nil)}
-	bp, err := build(a.mem)
+	bp, err := build(dance.Options{Storage: a.mem, Hooks: dance.Hooks{
+		OnError: func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { a.errs = append(a.errs, e) },
+		OnAuthorized: func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) {
+			a.hook++
+			return true, nil
+		},
+	}})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	bp.Hooks().OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { a.errs = append(a.errs, e) })
-	bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) {
-		a.hook++
-		return true, nil
-	})
-	a.bp, a.r = bp, newRouter(bp)
+	a.bp, a.r = bp, newRouterStorage(a.mem, bp)
 	return a
 }
 
@@ -208,11 +210,12 @@ func FuzzTokenResponse(f *testing.F) {
 	}
 	provider := dancetest.NewUnstartedProvider(dancetest.Config{})
 	tr := &answerTransport{path: "/token", next: provider}
-	build := func(mem *storage.Memory) (*dance.Blueprint, error) {
+	build := func(o dance.Options) (*dance.Blueprint, error) {
+		o.HTTPClient = &http.Client{Transport: tr}
 		return dance.NewOAuth2(dance.OAuth2Config{
 			Name: "github", ClientID: provider.ClientID(), ClientSecret: provider.ClientSecret(),
 			AuthURL: "http://provider.invalid/authorize", TokenURL: "http://provider.invalid/token",
-			Options: dance.Options{Storage: mem, HTTPClient: &http.Client{Transport: tr}},
+			Options: o,
 		})
 	}
 	app := buildInproc(f, build)
@@ -278,12 +281,13 @@ func FuzzIDToken(f *testing.F) {
 		f.Add(s)
 	}
 	tr := &answerTransport{path: "/token", next: provider}
-	build := func(mem *storage.Memory) (*dance.Blueprint, error) {
+	build := func(o dance.Options) (*dance.Blueprint, error) {
+		o.BaseURL, o.HTTPClient = issuer+"/", &http.Client{Transport: tr}
 		return dance.NewOAuth2(dance.OAuth2Config{
 			Name: "oidc", ClientID: provider.ClientID(), ClientSecret: provider.ClientSecret(),
 			AuthURL: "/authorize", TokenURL: "/token", Scopes: []string{"openid", "email"},
 			Issuer: issuer, JWKSURL: "/jwks",
-			Options: dance.Options{BaseURL: issuer + "/", Storage: mem, HTTPClient: &http.Client{Transport: tr}},
+			Options: o,
 		})
 	}
 	app := buildInproc(f, build)
@@ -298,7 +302,7 @@ func FuzzIDToken(f *testing.F) {
 			t.Fatal("the login sent no nonce")
 		}
 		w := app.callback(cookie, url.Values{"code": {"fuzz-code-0123456789"}, "state": {q.Get("state")}})
-		app.checkFailure(t, w, dance.StageIDToken, dance.ErrIDToken, http.StatusForbidden)
+		app.checkFailure(t, w, dance.StageToken, dance.ErrIDToken, http.StatusForbidden)
 		if strings.Contains(w.Body.String(), q.Get("nonce")) {
 			t.Fatal("the error shows the nonce")
 		}

@@ -51,20 +51,20 @@ func TestObserveInnerSteps(t *testing.T) {
 	cfg.Scopes = []string{"openid", "email"}
 	cfg.Issuer, cfg.JWKSURL, cfg.RevokeURL = p.Issuer(), "/jwks", "/revoke"
 	cfg.Observe = steps.observe
+	var hookSawStep any
+	cfg.Hooks.OnAuthorized = func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+		hookSawStep = c.Request.Context().Value(ctxKey{})
+		return true, nil
+	}
 	bp, err := dance.NewOAuth2(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var hookSawStep any
-	bp.Hooks().OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
-		hookSawStep = c.Request.Context().Value(ctxKey{})
-		return true, nil
-	})
 	r := newRouter(bp)
 	var afterHooks any = "unset"
 	r.GET("/after", func(c *gin.Context) { afterHooks = c.Request.Context().Value(ctxKey{}) })
 	r.GET("/revoke", func(c *gin.Context) {
-		if err := bp.Client(c).Revoke(); err != nil {
+		if err := client(c, bp).Revoke(); err != nil {
 			c.String(http.StatusBadGateway, "%v", errors.Is(err, dance.ErrRevoke))
 			return
 		}

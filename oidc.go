@@ -9,23 +9,16 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/go-jose/go-jose/v4"
 )
 
 // Claims are the claims of an OpenID Connect ID token that dance verified,
 // decoded from JSON: "sub", "email", "hd", and so on.
 type Claims map[string]any
-
-// String returns the claim name as a string, or "" when it is absent or
-// not a string.
-func (cl Claims) String(name string) string {
-	s, _ := cl[name].(string)
-	return s
-}
 
 // ClaimCheck is an extra check of a verified ID token's claims, run after
 // the signature, iss, aud, exp and nonce checks. Returning an error refuses
@@ -37,7 +30,7 @@ type ClaimCheck func(claims Claims) error
 // is missing or is not the string value. Google's hosted_domain is
 // RequireClaim("hd", domain): the "hd" parameter sent at login only
 // chooses the account picker's domain, and any Google user can remove it,
-// so the claim must be checked (Flask-Dance docs 2.1.11).
+// so the claim must be checked.
 func RequireClaim(name, value string) ClaimCheck {
 	return func(claims Claims) error {
 		got, ok := claims[name].(string)
@@ -71,7 +64,7 @@ type idVerifier struct {
 }
 
 func newIDVerifier(bp *Blueprint, cfg OAuth2Config, clientID string) (*idVerifier, error) {
-	if _, err := parseAbsolute(strings.ReplaceAll(cfg.Issuer, tenantPlaceholder, "t")); err != nil {
+	if _, err := httpx.ParseAbsolute(strings.ReplaceAll(cfg.Issuer, tenantPlaceholder, "t")); err != nil {
 		return nil, fmt.Errorf("dance: %s: Issuer: %w", bp.name, err)
 	}
 	if cfg.JWKSURL == "" {
@@ -88,7 +81,7 @@ func newIDVerifier(bp *Blueprint, cfg OAuth2Config, clientID string) (*idVerifie
 	v.verifier = oidc.NewVerifier(cfg.Issuer, keys, &oidc.Config{
 		ClientID:             clientID,
 		SupportedSigningAlgs: signingAlgs,
-		Now:                  func() time.Time { return now() },
+		Now:                  bp.now,
 		// A {tenantid} issuer is checked below, once the tid is known.
 		SkipIssuerCheck: strings.Contains(cfg.Issuer, tenantPlaceholder),
 	})
@@ -120,12 +113,12 @@ func (v *idVerifier) issuerMatches(iss string) bool {
 func (v *idVerifier) checkIssuerParam(q url.Values) error {
 	if !q.Has("iss") {
 		if v.requireIss {
-			return fmt.Errorf("%w: the callback has no \"iss\" parameter", ErrIssuerMismatch)
+			return fmt.Errorf("%w: the callback has no \"iss\" parameter", errIssuerMismatch)
 		}
 		return nil
 	}
 	if !v.issuerMatches(q.Get("iss")) {
-		return ErrIssuerMismatch
+		return errIssuerMismatch
 	}
 	return nil
 }
@@ -134,7 +127,7 @@ func (v *idVerifier) checkIssuerParam(q url.Values) error {
 // and returns its claims.
 func (v *idVerifier) verify(ctx context.Context, bp *Blueprint, raw, nonce string) (Claims, *Error) {
 	fail := func(reason string) *Error {
-		return &Error{Provider: bp.name, Stage: StageIDToken, Err: fmt.Errorf("%w: %s", ErrIDToken, reason)}
+		return &Error{Provider: bp.name, Stage: StageToken, Err: fmt.Errorf("%w: %s", errIDToken, reason)}
 	}
 	if raw == "" {
 		return nil, fail("the token response has no id_token")
@@ -152,7 +145,7 @@ func (v *idVerifier) verify(ctx context.Context, bp *Blueprint, raw, nonce strin
 		return nil, fail("the ID token claims are not a JSON object")
 	}
 	if strings.Contains(v.issuer, tenantPlaceholder) {
-		tid := claims.String("tid")
+		tid, _ := claims["tid"].(string)
 		if tid == "" || strings.ContainsAny(tid, "/?#") || idt.Issuer != v.issuerFor(tid) {
 			return nil, fail("id token issued by a different provider")
 		}
@@ -173,23 +166,16 @@ func (v *idVerifier) verify(ctx context.Context, bp *Blueprint, raw, nonce strin
 	return claims, nil
 }
 
-// claimsKey is where the callback leaves the verified claims in the
-// gin.Context for the authorized hooks.
-func (bp *Blueprint) claimsKey() string { return "dance." + bp.name + ".claims" }
-
-// ErrNoClaims means there are no verified ID token claims: the blueprint
-// does not verify ID tokens (no Issuer, or no "openid" in the scope), or
-// the stored token has no ID token.
-var ErrNoClaims = errors.New("no verified ID token claims")
-
 // Claims returns the verified claims of the current user's ID token. On
 // the callback (in the authorized hooks) they are the claims just
 // verified; later they are decoded from the stored token's id_token,
 // which dance verified before storing it (at login or refresh) and does
 // not verify again: the storage is trusted, as it is for the token itself.
-// It returns an error matching [ErrNoClaims] when there are none.
+// It returns nil claims, and no error, when there are none: the blueprint
+// does not verify ID tokens (no Issuer, or no "openid" in the scope), or
+// there is no token, or it has no ID token.
 func (cl *Client) Claims() (Claims, error) {
-	if v, ok := cl.c.Get(cl.bp.claimsKey()); ok {
+	if v, ok := cl.c.Get(cl.bp.claimsKey); ok {
 		if claims, ok := v.(Claims); ok {
 			return claims, nil
 		}
@@ -200,7 +186,7 @@ func (cl *Client) Claims() (Claims, error) {
 	}
 	claims, err := cl.bp.proto.claims(tok)
 	if err != nil {
-		return nil, &Error{Provider: cl.bp.name, Stage: StageIDToken, Err: err}
+		return nil, &Error{Provider: cl.bp.name, Stage: StageStore, Err: err}
 	}
 	return claims, nil
 }
@@ -208,14 +194,14 @@ func (cl *Client) Claims() (Claims, error) {
 // claims decodes the stored token's ID token, which dance verified before
 // storing it.
 func (f *oauth2Flow) claims(tok *Token) (Claims, error) {
-	if f.oidc == nil || !f.openid {
-		return nil, ErrNoClaims
+	if f.oidc == nil || !f.openid || tok == nil {
+		return nil, nil
 	}
 	raw, _ := tok.Get("id_token").(string)
 	if raw == "" {
-		return nil, ErrNoClaims
+		return nil, nil
 	}
-	malformed := fmt.Errorf("%w: the stored id_token is malformed", ErrNoClaims)
+	malformed := errors.New("the stored id_token is malformed")
 	jws, err := jose.ParseSignedCompact(raw, joseAlgs)
 	if err != nil {
 		return nil, malformed

@@ -7,8 +7,7 @@ import (
 )
 
 // Profile is who the user is at the provider, in one shape for every
-// provider: the Go counterpart of OmniAuth's auth hash and Passport's
-// profile. Presets fill it from the provider's identity API; fields the
+// provider, like OmniAuth's auth hash and Passport's profile. Presets fill it from the provider's identity API; fields the
 // provider does not give are empty.
 type Profile struct {
 	// Provider is the blueprint's name, for example "github".
@@ -35,15 +34,15 @@ type Profile struct {
 // wrapped in an *Error of stage [StageAPI].
 type ProfileFunc func(cl *Client) (*Profile, error)
 
-// ErrNoProfile means the blueprint has no profile mapping (Options.Profile).
-var ErrNoProfile = errors.New("this blueprint has no profile mapping")
+// errNoProfile means the blueprint has no profile mapping (Options.Profile).
+var errNoProfile = errors.New("this blueprint has no profile mapping: set Options.Profile")
 
 // Profile returns the current user's profile, fetched through the
 // blueprint's [ProfileFunc] (set by presets, or by Options.Profile). It
 // makes at least one API call; cache the result if you need it often.
 func (cl *Client) Profile() (*Profile, error) {
 	if cl.bp.profile == nil {
-		return nil, &Error{Provider: cl.bp.name, Stage: StageAPI, Err: ErrNoProfile}
+		return nil, &Error{Provider: cl.bp.name, Stage: StageAPI, Err: errNoProfile}
 	}
 	p, err := cl.bp.profile(cl)
 	if err != nil {

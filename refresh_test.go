@@ -83,27 +83,27 @@ func newTokenApp(t *testing.T, pcfg dancetest.Config, edit func(*dance.OAuth2Con
 	if edit != nil {
 		edit(&cfg)
 	}
+	cfg.Hooks.OnTokenRefreshed = func(c *gin.Context, bp *dance.Blueprint, old, new *dance.Token) {
+		a.mu.Lock()
+		a.refreshed = append(a.refreshed, [2]*dance.Token{old, new})
+		a.mu.Unlock()
+	}
+	cfg.Hooks.OnError = func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
+		a.mu.Lock()
+		a.errs = append(a.errs, e)
+		a.mu.Unlock()
+	}
 	bp, err := dance.NewOAuth2(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.bp = bp
-	bp.Hooks().OnTokenRefreshed(func(c *gin.Context, bp *dance.Blueprint, old, new *dance.Token) {
-		a.mu.Lock()
-		a.refreshed = append(a.refreshed, [2]*dance.Token{old, new})
-		a.mu.Unlock()
-	})
-	bp.Hooks().OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
-		a.mu.Lock()
-		a.errs = append(a.errs, e)
-		a.mu.Unlock()
-	})
 	r := gin.New()
 	bp.Register(r.Group("/login"))
 	r.Use(bp.Middleware())
 	r.GET("/me", func(c *gin.Context) {
 		var user map[string]any
-		err := bp.Client(c).GetJSON("/user", &user)
+		err := client(c, bp).GetJSON("user", &user)
 		switch {
 		case errors.Is(err, dance.ErrTokenExpired):
 			c.String(http.StatusUnauthorized, "token expired")
@@ -114,16 +114,21 @@ func newTokenApp(t *testing.T, pcfg dancetest.Config, edit func(*dance.OAuth2Con
 		}
 	})
 	r.GET("/claims", func(c *gin.Context) {
-		claims, err := bp.Client(c).Claims()
+		claims, err := client(c, bp).Claims()
 		if err != nil {
 			c.String(http.StatusNotFound, err.Error())
 			return
 		}
-		c.String(200, claims.String("sub"))
+		sub, ok := claims["sub"].(string)
+		if !ok {
+			c.String(http.StatusNotFound, "no sub claim")
+			return
+		}
+		c.String(200, sub)
 	})
 	r.GET("/private", bp.Required(), func(c *gin.Context) { c.String(200, "secret page") })
 	r.GET("/revoke", func(c *gin.Context) {
-		cl := bp.Client(c)
+		cl := client(c, bp)
 		err := cl.Revoke()
 		if errors.Is(err, dance.ErrRevocationUnsupported) && c.Query("delete") == "1" {
 			if derr := cl.DeleteToken(); derr != nil {

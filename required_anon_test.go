@@ -277,7 +277,7 @@ func TestAnonymousLoginEndsOnAnonymousURL(t *testing.T) {
 // trip, and the visitor ends on the page; the next visit needs none.
 func TestAnonymousVisitorSignedInByAuthorizedHook(t *testing.T) {
 	h, db := newUserStorageApp(t, "")
-	h.bp.Hooks().OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+	h.hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
 		u := tripUser{Name: "octocat"}
 		if err := db.WithContext(c.Request.Context()).Create(&u).Error; err != nil {
 			return false, err
@@ -313,15 +313,15 @@ func TestAnonymousVisitorSignedInByAuthorizedHook(t *testing.T) {
 func TestAnonymousVisitorBackFromDanceEndsAfterOneTrip(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		hooks  func(*dance.Hooks)
+		hooks  func(*testHooks)
 		errors int // error hooks run, all by the callback
 	}{
-		{"authorized hook vetoes", func(hk *dance.Hooks) {
+		{"authorized hook vetoes", func(hk *testHooks) {
 			hk.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) {
 				return false, nil // say, the profile could not be read: no one signed in
 			})
 		}, 0},
-		{"error hook redirects back", func(hk *dance.Hooks) {
+		{"error hook redirects back", func(hk *testHooks) {
 			hk.OnError(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Error) {
 				c.Redirect(http.StatusFound, "/private")
 			})
@@ -331,7 +331,7 @@ func TestAnonymousVisitorBackFromDanceEndsAfterOneTrip(t *testing.T) {
 			accept := client.accept
 			t.Run(tc.name+"/"+client.name, func(t *testing.T) {
 				h, db := newUserStorageApp(t, "")
-				tc.hooks(h.bp.Hooks())
+				tc.hooks(h.hooks)
 				resp, body := h.visit("/private", accept)
 				if n := h.trips(); n != 1 {
 					t.Errorf("%d trips to the provider, want 1", n)
@@ -359,14 +359,14 @@ func TestAnonymousVisitorBackFromDanceEndsAfterOneTrip(t *testing.T) {
 // again.
 func TestAnonymousVisitorBackFromDanceMayStartAgain(t *testing.T) {
 	h, _ := newUserStorageApp(t, "")
-	h.bp.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
+	h.hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
 	if resp, _ := h.visit("/private", browserAccept); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("first visit: %d, want 401", resp.StatusCode)
 	}
 	if resp, _ := h.visit("/login/github?next=/private", browserAccept); resp.StatusCode != http.StatusUnauthorized || h.trips() != 2 {
 		t.Fatalf("login route: %d after %d trips, want 401 after 2", resp.StatusCode, h.trips())
 	}
-	restore := dance.SetClockForTest(func() time.Time { return time.Now().Add(dance.StateLifetime + time.Minute) })
+	restore := h.clock.set(dance.StateLifetime + time.Minute)
 	defer restore()
 	resp := h.browser.Get(h.url("/private"))
 	resp.Body.Close()

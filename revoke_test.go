@@ -76,9 +76,9 @@ func TestRevokeUnsupported(t *testing.T) {
 	a.seedValid("alice", false)
 	var got error
 	r := gin.New()
-	r.GET("/", func(c *gin.Context) {
+	r.GET("/", a.bp.Middleware(), func(c *gin.Context) {
 		c.Request.Header.Set("X-User", "alice")
-		got = a.bp.Client(c).Revoke()
+		got = client(c, a.bp).Revoke()
 	})
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if !errors.Is(got, dance.ErrRevocationUnsupported) {
@@ -110,9 +110,9 @@ func TestRevokeProviderErrorKeepsToken(t *testing.T) {
 	a.p.FailRevoke(500)
 	var got error
 	r := gin.New()
-	r.GET("/", func(c *gin.Context) {
+	r.GET("/", a.bp.Middleware(), func(c *gin.Context) {
 		c.Request.Header.Set("X-User", "alice")
-		got = a.bp.Client(c).Revoke()
+		got = client(c, a.bp).Revoke()
 	})
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	var e *dance.Error

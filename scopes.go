@@ -7,17 +7,11 @@ import (
 	"strings"
 
 	"github.com/gin-contrib/sessions"
-	"github.com/gin-dance/dance/storage"
+	"github.com/gin-dance/dance/internal/flowstate"
+	"github.com/gin-dance/dance/internal/httpx"
+	"github.com/gin-dance/dance/internal/session"
 	"github.com/gin-gonic/gin"
 )
-
-// ErrInsufficientScope means the user's token lacks a scope that a request
-// needs: a provider's API answered 403 with RFC 6750's
-// error="insufficient_scope", or with GitHub's X-Accepted-OAuth-Scopes not
-// covered by X-OAuth-Scopes; or a [Blueprint.Required] route needs scopes
-// that the provider did not grant when it was last asked. The [*Error]
-// names the missing scopes in its Scopes field.
-var ErrInsufficientScope = errors.New("the token lacks a scope this request needs")
 
 // Scopes returns the scopes granted to the current user's token, and
 // whether the provider said what it granted. They come from the token's
@@ -86,7 +80,7 @@ func (cl *Client) observe(resp *http.Response) {
 func insufficientScope(resp *http.Response) []string {
 	if resp.StatusCode == http.StatusForbidden {
 		for _, h := range resp.Header.Values("WWW-Authenticate") {
-			params := authParams(h)
+			params := httpx.AuthParams(h)
 			if params["error"] == "insufficient_scope" {
 				return append([]string{}, splitScopes(params["scope"])...)
 			}
@@ -101,37 +95,6 @@ func insufficientScope(resp *http.Response) []string {
 		return nil // one of the accepted scopes is held: refused for another reason
 	}
 	return accepted
-}
-
-// authParams reads the auth-params of a WWW-Authenticate challenge
-// (RFC 7235: key=token or key="quoted string"), lower-casing the keys.
-func authParams(h string) map[string]string {
-	out := map[string]string{}
-	_, rest, _ := strings.Cut(strings.TrimSpace(h), " ") // the scheme
-	for rest = strings.TrimSpace(rest); rest != ""; rest = strings.TrimLeft(rest, ", ") {
-		key, after, ok := strings.Cut(rest, "=")
-		if !ok {
-			break
-		}
-		key = strings.ToLower(strings.TrimSpace(key))
-		var val string
-		if strings.HasPrefix(after, `"`) {
-			var b strings.Builder
-			i := 1
-			for ; i < len(after) && after[i] != '"'; i++ {
-				if after[i] == '\\' && i+1 < len(after) {
-					i++
-				}
-				b.WriteByte(after[i])
-			}
-			val, rest = b.String(), after[min(i+1, len(after)):]
-		} else {
-			val, rest, _ = strings.Cut(after, ",")
-			val = strings.TrimSpace(val)
-		}
-		out[key] = val
-	}
-	return out
 }
 
 // insufficientError is the *Error of an API answer that lacks scopes.
@@ -165,17 +128,16 @@ func (cl *Client) missingScopes(need []string) ([]string, error) {
 	return missing, nil
 }
 
-// shortKey is the session key under which a blueprint remembers the scopes
-// that its last step-up asked for and did not get (declined, or granted
-// fewer), so that a route needing them answers 403 instead of sending the
-// user round the provider again.
-func shortKey(name string) any { return "_dance_" + name + "_flow_short" }
+// The session key bp.shortKey holds the scopes that the blueprint's last
+// step-up asked for and did not get (declined, or granted fewer), so that
+// a route needing them answers 403 instead of sending the user round the
+// provider again.
 
 // stepUp lets the request through (true) when the token holds need, as
 // far as anyone knows. Otherwise it starts a login that asks for the
 // union of the blueprint's scopes, the granted ones and need, coming back
 // to this route; or, when the last step-up for these scopes came back
-// short, it answers 403 (after the error hooks) instead of looping.
+// short, it answers 403 (after the error hook) instead of looping.
 func (bp *Blueprint) stepUp(c *gin.Context, cl *Client, need []string) bool {
 	missing, err := cl.missingScopes(need)
 	if err == nil && len(missing) == 0 {
@@ -205,7 +167,7 @@ func (bp *Blueprint) stepUp(c *gin.Context, cl *Client, need []string) bool {
 	ask := bp.proto.scopes()
 	ask = append(ask, granted...)
 	ask = append(ask, need...)
-	bp.startLogin(c, sess, safeNext(c.Request.URL.RequestURI()), without(ask, nil))
+	bp.startLogin(c, sess, httpx.SafeNext(c.Request.URL.RequestURI()), without(ask, nil))
 	return false
 }
 
@@ -213,9 +175,9 @@ func (bp *Blueprint) stepUp(c *gin.Context, cl *Client, need []string) bool {
 // asked scopes that tok does not hold: all of them when the user declined
 // (tok nil) or the provider did not say what it granted. It forgets them
 // when everything was granted. The caller saves the session.
-func (bp *Blueprint) noteStepUp(c *gin.Context, fl *flow, tok *Token) {
-	sess, err := storage.SessionFrom(c)
-	if err != nil || fl == nil || fl.Scope == nil {
+func (bp *Blueprint) noteStepUp(c *gin.Context, fl *flowstate.Record, tok *Token) {
+	sess, ok := session.From(c)
+	if !ok || fl == nil || fl.Scope == nil {
 		return
 	}
 	short := fl.Scope

@@ -25,7 +25,7 @@ func newScopeHarness(t *testing.T, pcfg dancetest.Config) *harness {
 	h.router.GET("/repos", h.bp.Required("repo"), func(c *gin.Context) { c.String(200, "your repos") })
 	h.router.GET("/api", func(c *gin.Context) {
 		var repos []any
-		err := h.bp.Client(c).GetJSON("/user/repos", &repos)
+		err := client(c, h.bp).GetJSON("user/repos", &repos)
 		var e *dance.Error
 		if errors.Is(err, dance.ErrInsufficientScope) && errors.As(err, &e) {
 			c.Header("X-Missing", strings.Join(e.Scopes, " "))
@@ -162,8 +162,8 @@ func TestScopesUnknown(t *testing.T) {
 		if c.Query("github") != "" { // GitHub's token response: "scope": "user:email,repo"
 			tok.Scope = []string{"user:email,repo"}
 		}
-		_ = h.bp.Client(c).SetToken(tok)
-		granted, known, err := h.bp.Client(c).Scopes()
+		_ = client(c, h.bp).SetToken(tok)
+		granted, known, err := client(c, h.bp).Scopes()
 		c.String(200, "%v %v %v", granted, known, err)
 	})
 	if _, body := h.get(h.url("/set")); body != "[] false <nil>" {

@@ -15,7 +15,38 @@ import (
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 	"github.com/go-jose/go-jose/v4"
+	"golang.org/x/oauth2"
 )
+
+// TestDerivedStateAndNonce checks the state and nonce that a login sends
+// with PKCE and OpenID Connect: 32 bytes of base64url each, distinct from
+// each other, from the PKCE verifier (sent to the token endpoint) and from
+// the S256 challenge, and different for every login.
+func TestDerivedStateAndNonce(t *testing.T) {
+	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.Scopes = []string{"openid"} })
+	seen := map[string]bool{}
+	for i := range 50 {
+		auth := h.login("/login/github")
+		q := auth.Query()
+		if resp, body := h.get(h.approve(auth).String()); resp.StatusCode != http.StatusFound {
+			t.Fatalf("login %d: callback %d %q", i, resp.StatusCode, body)
+		}
+		posts := h.p.RequestsTo("/token")
+		verifier := posts[len(posts)-1].Form.Get("code_verifier")
+		if got, want := q.Get("code_challenge"), oauth2.S256ChallengeFromVerifier(verifier); got != want {
+			t.Fatalf("login %d: challenge %q, want S256 of the verifier %q", i, got, want)
+		}
+		for _, v := range []string{verifier, q.Get("state"), q.Get("nonce"), q.Get("code_challenge")} {
+			if len(v) != 43 || strings.ContainsAny(v, "+/=") {
+				t.Fatalf("login %d: value %q is not 32 bytes of base64url", i, v)
+			}
+			if seen[v] {
+				t.Fatalf("login %d: value %q made twice", i, v)
+			}
+			seen[v] = true
+		}
+	}
+}
 
 // A verifier set up at login is required on the callback: a session whose
 // flow has no verifier (a downgrade) is refused.
@@ -67,7 +98,7 @@ func TestTokenTooLargeForCookie(t *testing.T) {
 func TestNoSecretsInLogsOrErrors(t *testing.T) {
 	h := newHarness(t, dancetest.Config{RefreshToken: true}, func(c *dance.OAuth2Config) { c.Timeout = 200 * time.Millisecond })
 	var errTexts []string
-	h.bp.Hooks().OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { errTexts = append(errTexts, e.Error()) })
+	h.hooks.OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { errTexts = append(errTexts, e.Error()) })
 	var bodies []string
 	get := func(u string) {
 		_, body := h.get(u)
@@ -192,15 +223,16 @@ func TestDanceSetsNoCookieOfItsOwn(t *testing.T) {
 func TestTLSVerifiedByDefault(t *testing.T) {
 	p := dancetest.NewTLSProvider(dancetest.Config{})
 	t.Cleanup(p.Close)
-	logs := &syncBuffer{}
+	h := newBareHarness(t, "github")
+	h.p = p
 	cfg := p.OAuth2Config("github")
-	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	h.options(&cfg.Options)
+	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	bp, err := dance.NewOAuth2(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, name: "github", p: p, logs: logs}
-	h.serve(bp)
+	h.serve(bp, nil)
 	auth := h.login("/login/github")
 	q := p.CallbackQuery(auth.Query())
 	resp, body := h.get(h.url("/login/github/authorized?" + q.Encode()))
@@ -228,12 +260,13 @@ func TestOIDCAlgorithmConfusionRefused(t *testing.T) {
 	// HS256 needs a key of 32 bytes or more.
 	p := dancetest.NewUnstartedProvider(dancetest.Config{Issuer: issuer, ClientSecret: "a-client-secret-of-more-than-32-bytes"})
 	tr := &answerTransport{path: "/token", next: p}
-	app := buildInproc(t, func(mem *storage.Memory) (*dance.Blueprint, error) {
+	app := buildInproc(t, func(o dance.Options) (*dance.Blueprint, error) {
+		o.BaseURL, o.HTTPClient = issuer+"/", &http.Client{Transport: tr}
 		return dance.NewOAuth2(dance.OAuth2Config{
 			Name: "oidc", ClientID: p.ClientID(), ClientSecret: p.ClientSecret(),
 			AuthURL: "/authorize", TokenURL: "/token", Scopes: []string{"openid"},
 			Issuer: issuer, JWKSURL: "/jwks",
-			Options: dance.Options{BaseURL: issuer + "/", Storage: mem, HTTPClient: &http.Client{Transport: tr}},
+			Options: o,
 		})
 	})
 	hmacSigned := func(t *testing.T, nonce string) string {
@@ -277,7 +310,7 @@ func TestOIDCAlgorithmConfusionRefused(t *testing.T) {
 				}
 				return
 			}
-			app.checkFailure(t, w, dance.StageIDToken, dance.ErrIDToken, http.StatusForbidden)
+			app.checkFailure(t, w, dance.StageToken, dance.ErrIDToken, http.StatusForbidden)
 		})
 	}
 }
@@ -289,33 +322,34 @@ func TestOIDCAlgorithmConfusionRefused(t *testing.T) {
 func TestReplayOnAnotherInstanceIsForbidden(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		setup func(p *dancetest.Provider, a *dance.Blueprint)
+		setup func(p *dancetest.Provider, a *dance.Options)
 	}{
-		{"after success", func(*dancetest.Provider, *dance.Blueprint) {}},
-		{"after a token endpoint failure", func(p *dancetest.Provider, _ *dance.Blueprint) { p.Fail(dancetest.FailStatus500) }},
-		{"after a hook answered", func(_ *dancetest.Provider, a *dance.Blueprint) {
-			a.Hooks().OnAuthorized(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
+		{"after success", func(*dancetest.Provider, *dance.Options) {}},
+		{"after a token endpoint failure", func(p *dancetest.Provider, _ *dance.Options) { p.Fail(dancetest.FailStatus500) }},
+		{"after a hook answered", func(_ *dancetest.Provider, a *dance.Options) {
+			a.Hooks.OnAuthorized = func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
 				c.String(http.StatusOK, "welcome")
 				return false, nil
-			})
+			}
 		}},
-		{"after a veto", func(_ *dancetest.Provider, a *dance.Blueprint) {
-			a.Hooks().OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
+		{"after a veto", func(_ *dancetest.Provider, a *dance.Options) {
+			a.Hooks.OnAuthorized = func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil }
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := dancetest.NewProvider(dancetest.Config{})
 			t.Cleanup(p.Close)
-			instance := func() (*dance.Blueprint, string) {
-				bp, err := dance.NewOAuth2(p.OAuth2Config("github"))
+			instance := func(edit func(*dance.Options)) string {
+				cfg := p.OAuth2Config("github")
+				edit(&cfg.Options)
+				bp, err := dance.NewOAuth2(cfg)
 				if err != nil {
 					t.Fatal(err)
 				}
-				return bp, newTestServer(t, newRouter(bp))
+				return newTestServer(t, newRouter(bp))
 			}
-			a, appA := instance()
-			_, appB := instance()
-			tc.setup(p, a)
+			appA := instance(func(o *dance.Options) { tc.setup(p, o) })
+			appB := instance(func(*dance.Options) {})
 			br := dancetest.NewBrowser(t)
 			resp := br.Get(appA + "/login/github")
 			resp.Body.Close()

@@ -36,7 +36,8 @@ func TestLeadingSlashWarnsOnce(t *testing.T) {
 	request := func(bp *dance.Blueprint, ref string) string {
 		c, _ := gin.CreateTestContext(httptest.NewRecorder())
 		c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
-		req, err := bp.Client(c).NewRequest(http.MethodGet, ref, nil)
+		bp.Middleware()(c) // puts the client into c
+		req, err := client(c, bp).NewRequest(http.MethodGet, ref, nil)
 		if err != nil {
 			t.Fatalf("NewRequest(%q): %v", ref, err)
 		}

@@ -164,21 +164,10 @@ func (e *Env) FloorPKCE() *App {
 	return a
 }
 
-func (e *Env) floor(pkce bool) *App {
-	p := e.Provider
-	cfg := &oauth2.Config{
-		ClientID:     p.ClientID(),
-		ClientSecret: p.ClientSecret(),
-		Endpoint:     oauth2.Endpoint{AuthURL: p.URL + "/authorize", TokenURL: p.URL + "/token", AuthStyle: oauth2.AuthStyleInHeader},
-		RedirectURL:  "http://example.com/login/github/authorized",
-	}
-	// One shared client with a static bearer token (W3).
-	api := &http.Client{Transport: &bearer{token: e.Token, base: e.Client.Transport}}
-	userURL := p.URL + "/user"
-
-	r := gin.New()
-	r.Use(sessions.Sessions(SessionCookie, newStore()))
-	r.GET("/login/github", func(c *gin.Context) {
+// floorLogin is the floor's login route: a random state (and a PKCE
+// verifier) in the session, and x/oauth2's authorization URL.
+func floorLogin(cfg *oauth2.Config, pkce bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
 		b := make([]byte, 32)
 		rand.Read(b)
 		state := base64.RawURLEncoding.EncodeToString(b)
@@ -195,8 +184,13 @@ func (e *Env) floor(pkce bool) *App {
 			return
 		}
 		c.Redirect(http.StatusFound, cfg.AuthCodeURL(state, opts...))
-	})
-	r.GET("/login/github/authorized", func(c *gin.Context) {
+	}
+}
+
+// floorCallback is the floor's callback: the state checked in constant
+// time, x/oauth2's exchange through hc, the access token in the session.
+func floorCallback(cfg *oauth2.Config, pkce bool, hc *http.Client) gin.HandlerFunc {
+	return func(c *gin.Context) {
 		sess := sessions.Default(c)
 		want, _ := sess.Get("state").(string)
 		if want == "" || subtle.ConstantTimeCompare([]byte(c.Query("state")), []byte(want)) != 1 {
@@ -210,7 +204,7 @@ func (e *Env) floor(pkce bool) *App {
 			sess.Delete("verifier")
 			opts = append(opts, oauth2.VerifierOption(verifier))
 		}
-		ctx := context.WithValue(c.Request.Context(), oauth2.HTTPClient, e.Client)
+		ctx := context.WithValue(c.Request.Context(), oauth2.HTTPClient, hc)
 		tok, err := cfg.Exchange(ctx, c.Query("code"), opts...)
 		if err != nil {
 			c.AbortWithStatus(http.StatusBadGateway)
@@ -222,7 +216,25 @@ func (e *Env) floor(pkce bool) *App {
 			return
 		}
 		c.Redirect(http.StatusFound, "/")
-	})
+	}
+}
+
+func (e *Env) floor(pkce bool) *App {
+	p := e.Provider
+	cfg := &oauth2.Config{
+		ClientID:     p.ClientID(),
+		ClientSecret: p.ClientSecret(),
+		Endpoint:     oauth2.Endpoint{AuthURL: p.URL + "/authorize", TokenURL: p.URL + "/token", AuthStyle: oauth2.AuthStyleInHeader},
+		RedirectURL:  "http://example.com/login/github/authorized",
+	}
+	// One shared client with a static bearer token (W3).
+	api := &http.Client{Transport: &bearer{token: e.Token, base: e.Client.Transport}}
+	userURL := p.URL + "/user"
+
+	r := gin.New()
+	r.Use(sessions.Sessions(SessionCookie, newStore()))
+	r.GET("/login/github", floorLogin(cfg, pkce))
+	r.GET("/login/github/authorized", floorCallback(cfg, pkce, e.Client))
 	r.GET("/", func(c *gin.Context) {
 		if sessions.Default(c).Get(sessionTokenKey) == nil {
 			c.String(http.StatusUnauthorized, "not authorized")
@@ -286,7 +298,13 @@ func (e *Env) Dance() (*App, error) {
 	g := r.Group("/", bp.Middleware())
 	g.GET("/", authorized)
 	g.GET("/me", func(c *gin.Context) {
-		resp, err := bp.Client(c).Get("/user")
+		cl := c.MustGet("github").(*dance.Client)
+		req, err := cl.NewRequest(http.MethodGet, "user", nil)
+		if err != nil {
+			proxy(c, nil, err)
+			return
+		}
+		resp, err := cl.Do(req)
 		proxy(c, resp, err)
 	})
 	g.GET("/plain", plain)
@@ -328,9 +346,9 @@ func (e *Env) Goth() *App {
 
 // accessToken takes the access token out of the session value: the floor
 // stores the bare token; dance keeps "\x1e" + access token + "\x1f" + the
-// other fields (its session layout since issue 20), or before that a
-// Flask-Dance token JSON object, which the floor reads with a plain string
-// search rather than a JSON decoder.
+// other fields (its session layout since issue 20), or before that the
+// token's JSON object, which the floor reads with a plain string search
+// rather than a JSON decoder.
 func accessToken(v string) string {
 	if rest, ok := strings.CutPrefix(v, "\x1e"); ok {
 		at, _, _ := strings.Cut(rest, "\x1f")

@@ -1,6 +1,8 @@
 package otel_test
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,10 +22,13 @@ import (
 
 // benchApp is the bench module's dance app, reduced to W2 and W4 (see
 // bench/workloads.go): GET /login/fake, its callback, and an authorized
-// GET / whose handler checks Authorized().
+// GET / whose handler checks Authorized(). Like the bench module's, it
+// logs Warn and above, discarded: a "login completed" line per W2 would
+// be timed, and would fill CI's log.
 func benchApp(b *testing.B, fake *dancetest.Provider, instrument bool) http.Handler {
 	b.Helper()
 	oc := fake.OAuth2Config("fake")
+	oc.Logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if instrument {
 		err := danceotel.Instrument("fake", &oc.Options, danceotel.Config{
 			TracerProvider: tracenoop.NewTracerProvider(),
@@ -42,7 +47,7 @@ func benchApp(b *testing.B, fake *dancetest.Provider, instrument bool) http.Hand
 	r.Use(sessions.Sessions("s", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
 	bp.Register(r.Group("/login"))
 	r.GET("/", bp.Middleware(), func(c *gin.Context) {
-		if ok, _ := bp.Client(c).Authorized(); !ok {
+		if ok, _ := c.MustGet(bp.Name()).(*dance.Client).Authorized(); !ok {
 			c.String(http.StatusUnauthorized, "no")
 			return
 		}

@@ -132,10 +132,10 @@ func newInstruments(provider string, cfg Config) (*instruments, error) {
 // Instrument changes o, the options of the blueprint named provider (the
 // name it is registered under, for example "github"), so that the
 // blueprint built from it is instrumented: it adds a route handler, wraps
-// o.HTTPClient's transport with otelhttp, wraps o.Storage, and adds hooks
-// (creating o.Hooks when nil). Call it once per blueprint, before building
-// the blueprint; blueprints that share a *dance.Hooks still get their own
-// counts, told apart by the dance.provider attribute.
+// o.HTTPClient's transport with otelhttp, wraps o.Storage, and wraps
+// o.Hooks' OnError and OnTokenRefreshed (which still run, after the
+// instruments have seen the event). Call it once per blueprint, before
+// building the blueprint.
 func Instrument(provider string, o *dance.Options, cfg Config) error {
 	in, err := newInstruments(provider, cfg)
 	if err != nil {
@@ -147,10 +147,7 @@ func Instrument(provider string, o *dance.Options, cfg Config) error {
 		o.Storage = storage.NewSession()
 	}
 	o.Storage = &tracedStorage{next: o.Storage, in: in}
-	if o.Hooks == nil {
-		o.Hooks = new(dance.Hooks)
-	}
-	in.hook(o.Hooks)
+	in.hook(&o.Hooks)
 	o.Observe = in.observe(o.Observe)
 	return nil
 }

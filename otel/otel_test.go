@@ -63,7 +63,13 @@ func newRig(t *testing.T, cfg dancetest.Config, change ...func(*dance.OAuth2Conf
 	r.bp.Register(app.Group("/login"))
 	app.GET("/", func(c *gin.Context) { c.String(http.StatusOK, "home") })
 	app.GET("/me", r.bp.Middleware(), func(c *gin.Context) {
-		resp, err := r.bp.Client(c).Get("user")
+		cl := c.MustGet("fake").(*dance.Client)
+		req, err := cl.NewRequest(http.MethodGet, "user", nil)
+		if err != nil {
+			c.String(http.StatusBadGateway, "api failed")
+			return
+		}
+		resp, err := cl.Do(req)
 		if err != nil {
 			c.String(http.StatusBadGateway, "api failed")
 			return
@@ -73,7 +79,7 @@ func newRig(t *testing.T, cfg dancetest.Config, change ...func(*dance.OAuth2Conf
 		c.Data(resp.StatusCode, "application/json", body)
 	})
 	app.GET("/revoke", r.bp.Middleware(), func(c *gin.Context) {
-		if err := r.bp.Client(c).Revoke(); err != nil {
+		if err := c.MustGet("fake").(*dance.Client).Revoke(); err != nil {
 			c.String(http.StatusBadGateway, "revoke failed")
 			return
 		}
@@ -374,14 +380,19 @@ func TestInnerStepSpansAndRevocations(t *testing.T) {
 	r := newRig(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
 		c.Scopes = []string{"openid", "email"}
 		c.Issuer, c.JWKSURL, c.RevokeURL = strings.TrimSuffix(c.BaseURL, "/"), "/jwks", "/revoke"
-	})
-	r.bp.Hooks().OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
-		resp, err := bp.Client(c).Get("user")
-		if err != nil {
-			return false, err
+		c.Hooks.OnAuthorized = func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+			cl := c.MustGet(bp.Name()).(*dance.Client)
+			req, err := cl.NewRequest(http.MethodGet, "user", nil)
+			if err != nil {
+				return false, err
+			}
+			resp, err := cl.Do(req)
+			if err != nil {
+				return false, err
+			}
+			resp.Body.Close()
+			return true, nil
 		}
-		resp.Body.Close()
-		return true, nil
 	})
 	resp := r.b.Dance(r.srv.URL + "/login/fake")
 	resp.Body.Close()

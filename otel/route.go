@@ -76,30 +76,38 @@ func safeCode(code string) string {
 	return code
 }
 
-// hook adds the hooks that feed the route span and the refresh counter.
+// hook wraps the hooks that feed the route span and the refresh counter
+// around h's own, which run after.
 func (in *instruments) hook(h *dance.Hooks) {
-	h.OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
-		if bp.Name() != in.provider {
-			return
+	onError, onRefreshed := h.OnError, h.OnTokenRefreshed
+	h.OnError = func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
+		in.sawError(c, e)
+		if onError != nil {
+			onError(c, bp, e)
 		}
-		if e.Stage == dance.StageRefresh {
-			in.refresh.Add(c.Request.Context(), 1, metric.WithAttributes(keyProvider.String(in.provider),
-				keyOutcome.String(outcomeError)))
-			trace.SpanFromContext(c.Request.Context()).AddEvent("dance.refresh",
-				trace.WithAttributes(keyOutcome.String(outcomeError)))
-			return
-		}
-		c.Set(errorKey, e)
-	})
-	h.OnTokenRefreshed(func(c *gin.Context, bp *dance.Blueprint, _, _ *dance.Token) {
-		if bp.Name() != in.provider {
-			return
-		}
+	}
+	h.OnTokenRefreshed = func(c *gin.Context, bp *dance.Blueprint, old, tok *dance.Token) {
 		in.refresh.Add(c.Request.Context(), 1, metric.WithAttributes(keyProvider.String(in.provider),
 			keyOutcome.String(outcomeOK)))
 		trace.SpanFromContext(c.Request.Context()).AddEvent("dance.refresh",
 			trace.WithAttributes(keyOutcome.String(outcomeOK)))
-	})
+		if onRefreshed != nil {
+			onRefreshed(c, bp, old, tok)
+		}
+	}
+}
+
+// sawError counts a failed refresh, or leaves the error of a failed dance
+// for the route span.
+func (in *instruments) sawError(c *gin.Context, e *dance.Error) {
+	if e.Stage == dance.StageRefresh {
+		in.refresh.Add(c.Request.Context(), 1, metric.WithAttributes(keyProvider.String(in.provider),
+			keyOutcome.String(outcomeError)))
+		trace.SpanFromContext(c.Request.Context()).AddEvent("dance.refresh",
+			trace.WithAttributes(keyOutcome.String(outcomeError)))
+		return
+	}
+	c.Set(errorKey, e)
 }
 
 // timedTransport records the latency of each call, by endpoint.

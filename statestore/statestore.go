@@ -1,6 +1,8 @@
 // Package statestore records the states of completed logins, so that a
 // replayed callback is refused: in the process ([dance.Options.UsedStates]
-// left nil) or, with [redisstate], across a fleet of instances and restarts.
+// left nil) or, with a shared Store such as
+// [github.com/gin-dance/dance/redis/redisstate], across a fleet of instances
+// and restarts.
 package statestore
 
 import (

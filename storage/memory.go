@@ -7,8 +7,7 @@ import (
 )
 
 // Memory keeps tokens in process memory, one per blueprint name, shared by
-// every request and user. It is the Go form of Flask-Dance's MemoryStorage
-// and is meant for tests and single-user tools.
+// every request and user. It is meant for tests and single-user tools.
 type Memory struct {
 	mu      sync.Mutex
 	initial *Token
@@ -47,8 +46,8 @@ func (m *Memory) Delete(_ *gin.Context, name string) error {
 	return nil
 }
 
-// Null stores nothing: Get always returns no token. It is the Go form of
-// Flask-Dance's NullStorage, for tests of the logged-out paths.
+// Null stores nothing: Get always returns no token. It is for tests of the
+// logged-out paths.
 type Null struct{}
 
 // Get implements [Storage]; it always returns (nil, nil).

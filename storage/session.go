@@ -6,18 +6,19 @@ import (
 	"sync"
 
 	"github.com/gin-contrib/sessions"
+	"github.com/gin-dance/dance/internal/session"
 	"github.com/gin-gonic/gin"
 )
 
 // DefaultSessionKey is the session key format used by [Session]: "{name}"
-// is replaced by the blueprint's name, as Flask-Dance's "{bp.name}".
+// is replaced by the blueprint's name.
 const DefaultSessionKey = "{name}_oauth_token"
 
 // Session stores tokens in the user's gin-contrib/sessions session. It is
-// the default storage, the Go form of Flask-Dance's SessionStorage.
+// the default storage.
 //
 // The token is kept as one short string (see sessionlayout.go), not as
-// Flask-Dance's JSON object, so no gob registration is needed and the
+// its JSON object, so no gob registration is needed and the
 // cookie stays small; tokens kept as JSON by earlier versions of dance
 // are read too.
 //
@@ -25,9 +26,11 @@ const DefaultSessionKey = "{name}_oauth_token"
 // the cookie gives [ErrTooLarge] instead of being lost silently.
 type Session struct {
 	// Key is the session key format; "{name}" is replaced by the
-	// blueprint's name. Empty means [DefaultSessionKey]. It is the Go form
-	// of SessionStorage's key argument.
+	// blueprint's name. Empty means [DefaultSessionKey]. Set it before
+	// the storage is used.
 	Key string
+
+	keys sync.Map // blueprint name → session key, as an interface value
 }
 
 // NewSession returns a session storage with the default key format.
@@ -37,52 +40,29 @@ func NewSession() *Session { return &Session{} }
 // session is a map[any]any, and turning a string into an interface on
 // every lookup would allocate.
 func (s *Session) key(name string) any {
+	if v, ok := s.keys.Load(name); ok {
+		return v
+	}
 	format := s.Key
 	if format == "" {
 		format = DefaultSessionKey
 	}
-	k := [2]string{format, name}
-	sessionKeys.RLock()
-	v, ok := sessionKeys.m[k]
-	sessionKeys.RUnlock()
-	if ok {
-		return v
-	}
-	v = any(strings.ReplaceAll(format, "{name}", name))
-	sessionKeys.Lock()
-	if len(sessionKeys.m) < maxSessionKeys {
-		sessionKeys.m[k] = v
-	}
-	sessionKeys.Unlock()
+	v, _ := s.keys.LoadOrStore(name, any(strings.ReplaceAll(format, "{name}", name)))
 	return v
 }
 
-// sessionKeys caches [Session.key] by key format and blueprint name.
-var sessionKeys = struct {
-	sync.RWMutex
-	m map[[2]string]any
-}{m: make(map[[2]string]any)}
-
-// maxSessionKeys bounds sessionKeys; an app has a few blueprints.
-const maxSessionKeys = 1024
-
-// SessionFrom returns the gin-contrib/sessions session of c, or
+// sessionFrom returns the gin-contrib/sessions session of c, or
 // [ErrNoSession] when the sessions middleware did not run.
-func SessionFrom(c *gin.Context) (sessions.Session, error) {
-	v, ok := c.Get(sessions.DefaultKey)
-	if !ok {
-		return nil, ErrNoSession
+func sessionFrom(c *gin.Context) (sessions.Session, error) {
+	if sess, ok := session.From(c); ok {
+		return sess, nil
 	}
-	s, ok := v.(sessions.Session)
-	if !ok {
-		return nil, ErrNoSession
-	}
-	return s, nil
+	return nil, ErrNoSession
 }
 
 // Get implements [Storage].
 func (s *Session) Get(c *gin.Context, name string) (*Token, error) {
-	sess, err := SessionFrom(c)
+	sess, err := sessionFrom(c)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +82,7 @@ func (s *Session) Get(c *gin.Context, name string) (*Token, error) {
 // Set implements [Storage]. It saves the session, so it must be called
 // before the response is written.
 func (s *Session) Set(c *gin.Context, name string, tok *Token) error {
-	sess, err := SessionFrom(c)
+	sess, err := sessionFrom(c)
 	if err != nil {
 		return err
 	}
@@ -124,14 +104,14 @@ func (s *Session) Set(c *gin.Context, name string, tok *Token) error {
 		} else {
 			sess.Delete(key)
 		}
-		return SaveError(err)
+		return session.SaveError(err, ErrTooLarge)
 	}
 	return nil
 }
 
 // Delete implements [Storage]. Deleting a missing token is not an error.
 func (s *Session) Delete(c *gin.Context, name string) error {
-	sess, err := SessionFrom(c)
+	sess, err := sessionFrom(c)
 	if err != nil {
 		return err
 	}
@@ -141,16 +121,7 @@ func (s *Session) Delete(c *gin.Context, name string) error {
 	}
 	sess.Delete(key)
 	if err := sess.Save(); err != nil {
-		return SaveError(err)
+		return session.SaveError(err, ErrTooLarge)
 	}
 	return nil
-}
-
-// SaveError turns an error from saving a gin-contrib/sessions session into
-// one that says what went wrong; an over-long cookie becomes [ErrTooLarge].
-func SaveError(err error) error {
-	if strings.Contains(err.Error(), "too long") {
-		return ErrTooLarge
-	}
-	return fmt.Errorf("storage: saving the session: %w", err)
 }

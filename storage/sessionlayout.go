@@ -10,7 +10,7 @@ import (
 )
 
 // The session layout of a token: [Session] keeps a token as one short
-// string, not as Flask-Dance's JSON object, because the session is a cookie
+// string, not as its JSON object, because the session is a cookie
 // in most apps and is encoded and decoded on every request. The string is
 // layoutMark followed by these fields, separated by fieldSep:
 //
@@ -100,7 +100,7 @@ func marshalString(t *Token) (string, error) {
 func decodeSession(s string, t *Token) error {
 	rest, ok := strings.CutPrefix(s, layoutMark)
 	if !ok {
-		return t.unmarshalString(s)
+		return t.unmarshalString(s, time.Now())
 	}
 	var f [tokenFields]string
 	for i := range f {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // TestSessionLayoutRoundTrip checks that every token reads back from the
@@ -114,4 +115,74 @@ func FuzzSessionLayout(f *testing.F) {
 			t.Fatalf("token %+v reads back as %+v (%v)", tok, again, err)
 		}
 	})
+}
+
+// FuzzSessionLayoutMatchesJSON holds the session layout to the token's
+// JSON through encoding/json, the standard codec it replaces for speed:
+// any token reads back from the layout exactly as from JSON. Scopes are
+// given comma-separated ("-" for an empty list), the other fields as a
+// JSON object, the expiry in Unix microseconds.
+func FuzzSessionLayoutMatchesJSON(f *testing.F) {
+	f.Add("gho_a", "bearer", "ghr_b", "user:email,repo", int64(1795929216447826), "", "", `{"refresh_token_expires_in":15897599}`)
+	f.Add("", "", "", "", int64(0), "t", "s", `{"user_id":"1","screen_name":"x"}`)
+	f.Add("a", "Bearer", "", "-", int64(1), "", "", `{"id_token":"h.p.s","n":1.5e3,"o":{"a":[1,null]},"l":[]}`)
+	f.Add("a\x1fb", "", "", "a b", int64(1), "", "", `{"scope":"x"}`)
+	f.Fuzz(func(t *testing.T, access, typ, refresh, scopes string, expires int64, oauthToken, oauthSecret, extra string) {
+		tok := Token{AccessToken: access, TokenType: typ, RefreshToken: refresh, OAuthToken: oauthToken, OAuthTokenSecret: oauthSecret}
+		switch scopes {
+		case "":
+		case "-":
+			tok.Scope = []string{}
+		default:
+			tok.Scope = strings.Split(scopes, ",")
+		}
+		if expires != 0 {
+			tok.ExpiresAt = time.UnixMicro(expires)
+		}
+		if extra != "" && (json.Unmarshal([]byte(extra), &tok.Extra) != nil || len(tok.Extra) == 0) {
+			t.Skip()
+		}
+		if !jsonCarries(&tok) {
+			t.Skip()
+		}
+		raw, err := encodeSession(&tok)
+		if err != nil {
+			t.Fatalf("token %+v: %v", tok, err)
+		}
+		var got Token
+		if err := decodeSession(raw, &got); err != nil {
+			t.Fatalf("token %+v does not read back from %q: %v", tok, raw, err)
+		}
+		b, err := json.Marshal(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want Token
+		if err := want.unmarshalMap(b, time.Now()); err != nil {
+			t.Fatalf("token %+v does not read back from its JSON: %v", tok, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("token %+v reads back as %+v from the layout, as %+v from JSON", tok, got, want)
+		}
+	})
+}
+
+// jsonCarries reports whether the token's JSON reads back as the token:
+// valid UTF-8 (JSON replaces invalid bytes), an expiry that a float64 of
+// seconds holds to the microsecond, and known keys in no other field.
+func jsonCarries(tok *Token) bool {
+	for _, s := range append([]string{tok.AccessToken, tok.TokenType, tok.RefreshToken, tok.OAuthToken, tok.OAuthTokenSecret}, tok.Scope...) {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	if us := tok.ExpiresAt.UnixMicro(); !tok.ExpiresAt.IsZero() && (us < 0 || us > 1<<52) {
+		return false
+	}
+	for k := range tok.Extra {
+		if knownKey(k) >= 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Storage keeps OAuth tokens. It is the Go form of Flask-Dance's
-// BaseStorage. Implementations must be safe for concurrent use.
+// Storage keeps OAuth tokens. Implementations must be safe for concurrent
+// use.
 type Storage interface {
 	// Get returns the token stored for the blueprint name in the context
 	// of request c, or (nil, nil) when there is none.

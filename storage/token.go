@@ -137,10 +137,7 @@ func (t *Token) OAuth2() *oauth2.Token {
 	}
 }
 
-// now is the clock used when marshalling; tests may replace it.
-var now = time.Now
-
-// MarshalJSON encodes t in Flask-Dance's layout.
+// MarshalJSON encodes t in the JSON layout described on [Token].
 func (t Token) MarshalJSON() ([]byte, error) {
 	m := make(map[string]any, len(t.Extra)+7)
 	for k, v := range t.Extra {
@@ -157,7 +154,7 @@ func (t Token) MarshalJSON() ([]byte, error) {
 	if !t.ExpiresAt.IsZero() {
 		at := float64(t.ExpiresAt.UnixMicro()) / 1e6
 		m["expires_at"] = at
-		m["expires_in"] = int64(math.Floor(at - float64(now().UnixMicro())/1e6))
+		m["expires_in"] = int64(math.Floor(at - float64(time.Now().UnixMicro())/1e6))
 	}
 	return json.Marshal(m)
 }
@@ -170,7 +167,7 @@ func setString(m map[string]any, k, v string) {
 	}
 }
 
-// UnmarshalJSON decodes a token in Flask-Dance's layout, or a provider's
+// UnmarshalJSON decodes a token in that layout, or a provider's
 // raw token response. "scope" may be a list or a space-separated string,
 // and "expires_at" a number or a numeric string. Without "expires_at", an
 // "expires_in" is taken as relative to now.
@@ -178,22 +175,22 @@ func setString(m map[string]any, k, v string) {
 // Keys are case-sensitive: "Access_Token" is an extra field, not the
 // access token.
 func (t *Token) UnmarshalJSON(b []byte) error {
-	return t.unmarshalString(string(b))
+	return t.unmarshalString(string(b), time.Now())
 }
 
 // unmarshalString is UnmarshalJSON on a string, whose string fields then
 // share its memory. The usual stored token takes the fast path; anything
 // else goes through the map, which defines the result (see decodeFast).
-func (t *Token) unmarshalString(s string) error {
-	if decodeFast(s, t) {
+func (t *Token) unmarshalString(s string, now time.Time) error {
+	if decodeFast(s, t, now) {
 		return nil
 	}
-	return t.unmarshalMap([]byte(s))
+	return t.unmarshalMap([]byte(s), now)
 }
 
-// unmarshalMap decodes through a map[string]any and [FromMap]: the
-// reference decoder.
-func (t *Token) unmarshalMap(b []byte) error {
+// unmarshalMap decodes through a map[string]any and fromMap: the
+// reference decoder. A relative "expires_in" counts from now.
+func (t *Token) unmarshalMap(b []byte, now time.Time) error {
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
 		return fmt.Errorf("storage: token is not a JSON object: %w", err)
@@ -201,7 +198,7 @@ func (t *Token) unmarshalMap(b []byte) error {
 	if m == nil {
 		return fmt.Errorf("storage: token is null")
 	}
-	tok, err := FromMap(m, now())
+	tok, err := fromMap(m, now)
 	if err != nil {
 		return err
 	}
@@ -209,10 +206,10 @@ func (t *Token) unmarshalMap(b []byte) error {
 	return nil
 }
 
-// FromMap builds a Token from a decoded provider response or stored token.
+// fromMap builds a Token from a decoded provider response or stored token.
 // Fields of the wrong type give an error rather than being dropped. now
 // anchors a relative "expires_in" when there is no "expires_at".
-func FromMap(m map[string]any, now time.Time) (*Token, error) {
+func fromMap(m map[string]any, now time.Time) (*Token, error) {
 	t := &Token{}
 	var expiresIn any
 	for k, v := range m {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -44,16 +45,30 @@ func knownKey(k string) int {
 
 // decodeFast decodes the usual stored token into t without building a
 // map[string]any: a valid JSON object whose keys need no unescaping, each
-// well-known key present once with the type [FromMap] expects. Its string
+// well-known key present once with the type fromMap expects. Its string
 // fields are substrings of s, so a token read from a session costs no
 // copies.
 //
 // It reports false, leaving t alone, for anything else (duplicate or
 // escaped well-known keys, unexpected types, out-of-range numbers, and
-// every input [FromMap] would reject); the caller then decodes through the
-// map, so that results and errors stay exactly [FromMap]'s. Keys are
+// every input fromMap would reject); the caller then decodes through the
+// map, so that results and errors stay exactly fromMap's. Keys are
 // matched case-sensitively, as map keys are.
-func decodeFast(s string, t *Token) bool {
+func decodeFast(s string, t *Token, now time.Time) bool {
+	var out Token
+	var known [numKnown]string
+	if !scanObject(s, &out, &known) || !setKnown(&out, &known, now) {
+		return false
+	}
+	*t = out
+	return true
+}
+
+// scanObject walks the JSON object s: it keeps the raw values of the
+// well-known keys in known ("" when absent) and puts the others into
+// out.Extra. It reports false for what decodeFast leaves to the map
+// decoder.
+func scanObject(s string, out *Token, known *[numKnown]string) bool {
 	if !json.Valid([]byte(s)) { // the conversion does not copy
 		return false
 	}
@@ -61,8 +76,6 @@ func decodeFast(s string, t *Token) bool {
 	if s[i] != '{' {
 		return false
 	}
-	var known [numKnown]string // raw JSON values; "" when absent
-	var out Token
 	i = skipSpace(s, i+1)
 	for s[i] != '}' {
 		// s is valid JSON, so a key string starts here and a colon and a
@@ -101,6 +114,12 @@ func decodeFast(s string, t *Token) bool {
 			i = skipSpace(s, i+1)
 		}
 	}
+	return true
+}
+
+// setKnown decodes the raw values of the well-known keys into out, as
+// fromMap would; it reports false where decodeFast gives up.
+func setKnown(out *Token, known *[numKnown]string, now time.Time) bool {
 	for k, dst := range [...]*string{
 		kAccessToken: &out.AccessToken, kTokenType: &out.TokenType, kRefreshToken: &out.RefreshToken,
 		kOAuthToken: &out.OAuthToken, kOAuthTokenSecret: &out.OAuthTokenSecret,
@@ -140,14 +159,13 @@ func decodeFast(s string, t *Token) bool {
 			return false
 		}
 		if out.ExpiresAt.IsZero() && sec != 0 {
-			out.ExpiresAt = relativeExpiry(now(), sec)
+			out.ExpiresAt = relativeExpiry(now, sec)
 		}
 	}
-	*t = out
 	return true
 }
 
-// decodeNumber decodes expires_at or expires_in as [FromMap] does: a
+// decodeNumber decodes expires_at or expires_in as fromMap does: a
 // number, a numeric string or null, within range.
 func decodeNumber(k int, raw string) (float64, bool) {
 	var v any

@@ -1,11 +1,7 @@
-// Package core holds what dance's own packages (contrib, dancetest, the
-// docs generator) need from the root package but users do not: the
-// environment-variable names, the shared transport, the revocation request
-// helper, and a read-only view of a built blueprint for tests and docs.
-//
-// The functions that reach into a blueprint are variables that package
-// dance sets in its init, so that this package imports nothing of ours
-// but storage.
+// Package core holds what dance's own packages (the root package, contrib,
+// dancetest, the development provider) share but users do not name: the
+// version, the environment-variable names, the shared transport, and the
+// reading of a provider's failed answer.
 package core
 
 import (
@@ -15,12 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 	"unicode/utf8"
-
-	"github.com/dghubble/oauth1"
-	"github.com/gin-dance/dance/storage"
-	"golang.org/x/oauth2"
 )
 
 // Version is dance's version. Presets that must send a non-generic
@@ -139,30 +130,8 @@ func SendRevoke(hc *http.Client, req *http.Request, want int) error {
 	return nil
 }
 
-// Info is a read-only view of a built blueprint, for tests and the docs
-// generator.
-type Info struct {
-	Name       string
-	OAuth2     *oauth2.Config // a copy; nil for an OAuth 1 blueprint
-	OAuth1     *oauth1.Config // a copy; nil for an OAuth 2 blueprint
-	RefreshURL string         // "" when not refreshable
-	BaseURL    *url.URL       // nil when none was set
-	HTTPClient *http.Client
-	Storage    storage.Storage
-	Header     http.Header
-	Timeout    time.Duration // of each token-endpoint call
-	// Issuer and JWKSURL are what ID tokens are verified against ("" when
-	// they are not); Issuer may hold "{tenantid}".
-	Issuer, JWKSURL string
+// DecodeJSON decodes a provider's JSON answer into v, reading at most 16
+// MiB of it.
+func DecodeJSON(r io.Reader, v any) error {
+	return json.NewDecoder(io.LimitReader(r, 16<<20)).Decode(v)
 }
-
-// These are set by package dance; bp is a *dance.Blueprint.
-var (
-	// Inspect returns the view of bp.
-	Inspect func(bp any) Info
-	// SetStorage replaces bp's storage; for tests, before serving.
-	SetStorage func(bp any, s storage.Storage)
-	// SetHTTPClient replaces bp's HTTP client (nil restores the shared
-	// one); for tests, before serving.
-	SetHTTPClient func(bp any, hc *http.Client)
-)

@@ -1,4 +1,4 @@
-package gormstore
+package gormstore_test
 
 import (
 	"context"
@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-dance/dance/internal/gormtest"
 	"github.com/gin-dance/dance/storage"
+	"github.com/gin-dance/dance/storage/gormstore"
 	"gorm.io/gorm"
 )
 
@@ -15,18 +17,18 @@ const benchRows = 100_000
 
 // benchDB returns a SQLite store holding benchRows tokens, one per user.
 // It runs only under -bench, so the normal test run stays fast.
-func benchDB(b *testing.B) *Store {
+func benchDB(b *testing.B) *gormstore.Store {
 	b.Helper()
-	d := openDB(b, "sqlite")
-	s, err := New(d.db, Config{Model: &userOAuth{}, Table: "bench_oauth"})
+	d := gormtest.SQLite(b)
+	s, err := gormstore.New(d.DB, gormstore.Config{Model: &gormtest.UserOAuth{}, Table: "bench_oauth"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	if err := s.Migrate(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	tok, _ := JSONToken{sampleToken()}.Value()
-	err = d.db.Transaction(func(tx *gorm.DB) error {
+	tok, _ := gormstore.JSONToken{sampleToken()}.Value()
+	err = d.DB.Transaction(func(tx *gorm.DB) error {
 		for i := 1; i <= benchRows; i++ {
 			err := tx.Exec("INSERT INTO bench_oauth (provider, created_at, token, user_id) VALUES (?, ?, ?, ?)",
 				"github", time.Now().UTC(), tok, i).Error
@@ -59,13 +61,13 @@ func BenchmarkGetCacheHit(b *testing.B) {
 			name = "store+cipher"
 		}
 		b.Run(name, func(b *testing.B) {
-			d := openDB(b, "sqlite")
-			cfg := Config{Cache: NewMemoryCache(1000, time.Hour)}
+			d := gormtest.SQLite(b)
+			cfg := gormstore.Config{Cache: gormstore.NewMemoryCache(1000, time.Hour)}
 			if sealed {
-				cfg.Cipher = testCipher(b, "k1")
+				cfg.Cipher = gormtest.Cipher(b, "k1")
 			}
-			s := newStore(b, d, cfg)
-			c := ctx(1)
+			s := gormtest.NewStore(b, d, cfg)
+			c := gormtest.Ctx(1)
 			if err := s.Set(c, "github", sampleToken()); err != nil {
 				b.Fatal(err)
 			}
@@ -102,48 +104,48 @@ func BenchmarkGetCacheHit(b *testing.B) {
 // with a cipher, on a copy of the table that Rekey encrypted.
 func BenchmarkGetCacheMiss(b *testing.B) {
 	s := benchDB(b)
-	cipher := testCipher(b, "k1")
-	sealed, err := New(s.db, Config{Model: &userOAuth{}, Table: "bench_oauth_sealed", Cipher: cipher})
+	cipher := gormtest.Cipher(b, "k1")
+	sealed, err := gormstore.New(s.DB(), gormstore.Config{Model: &gormtest.UserOAuth{}, Table: "bench_oauth_sealed", Cipher: cipher})
 	if err != nil {
 		b.Fatal(err)
 	}
 	if err := sealed.Migrate(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	err = s.db.Exec("INSERT INTO bench_oauth_sealed (provider, created_at, token, user_id) SELECT provider, created_at, token, user_id FROM bench_oauth ORDER BY id").Error
+	err = s.DB().Exec("INSERT INTO bench_oauth_sealed (provider, created_at, token, user_id) SELECT provider, created_at, token, user_id FROM bench_oauth ORDER BY id").Error
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := sealed.Rekey(context.Background(), RekeyOptions{BatchSize: 1000}); err != nil {
+	if _, err := sealed.Rekey(context.Background(), gormstore.RekeyOptions{BatchSize: 1000}); err != nil {
 		b.Fatal(err)
 	}
 	for _, table := range []string{"bench_oauth", "bench_oauth_sealed"} {
 		name := "store"
-		cfg := Config{Model: &userOAuth{}, Table: table, Cache: NewMemoryCache(1000, time.Hour)}
+		cfg := gormstore.Config{Model: &gormtest.UserOAuth{}, Table: table, Cache: gormstore.NewMemoryCache(1000, time.Hour)}
 		if table == "bench_oauth_sealed" {
 			name, cfg.Cipher = "store+cipher", cipher
 		}
 		b.Run(name, func(b *testing.B) {
-			s2, err := New(s.db, cfg)
+			s2, err := gormstore.New(s.DB(), cfg)
 			if err != nil {
 				b.Fatal(err)
 			}
-			c := ctx(0)
+			c := gormtest.Ctx(0)
 			uid := 0
 			b.ReportAllocs()
 			for b.Loop() {
 				uid = uid%benchRows + 1
-				SetUserID(c, "", uid)
+				gormstore.SetUserID(c, "", uid)
 				tok, err := s2.Get(c, "github")
 				if err != nil || tok == nil {
 					b.Fatal(tok, err)
 				}
-				_ = cfg.Cache.Delete(context.Background(), s2.cacheKey("github", uid))
+				_ = cfg.Cache.Delete(context.Background(), gormtest.CacheKey(s2, "github", uid))
 			}
 		})
 	}
 	b.Run("raw SELECT", func(b *testing.B) {
-		sqlDB, _ := s.db.DB()
+		sqlDB, _ := s.DB().DB()
 		uid := 0
 		b.ReportAllocs()
 		for b.Loop() {

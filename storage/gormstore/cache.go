@@ -2,17 +2,13 @@ package gormstore
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/gin-dance/dance/storage"
 	"github.com/hashicorp/golang-lru/v2/expirable"
-	"github.com/redis/go-redis/v9"
 )
 
-// Cache keeps tokens in front of the database, the Go form of the
-// Flask-Caching instance that SQLAlchemyStorage accepts. A [Store] caches
+// Cache keeps tokens in front of the database. A [Store] caches
 // what it reads (also "no token", as a nil token), and deletes the key on
 // every Set and Delete. When a cache call fails, the store uses the
 // database and logs the outage once; the keys it could not delete meanwhile
@@ -32,7 +28,8 @@ type Cache interface {
 // SealedCache is a [Cache] that can also hold encrypted tokens: the
 // envelopes that a [Store] with a [Cipher] caches instead of tokens, so
 // that the cache never holds plaintext. Each read decrypts the envelope.
-// [MemoryCache] and [RedisCache] implement it.
+// [MemoryCache] implements it, and so does the Redis cache
+// [github.com/gin-dance/dance/redis/rediscache.Cache].
 type SealedCache interface {
 	Cache
 	// GetSealed returns the envelope cached under key. found reports a
@@ -51,7 +48,8 @@ const DefaultCacheTTL = 5 * time.Minute
 
 // MemoryCache is an in-process [Cache] with a size bound (least recently
 // used tokens go first) and a TTL, on hashicorp/golang-lru/v2's expirable
-// LRU. It suits a single app instance; use [RedisCache] for several.
+// LRU. It suits a single app instance; for several, use a cache they
+// share, such as [github.com/gin-dance/dance/redis/rediscache.Cache].
 type MemoryCache struct {
 	lru *expirable.LRU[string, cached]
 }
@@ -106,71 +104,3 @@ func (m *MemoryCache) Delete(_ context.Context, key string) error {
 
 // Len returns the number of cached entries.
 func (m *MemoryCache) Len() int { return m.lru.Len() }
-
-// RedisCache is a [Cache] in Redis (github.com/redis/go-redis/v9), shared
-// by every instance of the app. Tokens are kept as Flask-Dance's JSON.
-//
-// Give the client short timeouts (for example DialTimeout and ReadTimeout
-// of 100 ms): while Redis is down, every token read waits for them before
-// the store falls back to the database.
-type RedisCache struct {
-	client redis.UniversalClient
-	prefix string
-	ttl    time.Duration
-}
-
-// NewRedisCache returns a cache in client. Keys start with prefix (which
-// may be ""), and live for ttl (default [DefaultCacheTTL]).
-func NewRedisCache(client redis.UniversalClient, prefix string, ttl time.Duration) *RedisCache {
-	if ttl <= 0 {
-		ttl = DefaultCacheTTL
-	}
-	return &RedisCache{client: client, prefix: prefix, ttl: ttl}
-}
-
-// Get implements [Cache].
-func (r *RedisCache) Get(ctx context.Context, key string) (*storage.Token, bool, error) {
-	b, err := r.client.Get(ctx, r.prefix+key).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	var t JSONToken
-	if err := json.Unmarshal(b, &t); err != nil {
-		return nil, false, err
-	}
-	return t.Token, true, nil
-}
-
-// Set implements [Cache].
-func (r *RedisCache) Set(ctx context.Context, key string, tok *storage.Token) error {
-	b, err := json.Marshal(JSONToken{tok})
-	if err != nil {
-		return err
-	}
-	return r.client.Set(ctx, r.prefix+key, b, r.ttl).Err()
-}
-
-// GetSealed implements [SealedCache]. An empty value is "no token".
-func (r *RedisCache) GetSealed(ctx context.Context, key string) ([]byte, bool, error) {
-	b, err := r.client.Get(ctx, r.prefix+key).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, false, nil
-	}
-	if err != nil || len(b) == 0 {
-		return nil, err == nil, err
-	}
-	return b, true, nil
-}
-
-// SetSealed implements [SealedCache].
-func (r *RedisCache) SetSealed(ctx context.Context, key string, env []byte) error {
-	return r.client.Set(ctx, r.prefix+key, env, r.ttl).Err()
-}
-
-// Delete implements [Cache].
-func (r *RedisCache) Delete(ctx context.Context, key string) error {
-	return r.client.Del(ctx, r.prefix+key).Err()
-}

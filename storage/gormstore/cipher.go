@@ -257,94 +257,117 @@ func isEnvelope(raw []byte) (envelope, bool, error) {
 // and as PostgreSQL's jsonb gives it back. Anything else is left to
 // encoding/json.
 func parseEnvelope(raw []byte) (e envelope, ok bool) {
-	i := 0
-	ws := func() {
-		for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r') {
-			i++
-		}
-	}
-	str := func() ([]byte, bool) {
-		if i >= len(raw) || raw[i] != '"' {
-			return nil, false
-		}
-		j := i + 1
-		for j < len(raw) && raw[j] != '"' {
-			if raw[j] == '\\' || raw[j] < 0x20 {
-				return nil, false
-			}
-			j++
-		}
-		if j >= len(raw) {
-			return nil, false
-		}
-		out := raw[i+1 : j]
-		i = j + 1
-		return out, true
-	}
-	ws()
-	if i >= len(raw) || raw[i] != '{' {
+	sc := envScanner{raw: raw}
+	sc.ws()
+	if !sc.next('{') {
 		return e, false
 	}
-	i++
 	seen := 0
 	for n := 0; n < 3; n++ {
-		ws()
-		key, ok := str()
-		if !ok {
+		if !sc.field(&e, &seen) {
 			return e, false
 		}
-		ws()
-		if i >= len(raw) || raw[i] != ':' {
+		sc.ws()
+		sep := byte(',')
+		if n == 2 {
+			sep = '}'
+		}
+		if !sc.next(sep) {
 			return e, false
 		}
-		i++
-		ws()
-		switch string(key) {
-		case "v":
-			if seen&1 != 0 {
-				return e, false
-			}
-			seen |= 1
-			start := i
-			for i < len(raw) && '0' <= raw[i] && raw[i] <= '9' && i-start < 6 {
-				e.v = e.v*10 + int(raw[i]-'0')
-				i++
-			}
-			if i == start || (i-start > 1 && raw[start] == '0') {
-				return e, false
-			}
-		case "kid", "ct":
-			bit := 2
-			if key[0] == 'c' {
-				bit = 4
-			}
-			if seen&bit != 0 {
-				return e, false
-			}
-			seen |= bit
-			v, ok := str()
-			if !ok {
-				return e, false
-			}
-			if bit == 2 {
-				e.kid = v
-			} else {
-				e.ct = v
-			}
-		default:
-			return e, false
-		}
-		ws()
-		if i >= len(raw) {
-			return e, false
-		}
-		if n < 2 && raw[i] != ',' || n == 2 && raw[i] != '}' {
-			return e, false
-		}
-		i++
 	}
-	ws()
-	return e, i == len(raw) && seen == 7
+	sc.ws()
+	return e, sc.i == len(raw) && seen == 7
+}
+
+// envScanner reads an envelope's JSON at raw[i:].
+type envScanner struct {
+	raw []byte
+	i   int
+}
+
+// ws skips JSON white space.
+func (sc *envScanner) ws() {
+	for sc.i < len(sc.raw) && (sc.raw[sc.i] == ' ' || sc.raw[sc.i] == '\t' || sc.raw[sc.i] == '\n' || sc.raw[sc.i] == '\r') {
+		sc.i++
+	}
+}
+
+// next consumes the byte b, and reports whether it was there.
+func (sc *envScanner) next(b byte) bool {
+	if sc.i >= len(sc.raw) || sc.raw[sc.i] != b {
+		return false
+	}
+	sc.i++
+	return true
+}
+
+// str reads a string without escapes or control characters.
+func (sc *envScanner) str() ([]byte, bool) {
+	if sc.i >= len(sc.raw) || sc.raw[sc.i] != '"' {
+		return nil, false
+	}
+	j := sc.i + 1
+	for j < len(sc.raw) && sc.raw[j] != '"' {
+		if sc.raw[j] == '\\' || sc.raw[j] < 0x20 {
+			return nil, false
+		}
+		j++
+	}
+	if j >= len(sc.raw) {
+		return nil, false
+	}
+	out := sc.raw[sc.i+1 : j]
+	sc.i = j + 1
+	return out, true
+}
+
+// field reads one "key": value of the envelope into e, each key once
+// (seen holds a bit per key: 1 v, 2 kid, 4 ct).
+func (sc *envScanner) field(e *envelope, seen *int) bool {
+	sc.ws()
+	key, ok := sc.str()
+	if !ok {
+		return false
+	}
+	sc.ws()
+	if !sc.next(':') {
+		return false
+	}
+	sc.ws()
+	switch string(key) {
+	case "v":
+		if *seen&1 != 0 {
+			return false
+		}
+		*seen |= 1
+		start := sc.i
+		for sc.i < len(sc.raw) && '0' <= sc.raw[sc.i] && sc.raw[sc.i] <= '9' && sc.i-start < 6 {
+			e.v = e.v*10 + int(sc.raw[sc.i]-'0')
+			sc.i++
+		}
+		return sc.i != start && (sc.i-start == 1 || sc.raw[start] != '0')
+	case "kid", "ct":
+		bit := 2
+		if key[0] == 'c' {
+			bit = 4
+		}
+		if *seen&bit != 0 {
+			return false
+		}
+		*seen |= bit
+		v, ok := sc.str()
+		if !ok {
+			return false
+		}
+		if bit == 2 {
+			e.kid = v
+		} else {
+			e.ct = v
+		}
+		return true
+	}
+	return false
 }
 
 // open decrypts the envelope e of row b and returns the token JSON.

@@ -1,16 +1,15 @@
 // Package gormstore keeps OAuth tokens in a SQL database through GORM,
-// optionally per user of the app: the Go form of Flask-Dance's
-// SQLAlchemyStorage and OAuthConsumerMixin.
+// optionally per user of the app.
 //
-// Its table and token JSON are Flask-Dance's, so a Go app and a Flask app
-// can share one database. SQLite (gorm.io/driver/sqlite), PostgreSQL
-// (gorm.io/driver/postgres) and MySQL/MariaDB (gorm.io/driver/mysql) are
-// tested.
+// Its table and token JSON are the ones Flask-Dance's SQLAlchemy storage
+// uses, so a Go app and a Flask app can share one database. SQLite
+// (gorm.io/driver/sqlite), PostgreSQL (gorm.io/driver/postgres) and
+// MySQL/MariaDB (gorm.io/driver/mysql) are tested.
 //
 // # One token per provider and user
 //
-// Flask-Dance replaces a token by deleting and then inserting, which races:
-// two concurrent dances of one user can leave two rows. A [Store] instead
+// Replacing a token by deleting and then inserting races: two concurrent
+// dances of one user can leave two rows. A [Store] instead
 // relies on unique indexes that [Store.Migrate] creates, and replaces a
 // token with a single upsert statement (INSERT … ON CONFLICT DO UPDATE,
 // or ON DUPLICATE KEY UPDATE on MySQL), which is one transaction.
@@ -21,8 +20,8 @@
 // row per provider. MySQL and MariaDB have no partial indexes, so there
 // Migrate adds a virtual generated column, dance_anon_provider, equal to
 // provider when user_id is NULL and NULL otherwise, with a unique index. It
-// is computed by the database, never written, and invisible to
-// Flask-Dance's model.
+// is computed by the database, never written, and invisible to other
+// apps that read the table.
 //
 // # Encryption at rest
 //
@@ -67,10 +66,9 @@ import (
 // class named OAuth ("flask_dance_" + the lowercased class name).
 const DefaultTable = "flask_dance_oauth"
 
-// Model is the token row, the Go form of Flask-Dance's OAuthConsumerMixin,
-// with the same columns: id, provider, created_at and token. Use it as is
-// for tokens not tied to users, or embed it in your own model and add the
-// user association, as in Flask-Dance's docs:
+// Model is the token row, with the columns id, provider, created_at and
+// token. Use it as is for tokens not tied to users, or embed it in your
+// own model and add the user association:
 //
 //	type OAuth struct {
 //		gormstore.Model
@@ -78,7 +76,7 @@ const DefaultTable = "flask_dance_oauth"
 //		User   *User
 //	}
 //
-// The embedded TableName keeps Flask-Dance's table name, flask_dance_oauth.
+// The embedded TableName keeps the table name [DefaultTable].
 type Model struct {
 	// ID is the integer primary key.
 	ID uint `gorm:"primaryKey"`
@@ -86,15 +84,15 @@ type Model struct {
 	Provider string `gorm:"size:50;not null"`
 	// CreatedAt is when the token was stored, in UTC.
 	CreatedAt time.Time `gorm:"not null"`
-	// Token is the token, in Flask-Dance's JSON layout.
+	// Token is the token, as the JSON of [storage.Token].
 	Token JSONToken `gorm:"not null"`
 }
 
 // TableName returns [DefaultTable].
 func (Model) TableName() string { return DefaultTable }
 
-// JSONToken is a token column: a [storage.Token] kept as Flask-Dance's
-// JSON, in the database's JSON type (jsonb on PostgreSQL, json on MySQL,
+// JSONToken is a token column: a [storage.Token] kept as its JSON, in the
+// database's JSON type (jsonb on PostgreSQL, json on MySQL,
 // MariaDB and SQLite). Its fields are those of the embedded *Token.
 type JSONToken struct {
 	*storage.Token
@@ -134,7 +132,7 @@ func (t *JSONToken) Scan(v any) error {
 	return nil
 }
 
-// MarshalJSON encodes the token in Flask-Dance's layout, or null.
+// MarshalJSON encodes the token as [storage.Token] does, or null.
 func (t JSONToken) MarshalJSON() ([]byte, error) {
 	if t.Token == nil {
 		return []byte("null"), nil
@@ -159,36 +157,31 @@ func (JSONToken) GormDBDataType(db *gorm.DB, _ *schema.Field) string {
 	return "json"
 }
 
-// Config configures a [Store]: the Go form of SQLAlchemyStorage's
-// arguments.
+// Config configures a [Store].
 type Config struct {
 	// Model is a pointer to the token model: &gormstore.Model{} (the
 	// default) or your own struct that embeds [Model] and adds UserID (the
-	// user_id column) and User. Flask-Dance: model.
+	// user_id column) and User.
 	Model any
 	// Table overrides the model's table name. Default: the model's, which
 	// is [DefaultTable] for [Model] and for structs that embed it.
 	Table string
 	// User returns the user of request c, for example the one your login
 	// middleware put in the context, or nil. Its ID is the GORM primary
-	// key of the value. Flask-Dance: user (a user object, a function, or
-	// Flask-Login's current_user).
+	// key of the value.
 	User func(c *gin.Context) any
 	// UserID returns the ID of the user of request c (a value of the
 	// user_id column's type), or nil. It takes precedence over User.
-	// Flask-Dance: user_id.
 	UserID func(c *gin.Context) any
 	// UserRequired makes Get, Set and Delete fail with
 	// [storage.ErrUserRequired] when no user is found. nil auto-detects:
-	// required when User or UserID is set. Flask-Dance: user_required.
+	// required when User or UserID is set.
 	UserRequired *bool
 	// Anonymous reports whether a user found through User (or [SetUser],
 	// or [Who].User) is an anonymous user, to be treated as no user. By
 	// default nil and values whose primary key is zero are anonymous.
-	// Flask-Dance: anon_user.
 	Anonymous func(user any) bool
 	// Cache keeps tokens in front of the database; nil means none.
-	// Flask-Dance: cache.
 	Cache Cache
 	// CacheRetry is how long the store leaves the cache alone after a
 	// cache call fails, so that requests do not each wait for an
@@ -201,16 +194,17 @@ type Config struct {
 	// Cipher, when set, encrypts tokens at rest (see [Cipher]): every
 	// token written is an encrypted envelope in the token column, and
 	// the cache holds envelopes only, never plaintext. Rows in plaintext
-	// (Flask-Dance's, or this store's from before) are still read, and
+	// (this store's from before, or another app's) are still read, and
 	// are encrypted when next saved or by [Store.Rekey]. A cache must
-	// then implement [SealedCache], as [MemoryCache] and [RedisCache] do.
-	// Not in Flask-Dance.
+	// then implement [SealedCache], as [MemoryCache] and the Redis cache
+	// (github.com/gin-dance/dance/redis/rediscache) do.
 	Cipher *Cipher
 	// WritePlaintext, with a Cipher, keeps writing tokens in plaintext,
-	// for teams whose Flask-Dance app still reads the same table. The
-	// store still reads encrypted rows (so turning it on after the
-	// rollout of encryption is a way back), the cache still holds only
-	// envelopes, and [Store.Rekey] rewrites every row in plaintext.
+	// for an app without the key that still reads the same table, such
+	// as a Flask-Dance app. The store still reads encrypted rows (so
+	// turning it on after the rollout of encryption is a way back), the
+	// cache still holds only envelopes, and [Store.Rekey] rewrites every
+	// row in plaintext.
 	WritePlaintext bool
 	// RejectPlaintext, with a Cipher, treats a plaintext row as one that
 	// cannot be decrypted ([ErrDecrypt]), once [Store.Rekey] has
@@ -359,8 +353,7 @@ func (s *Store) Delete(c *gin.Context, name string) error {
 }
 
 // GetFor is Get for the user who names, falling back to the configured
-// user and then to the per-request override (see [Who]). Flask-Dance:
-// SQLAlchemyStorage.get(blueprint, user=None, user_id=None).
+// user and then to the per-request override (see [Who]).
 func (s *Store) GetFor(c *gin.Context, name string, who Who) (*storage.Token, error) {
 	uid, err := s.userID(c, name, who)
 	if err != nil {
@@ -489,7 +482,7 @@ func (s *Store) column(name string, uid any, tok *storage.Token) (any, error) {
 
 // SetFor is Set for the user who names (see [Who]). It replaces the
 // user's token for the blueprint with one upsert, so that concurrent sets
-// leave exactly one row. Flask-Dance: SQLAlchemyStorage.set.
+// leave exactly one row.
 func (s *Store) SetFor(c *gin.Context, name string, who Who, tok *storage.Token) error {
 	uid, err := s.userID(c, name, who)
 	if err != nil {
@@ -505,7 +498,7 @@ func (s *Store) SetFor(c *gin.Context, name string, who Who, tok *storage.Token)
 	}
 	row := map[string]any{
 		"provider":   name,
-		"created_at": time.Now().UTC().Truncate(time.Microsecond), // as Flask-Dance's utcnow
+		"created_at": time.Now().UTC().Truncate(time.Microsecond), // UTC, as Flask-Dance writes it too
 		"token":      val,
 	}
 	if uid != nil {
@@ -532,8 +525,7 @@ func (s *Store) SetFor(c *gin.Context, name string, who Who, tok *storage.Token)
 	return nil
 }
 
-// DeleteFor is Delete for the user who names (see [Who]). Flask-Dance:
-// SQLAlchemyStorage.delete.
+// DeleteFor is Delete for the user who names (see [Who]).
 func (s *Store) DeleteFor(c *gin.Context, name string, who Who) error {
 	uid, err := s.userID(c, name, who)
 	if err != nil {
@@ -623,9 +615,9 @@ func (s *Store) dropStale(ctx context.Context) bool {
 	return ok
 }
 
-// cacheKey is the cache key of a token: Flask-Dance's
-// "flask_dance_token|{name}|{user_id}", with the table in front so that
-// stores on different tables can share one cache. With a cipher, the
+// cacheKey is the cache key of a token: "flask_dance_token|", then the
+// table (so that stores on different tables can share one cache), the
+// name and the user ID. With a cipher, the
 // entries are envelopes, under "flask_dance_sealed|…", so that an
 // instance without the cipher never reads one as a token.
 func (s *Store) cacheKey(name string, uid any) string {

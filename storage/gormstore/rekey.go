@@ -51,7 +51,7 @@ type RekeyProgress struct {
 
 // Rekey rewrites every row of the table in the store's target form: an
 // envelope under the [Cipher]'s current key, or plaintext with
-// [Config.WritePlaintext]. It encrypts plaintext rows (Flask-Dance's, or
+// [Config.WritePlaintext]. It encrypts plaintext rows (another app's, or
 // this store's from before the cipher), re-encrypts rows under older keys
 // after a rotation, and skips rows already in the target form, so a run
 // that was interrupted can be started again.
@@ -111,46 +111,9 @@ func (s *Store) Rekey(ctx context.Context, opt RekeyOptions) (RekeyProgress, err
 		if len(rows) == 0 {
 			break
 		}
-		var todo []rekeyRow
-		for _, r := range rows {
-			next, err := s.target(r)
-			switch {
-			case err != nil:
-				p.Failed++
-				if firstErr == nil {
-					firstErr = fmt.Errorf("ID %d: %w", r.id, err)
-				}
-			case next == nil:
-				p.Current++
-			default:
-				r.next = next
-				todo = append(todo, r)
-			}
-		}
-		var written []bool
-		err = retry(ctx, func() error {
-			written = make([]bool, len(todo))
-			return db.Transaction(func(tx *gorm.DB) error {
-				for i, r := range todo {
-					res := tx.Exec(upd, string(r.next), r.id, string(r.token))
-					if res.Error != nil {
-						return res.Error
-					}
-					written[i] = res.RowsAffected > 0
-				}
-				return nil
-			})
-		})
-		if err != nil {
+		todo := s.sortRows(rows, &p, &firstErr)
+		if err := s.rewriteRows(ctx, db, upd, todo, &p); err != nil {
 			return p, fmt.Errorf("gormstore: rekey: rewriting rows after ID %d: %w", p.LastID, err)
-		}
-		for i, r := range todo {
-			if written[i] {
-				p.Rewritten++
-				s.invalidate(ctx, r.provider, r.uid)
-			} else {
-				p.Changed++
-			}
 		}
 		p.Done += int64(len(rows))
 		p.LastID = rows[len(rows)-1].id
@@ -162,6 +125,62 @@ func (s *Store) Rekey(ctx context.Context, opt RekeyOptions) (RekeyProgress, err
 		return p, fmt.Errorf("gormstore: rekey: %d rows cannot be decrypted and were left as they are; the first: %w", p.Failed, firstErr)
 	}
 	return p, nil
+}
+
+// sortRows counts the rows already under the current key and those that
+// cannot be decrypted (keeping the first error), and returns the others,
+// with their new token values.
+func (s *Store) sortRows(rows []rekeyRow, p *RekeyProgress, firstErr *error) []rekeyRow {
+	var todo []rekeyRow
+	for _, r := range rows {
+		next, err := s.target(r)
+		switch {
+		case err != nil:
+			p.Failed++
+			if *firstErr == nil {
+				*firstErr = fmt.Errorf("ID %d: %w", r.id, err)
+			}
+		case next == nil:
+			p.Current++
+		default:
+			r.next = next
+			todo = append(todo, r)
+		}
+	}
+	return todo
+}
+
+// rewriteRows writes the new token values in one transaction, each only
+// where the row still holds the token that was read (a row the app
+// changed meanwhile is counted as Changed and left alone), and drops the
+// rewritten ones from the cache.
+func (s *Store) rewriteRows(ctx context.Context, db *gorm.DB, upd string, todo []rekeyRow, p *RekeyProgress) error {
+	var written []bool
+	err := retry(ctx, func() error {
+		written = make([]bool, len(todo))
+		return db.Transaction(func(tx *gorm.DB) error {
+			for i, r := range todo {
+				res := tx.Exec(upd, string(r.next), r.id, string(r.token))
+				if res.Error != nil {
+					return res.Error
+				}
+				written[i] = res.RowsAffected > 0
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for i, r := range todo {
+		if written[i] {
+			p.Rewritten++
+			s.invalidate(ctx, r.provider, r.uid)
+		} else {
+			p.Changed++
+		}
+	}
+	return nil
 }
 
 // rekeyRow is a row as Rekey reads it, and its new token value.

@@ -10,8 +10,8 @@ import (
 )
 
 // Who names a user for one call of [Store.GetFor], [Store.SetFor] or
-// [Store.DeleteFor]: the Go form of the user and user_id arguments of
-// SQLAlchemyStorage's get, set and delete.
+// [Store.DeleteFor], for code that acts for a user other than the
+// request's, such as a background job.
 type Who struct {
 	// User is a user value (a GORM model); its primary key is the ID.
 	User any
@@ -27,13 +27,11 @@ const (
 
 // SetUserID sets, for the rest of request c only, the user whose tokens
 // the store reads and writes for the blueprint name, or for every
-// blueprint when name is "". It is the Go form of Flask-Dance's
-// blueprint.config["user_id"], and is used when neither the call nor the
+// blueprint when name is "". It is used when neither the call nor the
 // store's Config names a user (see [Store.GetFor]).
 //
-// Unlike blueprint.config, which lives on the blueprint across requests,
-// the override is kept in the gin.Context, so it can never leak into
-// another user's request. A blueprint's own override wins over the one set
+// The override is kept in the gin.Context, not on the blueprint, so it
+// can never leak into another user's request. A blueprint's own override wins over the one set
 // for every blueprint. Set it before the token is first read in the
 // request: a dance.Client keeps the token it has loaded.
 func SetUserID(c *gin.Context, name string, id any) {
@@ -41,7 +39,7 @@ func SetUserID(c *gin.Context, name string, id any) {
 }
 
 // SetUser is [SetUserID] with a user value (a GORM model) instead of an
-// ID: the Go form of blueprint.config["user"].
+// ID.
 func SetUser(c *gin.Context, name string, user any) {
 	c.Set(overrideUserKey+":"+name, user)
 }
@@ -59,11 +57,11 @@ func override(c *gin.Context, key, name string) any {
 	return v
 }
 
-// userID resolves the user of a call, as SQLAlchemyStorage does: the first
-// non-zero ID of the call, the Config's UserID and the per-request
-// override, in that order; else the first non-anonymous user of the call,
-// the Config's User and the override, whose primary key is the ID. It
-// returns nil for no user, or ErrUserRequired when one is required.
+// userID resolves the user of a call: the first non-zero ID of the call,
+// the Config's UserID and the per-request override, in that order; else
+// the first non-anonymous user of the call, the Config's User and the
+// override, whose primary key is the ID. It returns nil for no user, or
+// ErrUserRequired when one is required.
 func (s *Store) userID(c *gin.Context, name string, who Who) (any, error) {
 	ids := []any{who.UserID, nil, override(c, overrideUserIDKey, name)}
 	if s.userIDFn != nil && c != nil {
@@ -112,8 +110,8 @@ func (s *Store) primaryKey(u any) any {
 	return id
 }
 
-// isZero is Python's falsiness for IDs and users: nil, a nil pointer, 0
-// and "" are no user.
+// isZero reports whether an ID or user counts as none: nil, a nil
+// pointer, 0 and "".
 func isZero(v any) bool {
 	if v == nil {
 		return true

@@ -29,134 +29,157 @@ type Harness struct {
 // Run runs the conformance suite. newHarness is called once per subtest,
 // so each starts from an empty storage.
 func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
-	t.Run("EmptyGet", func(t *testing.T) {
-		h := newHarness(t)
-		tok, err := h.Storage.Get(h.Request(), "github")
-		if err != nil || tok != nil {
-			t.Fatalf("Get on empty storage = %v, %v; want nil, nil", tok, err)
+	for _, c := range []struct {
+		name string
+		test func(t *testing.T, h Harness)
+	}{
+		{"EmptyGet", testEmptyGet},
+		{"SetGet", testSetGet},
+		{"Overwrite", testOverwrite},
+		{"KeyedByName", testKeyedByName},
+		{"Delete", testDelete},
+		{"DeleteMissing", testDeleteMissing},
+		{"ReturnedTokenIsACopy", testReturnedTokenIsACopy},
+		{"Concurrent", testConcurrent},
+	} {
+		t.Run(c.name, func(t *testing.T) { c.test(t, newHarness(t)) })
+	}
+}
+
+// testEmptyGet checks that an empty storage has no token.
+func testEmptyGet(t *testing.T, h Harness) {
+	tok, err := h.Storage.Get(h.Request(), "github")
+	if err != nil || tok != nil {
+		t.Fatalf("Get on empty storage = %v, %v; want nil, nil", tok, err)
+	}
+}
+
+// testSetGet checks that a stored token reads back as it was.
+func testSetGet(t *testing.T, h Harness) {
+	want := sample()
+	if err := h.Storage.Set(h.Request(), "github", want); err != nil {
+		t.Fatalf("Set: %v", err)
+	}
+	got, err := h.Storage.Get(h.Request(), "github")
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if h.Discards {
+		if got != nil {
+			t.Fatalf("a discarding storage returned a token")
 		}
-	})
-	t.Run("SetGet", func(t *testing.T) {
-		h := newHarness(t)
-		want := sample()
-		if err := h.Storage.Set(h.Request(), "github", want); err != nil {
-			t.Fatalf("Set: %v", err)
-		}
-		got, err := h.Storage.Get(h.Request(), "github")
-		if err != nil {
-			t.Fatalf("Get: %v", err)
-		}
-		if h.Discards {
-			if got != nil {
-				t.Fatalf("a discarding storage returned a token")
-			}
-			return
-		}
-		assertEqual(t, got, want)
-	})
-	t.Run("Overwrite", func(t *testing.T) {
-		h := newHarness(t)
-		first, second := sample(), sample()
-		second.AccessToken = "second-access-token"
-		for _, tok := range []*storage.Token{first, second} {
-			if err := h.Storage.Set(h.Request(), "github", tok); err != nil {
-				t.Fatalf("Set: %v", err)
-			}
-		}
-		got, err := h.Storage.Get(h.Request(), "github")
-		if err != nil {
-			t.Fatalf("Get: %v", err)
-		}
-		if !h.Discards {
-			assertEqual(t, got, second)
-		}
-	})
-	t.Run("KeyedByName", func(t *testing.T) {
-		h := newHarness(t)
-		a := sample()
-		if err := h.Storage.Set(h.Request(), "github", a); err != nil {
-			t.Fatalf("Set: %v", err)
-		}
-		got, err := h.Storage.Get(h.Request(), "google")
-		if err != nil || got != nil {
-			t.Fatalf("Get(other name) = %v, %v; want nil, nil", got, err)
-		}
-		if err := h.Storage.Delete(h.Request(), "google"); err != nil {
-			t.Fatalf("Delete(other name): %v", err)
-		}
-		got, err = h.Storage.Get(h.Request(), "github")
-		if err != nil {
-			t.Fatalf("Get: %v", err)
-		}
-		if !h.Discards {
-			assertEqual(t, got, a)
-		}
-	})
-	t.Run("Delete", func(t *testing.T) {
-		h := newHarness(t)
-		if err := h.Storage.Set(h.Request(), "github", sample()); err != nil {
-			t.Fatalf("Set: %v", err)
-		}
-		if err := h.Storage.Delete(h.Request(), "github"); err != nil {
-			t.Fatalf("Delete: %v", err)
-		}
-		got, err := h.Storage.Get(h.Request(), "github")
-		if err != nil || got != nil {
-			t.Fatalf("Get after Delete = %v, %v; want nil, nil", got, err)
-		}
-	})
-	t.Run("DeleteMissing", func(t *testing.T) {
-		h := newHarness(t)
-		if err := h.Storage.Delete(h.Request(), "github"); err != nil {
-			t.Fatalf("Delete of a missing token: %v", err)
-		}
-		if err := h.Storage.Delete(h.Request(), "github"); err != nil {
-			t.Fatalf("second Delete: %v", err)
-		}
-	})
-	t.Run("ReturnedTokenIsACopy", func(t *testing.T) {
-		h := newHarness(t)
-		tok := sample()
+		return
+	}
+	assertEqual(t, got, want)
+}
+
+// testOverwrite checks that a second Set replaces the first token.
+func testOverwrite(t *testing.T, h Harness) {
+	first, second := sample(), sample()
+	second.AccessToken = "second-access-token"
+	for _, tok := range []*storage.Token{first, second} {
 		if err := h.Storage.Set(h.Request(), "github", tok); err != nil {
 			t.Fatalf("Set: %v", err)
 		}
-		tok.AccessToken = "changed after Set"
-		got, err := h.Storage.Get(h.Request(), "github")
-		if err != nil {
-			t.Fatalf("Get: %v", err)
-		}
-		if h.Discards {
-			return
-		}
-		if got.AccessToken == "changed after Set" {
-			t.Fatal("the storage kept the caller's *Token instead of a copy")
-		}
-		got.Extra["user_id"] = "changed after Get"
-		again, _ := h.Storage.Get(h.Request(), "github")
-		if again.Extra["user_id"] == "changed after Get" {
-			t.Fatal("Get returned the stored token itself, not a copy")
-		}
-	})
-	t.Run("Concurrent", func(t *testing.T) {
-		h := newHarness(t)
-		// Contexts are made up front: a gin.Context belongs to one request.
-		ctxs := make([]*gin.Context, 16)
-		for i := range ctxs {
-			ctxs[i] = h.Request()
-		}
-		var wg sync.WaitGroup
-		for i, c := range ctxs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				name := []string{"a", "b", "c", "d"}[i%4]
-				_ = h.Storage.Set(c, name, sample())
-				_, _ = h.Storage.Get(c, name)
-				_ = h.Storage.Delete(c, name)
-			}()
-		}
-		wg.Wait()
-	})
+	}
+	got, err := h.Storage.Get(h.Request(), "github")
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if !h.Discards {
+		assertEqual(t, got, second)
+	}
+}
+
+// testKeyedByName checks that tokens are kept by blueprint name.
+func testKeyedByName(t *testing.T, h Harness) {
+	a := sample()
+	if err := h.Storage.Set(h.Request(), "github", a); err != nil {
+		t.Fatalf("Set: %v", err)
+	}
+	got, err := h.Storage.Get(h.Request(), "google")
+	if err != nil || got != nil {
+		t.Fatalf("Get(other name) = %v, %v; want nil, nil", got, err)
+	}
+	if err := h.Storage.Delete(h.Request(), "google"); err != nil {
+		t.Fatalf("Delete(other name): %v", err)
+	}
+	got, err = h.Storage.Get(h.Request(), "github")
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if !h.Discards {
+		assertEqual(t, got, a)
+	}
+}
+
+// testDelete checks that a deleted token is gone.
+func testDelete(t *testing.T, h Harness) {
+	if err := h.Storage.Set(h.Request(), "github", sample()); err != nil {
+		t.Fatalf("Set: %v", err)
+	}
+	if err := h.Storage.Delete(h.Request(), "github"); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	got, err := h.Storage.Get(h.Request(), "github")
+	if err != nil || got != nil {
+		t.Fatalf("Get after Delete = %v, %v; want nil, nil", got, err)
+	}
+}
+
+// testDeleteMissing checks that deleting a token that is not there is not an error.
+func testDeleteMissing(t *testing.T, h Harness) {
+	if err := h.Storage.Delete(h.Request(), "github"); err != nil {
+		t.Fatalf("Delete of a missing token: %v", err)
+	}
+	if err := h.Storage.Delete(h.Request(), "github"); err != nil {
+		t.Fatalf("second Delete: %v", err)
+	}
+}
+
+// testReturnedTokenIsACopy checks that the storage keeps and returns copies, not the caller's token.
+func testReturnedTokenIsACopy(t *testing.T, h Harness) {
+	tok := sample()
+	if err := h.Storage.Set(h.Request(), "github", tok); err != nil {
+		t.Fatalf("Set: %v", err)
+	}
+	tok.AccessToken = "changed after Set"
+	got, err := h.Storage.Get(h.Request(), "github")
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if h.Discards {
+		return
+	}
+	if got.AccessToken == "changed after Set" {
+		t.Fatal("the storage kept the caller's *Token instead of a copy")
+	}
+	got.Extra["user_id"] = "changed after Get"
+	again, _ := h.Storage.Get(h.Request(), "github")
+	if again.Extra["user_id"] == "changed after Get" {
+		t.Fatal("Get returned the stored token itself, not a copy")
+	}
+}
+
+// testConcurrent checks that the storage is safe for concurrent use.
+func testConcurrent(t *testing.T, h Harness) {
+	// Contexts are made up front: a gin.Context belongs to one request.
+	ctxs := make([]*gin.Context, 16)
+	for i := range ctxs {
+		ctxs[i] = h.Request()
+	}
+	var wg sync.WaitGroup
+	for i, c := range ctxs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := []string{"a", "b", "c", "d"}[i%4]
+			_ = h.Storage.Set(c, name, sample())
+			_, _ = h.Storage.Get(c, name)
+			_ = h.Storage.Delete(c, name)
+		}()
+	}
+	wg.Wait()
 }
 
 func sample() *storage.Token {

@@ -3,10 +3,11 @@
 // packages: go test reports a skip only with -v, so a green run could
 // hide that PostgreSQL, MariaDB or Redis were never touched.
 //
-//	go test -race ./... ./_example/*/ && go run ./internal/cmd/dbskips
-//
-// Run it from the repository's root. It finds the packages by the
-// variable's name in their _test.go files.
+// Run it from the repository's root, after the test command of README.md,
+// which runs the tests of every module of the repository (the root, redis,
+// integration, the examples with a go.mod of their own, …). It finds the
+// packages by the variable's name in their _test.go files, in every
+// module.
 package main
 
 import (
@@ -52,13 +53,9 @@ func packagesUsing(root string) (map[string][]string, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && path != root {
-			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
-				return filepath.SkipDir // another module (bench, e2e): not in this run
-			}
-			if strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" {
-				return filepath.SkipDir
-			}
+		// Other modules (redis, integration, …) are part of the run too.
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
 			return nil

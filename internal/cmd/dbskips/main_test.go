@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// The packages are found by the variable's name in their tests; other
-// modules (a go.mod of their own) and non-test files do not count.
+// The packages are found by the variable's name in their tests, in every
+// module (a folder with a go.mod of its own too: the test command runs
+// every module); non-test files, testdata and hidden folders do not count.
 func TestPackagesUsing(t *testing.T) {
 	root := t.TempDir()
 	for name, text := range map[string]string{
@@ -36,7 +37,7 @@ func TestPackagesUsing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for env, want := range map[string][]string{
-		"DANCE_TEST_REDIS_ADDR":   {"./a/", "./d/"},
+		"DANCE_TEST_REDIS_ADDR":   {"./a/", "./d/", "./sub/c/"},
 		"DANCE_TEST_POSTGRES_DSN": {"./d/"},
 		"DANCE_TEST_MYSQL_DSN":    {"./ (the root package)"},
 	} {

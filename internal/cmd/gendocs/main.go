@@ -5,15 +5,18 @@
 //
 //	go generate ./docs
 //
-// The providers chapter comes from two sources, so that it cannot drift
+// The providers chapter comes from three sources, so that it cannot drift
 // from the code. The Config types and their doc comments (provider
-// documentation link, Flask-Dance function, options with their
-// "Flask-Dance: x" mappings, environment variables, profile notes) are
+// documentation link, options, environment variables, profile notes) are
 // parsed from contrib/*.go with go/ast. The behaviour (blueprint name,
 // default scopes, endpoints, base URL, refresh, the parameters the login
 // redirect always carries, the identity and revocation calls, the header
-// that carries the token) is read by building each preset and driving it
-// against a recording HTTP client that never leaves the process.
+// that carries the token) is read by building each preset and driving it,
+// as an app would (a login, its callback, an expired token, API calls and
+// a revocation), against a recording HTTP client that never leaves the
+// process. The Flask-Dance counterparts (each preset's make_*_blueprint
+// and the argument each option stands for) are the table in
+// flaskdance.go, which must cover every option.
 //
 // With -providers FILE it writes only the providers chapter, to FILE; CI
 // compares that with the committed docs/providers.md. With -check it

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -13,6 +16,9 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"io"
+	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -24,22 +30,18 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-dance/dance/internal/presets/constructors"
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/presets"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
-	"golang.org/x/oauth2"
 )
-
-// constructors are the presets. The list only lets the generator call
-// them; everything it prints comes from the functions and their Config
-// types. [Providers] fails when a preset in contrib/*.go is missing here,
-// so a new preset cannot be left out of the chapter.
-var constructors = presets.Constructors
 
 const contribPath = "github.com/gin-dance/dance/contrib"
 
@@ -168,38 +170,102 @@ type preset struct {
 	RefreshURL     string
 	BaseURL        string
 	BaseRequired   bool
+	Instance       []string          // Config fields naming the instance, required
+	Examples       map[string]string // their example values, which the URLs are made of
 	LoginParams    []string
 	TokenCarrier   []string
 	Profile        string
 	Revoke         string
 	Env            []string
-	FlaskDance     string
+	FlaskDance     string            // the make_*_blueprint function
+	FlaskArgs      map[string]string // option field → Flask-Dance argument
 	ProviderDocURL string
 }
 
-// recorder is an HTTP transport that records the first request it is
-// given and answers none: the generator never leaves the process.
-type recorder struct{ req *http.Request }
+// recorder is an HTTP transport that records the requests it is given and
+// answers none, except with answer when that is set (OAuth 1's request
+// token): the generator never leaves the process.
+type recorder struct {
+	mu     sync.Mutex
+	reqs   []*recorded
+	answer string
+}
+
+// recorded is one request that the recorder was given.
+type recorded struct {
+	Method string
+	URL    *url.URL
+	Header http.Header
+	Form   url.Values // the body, read as a form
+}
 
 var errRecorded = errors.New("gendocs: recorded, not sent")
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if r.req == nil {
-		r.req = req
-	}
+	rec := &recorded{Method: req.Method, URL: req.URL, Header: req.Header.Clone()}
 	if req.Body != nil {
+		b, _ := io.ReadAll(req.Body)
 		req.Body.Close()
+		rec.Form = formOf(req.Header.Get("Content-Type"), b)
 	}
-	return nil, errRecorded
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs = append(r.reqs, rec)
+	if r.answer == "" {
+		return nil, errRecorded
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Header:     http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		Body:       io.NopCloser(strings.NewReader(r.answer)),
+		Request:    req,
+	}, nil
+}
+
+// formOf reads a request body as a form: a JSON object's string fields
+// for a JSON body (Notion's token requests), else the urlencoded form.
+func formOf(contentType string, body []byte) url.Values {
+	form := url.Values{}
+	if strings.HasPrefix(contentType, "application/json") {
+		var obj map[string]any
+		if json.Unmarshal(body, &obj) == nil {
+			for k, v := range obj {
+				if s, ok := v.(string); ok {
+					form.Set(k, s)
+				}
+			}
+		}
+		return form
+	}
+	form, _ = url.ParseQuery(string(body))
+	return form
+}
+
+// start forgets what was recorded, and answers the next requests with
+// answer ("" for none).
+func (r *recorder) start(answer string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs, r.answer = nil, answer
+}
+
+// first returns the first request recorded since start, or nil.
+func (r *recorder) first() *recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.reqs) == 0 {
+		return nil
+	}
+	return r.reqs[0]
 }
 
 var (
 	envRE        = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_OAUTH_[A-Z_]+\b`)
-	flaskFuncRE  = regexp.MustCompile(`make_[a-z0-9_]+_blueprint`)
 	urlRE        = regexp.MustCompile(`https://\S+[^.,;:)\s]`)
 	displayRE    = regexp.MustCompile(`configures the (.+?) preset`)
 	flaskParamRE = regexp.MustCompile(`\s*Flask-Dance: ([^.]+(?:\.\w[^.]*)*)\.\s*`)
 	docLinkRE    = regexp.MustCompile(`\[(\*?[A-Za-z_][\w.]*)\]`)
+	signatureRE  = regexp.MustCompile(`oauth_signature_method="([^"]+)"`)
 )
 
 // Providers returns the providers chapter for the presets in dir.
@@ -211,7 +277,7 @@ func Providers(dir string) ([]byte, error) {
 	gin.SetMode(gin.ReleaseMode)
 	listed := map[string]bool{}
 	var presets []*preset
-	for _, fn := range constructors {
+	for _, fn := range constructors.Ordered() {
 		name := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name()
 		name = name[strings.LastIndexByte(name, '.')+1:]
 		listed[name] = true
@@ -227,7 +293,7 @@ func Providers(dir string) ([]byte, error) {
 	}
 	for name := range src.funcs {
 		if !listed[name] {
-			return nil, fmt.Errorf("contrib.%s is a preset missing from gendocs' constructors list", name)
+			return nil, fmt.Errorf("contrib.%s is a preset missing from internal/presets/constructors", name)
 		}
 	}
 	sort.Slice(presets, func(i, j int) bool {
@@ -243,13 +309,14 @@ func describe(fn any, fd *funcDoc, src *source) (*preset, error) {
 	if cd == nil {
 		return nil, fmt.Errorf("no Config type %s", fd.Config)
 	}
-	p := &preset{Func: fd.Name, Config: fd.Config, Src: cd, FuncDoc: fd.Doc}
+	flask, err := flaskDanceOf(fd.Config, cd)
+	if err != nil {
+		return nil, err
+	}
+	p := &preset{Func: fd.Name, Config: fd.Config, Src: cd, FuncDoc: fd.Doc, FlaskDance: flask.Func, FlaskArgs: flask.Args}
 	p.Display = fd.Name
 	if m := displayRE.FindStringSubmatch(strings.Join(strings.Fields(cd.Doc), " ")); m != nil {
 		p.Display = m[1]
-	}
-	if m := flaskFuncRE.FindString(cd.Doc); m != "" {
-		p.FlaskDance = m
 	}
 	if m := urlRE.FindString(cd.Doc); m != "" {
 		p.ProviderDocURL = m
@@ -272,13 +339,24 @@ func describe(fn any, fd *funcDoc, src *source) (*preset, error) {
 	defer restore()
 
 	rec := &recorder{}
-	hc := &http.Client{Transport: rec}
+	mem := storage.NewMemory(nil)
 	fv := reflect.ValueOf(fn)
+	desc := presets.ByConfig(fd.Config)
+	if desc != nil {
+		p.Instance = slices.Sorted(maps.Keys(desc.Instance))
+		p.Examples = desc.Instance
+	}
 	build := func(base string) (*dance.Blueprint, error) {
 		cfg := reflect.New(fv.Type().In(0)).Elem()
-		cfg.FieldByName("HTTPClient").Set(reflect.ValueOf(hc))
+		cfg.FieldByName("HTTPClient").Set(reflect.ValueOf(&http.Client{Transport: rec}))
+		cfg.FieldByName("Storage").Set(reflect.ValueOf(mem))
+		// The dance fails at every provider call, on purpose: not news.
+		cfg.FieldByName("Logger").Set(reflect.ValueOf(slog.New(slog.DiscardHandler)))
 		if base != "" {
 			cfg.FieldByName("BaseURL").SetString(base)
+		}
+		if desc != nil {
+			desc.FillInstance(cfg) // the example instance's URLs
 		}
 		out := fv.Call([]reflect.Value{cfg})
 		err, _ := out[1].Interface().(error)
@@ -294,64 +372,73 @@ func describe(fn any, fd *funcDoc, src *source) (*preset, error) {
 		return nil, err
 	}
 	p.Name = bp.Name()
-	info := core.Inspect(bp)
-	if u := info.BaseURL; u != nil {
-		p.BaseURL = u.String()
+	a := newApp(bp)
+	if desc != nil {
+		a.sign = desc.SignCallback
 	}
-	p.RefreshURL = info.RefreshURL
-	if o1 := info.OAuth1; o1 != nil {
-		p.OAuth1 = true
-		p.RequestToken = o1.Endpoint.RequestTokenURL
-		p.AuthURL = o1.Endpoint.AuthorizeURL
-		p.TokenURL = o1.Endpoint.AccessTokenURL
-		if o1.Signer != nil {
-			p.Signature = o1.Signer.Name()
-		}
-	} else {
-		o2 := info.OAuth2
-		p.Scopes = o2.Scopes
-		p.AuthURL = o2.Endpoint.AuthURL
-		p.TokenURL = o2.Endpoint.TokenURL
-		p.AuthInBody = o2.Endpoint.AuthStyle == oauth2.AuthStyleInParams
-		p.LoginParams, err = loginParams(bp)
-		if err != nil {
-			return nil, err
-		}
+	if err := a.dance(p, rec); err != nil {
+		return nil, err
 	}
 
 	tok := &dance.Token{AccessToken: placeholderToken, TokenType: "Bearer"}
 	if p.OAuth1 {
 		tok = &dance.Token{OAuthToken: placeholderToken, OAuthTokenSecret: "TOKEN_SECRET"}
+	} else {
+		// An expired token that can be refreshed: the first API call
+		// refreshes it, if the preset is refreshable.
+		_ = mem.Set(nil, bp.Name(), &dance.Token{AccessToken: placeholderToken, TokenType: "Bearer",
+			RefreshToken: "REFRESH_TOKEN", ExpiresAt: time.Unix(1, 0)})
+		rec.start("")
+		a.call(func(cl *dance.Client) { _, _ = cl.Token() })
+		if r := rec.first(); r != nil && r.Form.Get("grant_type") == "refresh_token" {
+			p.RefreshURL = redact(r.URL)
+		}
 	}
-	core.SetStorage(bp, storage.NewMemory(tok))
+	_ = mem.Set(nil, bp.Name(), tok)
 
 	// The identity call, if the preset has one.
-	rec.req = nil
-	_, err = bp.Client(newContext()).Profile()
-	switch {
-	case errors.Is(err, dance.ErrNoProfile):
-	case rec.req != nil:
-		p.Profile = rec.req.Method + " " + redact(rec.req.URL)
+	rec.start("")
+	var profErr error
+	a.call(func(cl *dance.Client) { _, profErr = cl.Profile() })
+	var e *dance.Error
+	switch r := rec.first(); {
+	case r != nil:
+		p.Profile = r.Method + " " + redact(r.URL)
+	case errors.As(profErr, &e) && e.Stage == dance.StageAPI:
+		// no profile mapping
 	default:
-		return nil, fmt.Errorf("profile: %v", err)
+		return nil, fmt.Errorf("profile: %v", profErr)
 	}
-	// A plain API call: how the token travels, and the preset's headers.
-	rec.req = nil
-	_, _ = bp.Client(newContext()).Get("gendocs-probe")
-	if rec.req == nil {
+	// A plain API call: the base URL (a reference of only a query keeps
+	// its path), how the token travels, and the preset's headers.
+	rec.start("")
+	a.call(func(cl *dance.Client) {
+		if req, err := cl.NewRequest(http.MethodGet, "?gendocs-probe", nil); err == nil {
+			_, _ = cl.Do(req)
+		}
+	})
+	r := rec.first()
+	switch {
+	case r != nil:
+		p.BaseURL = redact(r.URL)
+		p.TokenCarrier = carrier(r, p.OAuth1)
+	case presets.ByName(p.Name) != nil && presets.ByName(p.Name).BaseURL == "":
+		// A provider without an API (Sign in with Apple): no base URL.
+		p.BaseURL, p.TokenCarrier = "none (the provider has no API)", []string{"no API calls"}
+	default:
 		return nil, errors.New("an API call sent no request")
 	}
-	p.TokenCarrier = carrier(rec.req, p.OAuth1)
 
 	// The revocation call, if the preset has one.
-	rec.req = nil
-	err = bp.Client(newContext()).Revoke()
-	switch {
-	case errors.Is(err, dance.ErrRevocationUnsupported):
-	case rec.req != nil:
-		p.Revoke = rec.req.Method + " " + redact(rec.req.URL)
+	rec.start("")
+	var revErr error
+	a.call(func(cl *dance.Client) { revErr = cl.Revoke() })
+	switch r := rec.first(); {
+	case errors.Is(revErr, dance.ErrRevocationUnsupported):
+	case r != nil:
+		p.Revoke = r.Method + " " + redact(r.URL)
 	default:
-		return nil, fmt.Errorf("revoke: %v", err)
+		return nil, fmt.Errorf("revoke: %v", revErr)
 	}
 	return p, nil
 }
@@ -375,6 +462,16 @@ func setEnv(names []string) (func(), error) {
 				return nil, err
 			}
 			val = string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+		case strings.HasSuffix(n, "_PRIVATE_KEY"): // an EC key, as Apple's .p8
+			key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+			if err != nil {
+				return nil, err
+			}
+			der, err := x509.MarshalPKCS8PrivateKey(key)
+			if err != nil {
+				return nil, err
+			}
+			val = string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 		case strings.HasSuffix(n, "_ID"), strings.HasSuffix(n, "_KEY"):
 			val = placeholderID
 		}
@@ -391,46 +488,106 @@ func setEnv(names []string) (func(), error) {
 	}, nil
 }
 
-func newContext() *gin.Context {
-	c, _ := gin.CreateTestContext(httptest.NewRecorder())
-	c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
-	return c
+// app serves a blueprint as an app does, for the generator to drive: its
+// routes under /login, and /call, which hands the request's client to the
+// current step.
+type app struct {
+	bp   *dance.Blueprint
+	r    *gin.Engine
+	step func(*dance.Client)
+	// sign signs the callback as the provider does (Shopify's hmac),
+	// with the placeholder client secret; nil for most.
+	sign func(q url.Values, secret string)
+}
+
+func newApp(bp *dance.Blueprint) *app {
+	a := &app{bp: bp, r: gin.New()}
+	a.r.Use(sessions.Sessions("s", cookie.NewStore([]byte("gendocs-session-key-32-bytes-xx!"))))
+	bp.Register(a.r.Group("/login"))
+	a.r.GET("/call", bp.Middleware(), func(c *gin.Context) { a.step(c.MustGet(bp.Name()).(*dance.Client)) })
+	return a
+}
+
+// get serves a GET of target with cookies.
+func (a *app) get(target string, cookies []*http.Cookie) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	w := httptest.NewRecorder()
+	a.r.ServeHTTP(w, req)
+	return w
+}
+
+// call runs step with the client of a request.
+func (a *app) call(step func(*dance.Client)) {
+	a.step = step
+	a.get("/call", nil)
+}
+
+// requestToken is the answer to an OAuth 1 login's request-token call.
+const requestToken = "oauth_token=REQUEST_TOKEN&oauth_token_secret=REQUEST_SECRET&oauth_callback_confirmed=true"
+
+// dance drives the login and the callback, and reads from them the
+// endpoints, the protocol, the default scopes and the parameters of the
+// login redirect, and how the token request carries the client's
+// credentials.
+func (a *app) dance(p *preset, rec *recorder) error {
+	login := "/login/" + a.bp.Name()
+	rec.start(requestToken)
+	w := a.get(login, nil)
+	rt := rec.first()
+	loc, err := url.Parse(w.Header().Get("Location"))
+	if w.Code != http.StatusFound || err != nil {
+		return fmt.Errorf("login answered %d", w.Code)
+	}
+	q := loc.Query()
+	p.AuthURL = redact(loc)
+	cb := url.Values{"code": {"CODE"}, "state": {q.Get("state")}}
+	if rt != nil {
+		// Only OAuth 1 calls the provider before the redirect.
+		p.OAuth1 = true
+		p.RequestToken = redact(rt.URL)
+		if m := signatureRE.FindStringSubmatch(rt.Header.Get("Authorization")); m != nil {
+			p.Signature = m[1]
+		}
+		cb = url.Values{"oauth_token": {q.Get("oauth_token")}, "oauth_verifier": {"VERIFIER"}}
+	} else {
+		if a.sign != nil {
+			a.sign(cb, placeholderSecret)
+		}
+		p.Scopes = strings.Fields(q.Get("scope"))
+		p.LoginParams = loginParams(q)
+	}
+	rec.start("")
+	a.get(login+"/authorized?"+cb.Encode(), w.Result().Cookies())
+	tr := rec.first()
+	if tr == nil {
+		return errors.New("the callback sent no token request")
+	}
+	p.TokenURL = redact(tr.URL)
+	p.AuthInBody = tr.Form.Has("client_id")
+	return nil
 }
 
 // standardParams are what every OAuth 2 authorization request carries.
 var standardParams = []string{"client_id", "redirect_uri", "response_type", "scope", "state", "code_challenge", "code_challenge_method", "nonce"}
 
-// loginParams drives the login route once and returns the authorization
-// URL's parameters beyond the standard ones.
-func loginParams(bp *dance.Blueprint) ([]string, error) {
-	r := gin.New()
-	r.Use(sessions.Sessions("s", cookie.NewStore([]byte("gendocs-session-key-32-bytes-xx!"))))
-	bp.Register(r.Group("/login"))
-	w := httptest.NewRecorder()
-	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/login/"+bp.Name(), nil))
-	loc, err := url.Parse(w.Header().Get("Location"))
-	if w.Code != http.StatusFound || err != nil {
-		return nil, fmt.Errorf("login answered %d", w.Code)
-	}
-	q := loc.Query()
+// loginParams are the authorization URL's parameters q beyond the
+// standard ones.
+func loginParams(q url.Values) []string {
 	var out []string
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range q {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(maps.Keys(q)) {
 		if !slices.Contains(standardParams, k) {
 			out = append(out, k+"="+q.Get(k))
 		}
 	}
-	return out, nil
+	return out
 }
 
 // carrier says how an API request carries the token, and which other
 // headers the preset adds.
-func carrier(req *http.Request, oauth1 bool) []string {
+func carrier(req *recorded, oauth1 bool) []string {
 	var out []string
 	if a := req.Header.Get("Authorization"); a != "" {
 		scheme, _, _ := strings.Cut(a, " ")
@@ -450,7 +607,11 @@ func carrier(req *http.Request, oauth1 bool) []string {
 		if k == "Authorization" {
 			continue
 		}
-		out = append(out, "`"+k+": "+req.Header.Get(k)+"`")
+		v := req.Header.Get(k)
+		if v == placeholderToken {
+			v = "<token>" // a header that carries the token (Shopify's)
+		}
+		out = append(out, "`"+k+": "+v+"`")
 	}
 	for k, v := range req.URL.Query() {
 		if slices.Contains(v, placeholderToken) {
@@ -501,7 +662,7 @@ listed, the same names as Flask-Dance's.
 In the tables, ` + "`CLIENT_ID`" + ` stands for your client ID and ` + "`<token>`" + ` for the user's
 access token. "Refresh" is the endpoint of an expired token's refresh (Flask-Dance's
 ` + "`auto_refresh_url`" + `); "Profile" is the call behind ` + "`Client.Profile()`" + `; "Revoke" is the
-call behind ` + "`bp.Client(c).Revoke()`" + ` (see [Logging out](logout.md)).
+call behind ` + "`Client.Revoke()`" + ` (see [Logging out](logout.md)).
 
 | Provider | Constructor | OAuth | Blueprint | Default scope | Refreshable | Profile | Revoke |
 |---|---|---|---|---|---|---|---|
@@ -568,6 +729,13 @@ func renderPreset(b *bytes.Buffer, p *preset, src *source) {
 	row := func(k, v string) { fmt.Fprintf(b, "| %s | %s |\n", k, v) }
 	row("Blueprint name", code(p.Name)+"; routes "+code("/"+p.Name)+" and "+code("/"+p.Name+"/authorized")+" under the router you register it on")
 	row("Environment", codes(p.Env))
+	if len(p.Instance) > 0 {
+		var ex []string
+		for _, f := range p.Instance {
+			ex = append(ex, code(f)+" (for example "+code(p.Examples[f])+")")
+		}
+		row("Instance", "required: "+strings.Join(ex, ", ")+"; the URLs below are the example's")
+	}
 	if !p.OAuth1 {
 		row("Default scope", codes(p.Scopes))
 	}
@@ -604,7 +772,7 @@ func renderPreset(b *bytes.Buffer, p *preset, src *source) {
 		row("Login always sends", codes(p.LoginParams))
 	}
 	row("API calls carry", strings.Join(p.TokenCarrier, ", "))
-	profile := "none: `Client.Profile()` returns `dance.ErrNoProfile`"
+	profile := "none: `Client.Profile()` returns an error of stage `api` unless `Options.Profile` maps one"
 	if p.Profile != "" {
 		profile = code(p.Profile)
 	}
@@ -627,10 +795,14 @@ func renderPreset(b *bytes.Buffer, p *preset, src *source) {
 	b.WriteString("\n| Option | Type | Flask-Dance | Meaning |\n|---|---|---|---|\n")
 	for _, f := range p.Src.Fields {
 		doc := strings.Join(strings.Fields(f.Doc), " ")
-		flask := ""
+		// A mapping still written in the comment is the table's (the
+		// table is checked against it), so it is not said twice.
 		if m := flaskParamRE.FindStringSubmatch(doc); m != nil {
-			flask = code(m[1])
 			doc = strings.TrimSpace(strings.Replace(doc, strings.TrimSpace(m[0]), "", 1))
+		}
+		flask := "—" // a preset that Flask-Dance does not have
+		if p.FlaskDance != "" {
+			flask = code(p.FlaskArgs[f.Name])
 		}
 		fmt.Fprintf(b, "| `%s` | `%s` | %s | %s |\n", f.Name, f.Type, flask, cell(doc))
 	}

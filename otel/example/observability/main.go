@@ -97,7 +97,7 @@ func newApp(cfg contrib.GitHubConfig, tp *sdktrace.TracerProvider, _ io.Writer) 
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	r.GET("/", github.Middleware(), func(c *gin.Context) {
 		var user struct{ Login string }
-		if err := github.Client(c).GetJSON("user", &user); err != nil {
+		if err := c.MustGet("github").(*dance.Client).GetJSON("user", &user); err != nil {
 			c.String(http.StatusOK, `<a href="/login/github">Log in with GitHub</a>`)
 			return
 		}

@@ -1,0 +1,40 @@
+package redisstate_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/gin-dance/dance/redis/redisstate"
+	"github.com/redis/go-redis/v9"
+)
+
+// TestUseOnce: a state is accepted once, refused after, by every store on
+// the same Redis (as two instances of an app would share it).
+func TestUseOnce(t *testing.T) {
+	addr := os.Getenv("DANCE_TEST_REDIS_ADDR")
+	if addr == "" {
+		t.Skip("DANCE_TEST_REDIS_ADDR is not set")
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	t.Cleanup(func() { rdb.Close() })
+	b := make([]byte, 8)
+	rand.Read(b)
+	prefix := "dance-test:" + hex.EncodeToString(b) + ":"
+	a, other := redisstate.New(rdb, prefix), redisstate.New(rdb, prefix)
+	ctx := context.Background()
+	exp := time.Now().Add(time.Minute)
+	ok, err := a.Use(ctx, "state-1", exp)
+	if err != nil || !ok {
+		t.Fatalf("first use = %v, %v", ok, err)
+	}
+	if ok, err := other.Use(ctx, "state-1", exp); err != nil || ok {
+		t.Fatalf("replay on another instance = %v, %v; want refused", ok, err)
+	}
+	if ok, err := a.Use(ctx, "state-2", exp); err != nil || !ok {
+		t.Fatalf("another state = %v, %v", ok, err)
+	}
+}

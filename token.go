@@ -1,0 +1,358 @@
+package dance
+
+// The current user's token after the login: read, refreshed (once per
+// process, and once per fleet with a refresh lock), and revoked.
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/expiring"
+	"github.com/gin-dance/dance/internal/oauth2x"
+	"github.com/gin-dance/dance/storage"
+	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
+)
+
+// Token returns the current user's token, loading it from storage on first
+// use, and refreshed first when it has expired (within
+// [Options].ExpiryLeeway), as an x/oauth2 TokenSource does. A refresh
+// saves the new token in the blueprint's storage, keeps the old refresh
+// token when the provider sends none, and runs the OnTokenRefreshed hook.
+// Every API call made through the client uses Token.
+//
+// It returns (nil, nil) when there is no token, and an error matching
+// [ErrTokenExpired] when the token has expired and cannot be refreshed (no
+// refresh token, a blueprint that cannot refresh, or a provider that
+// refused the refresh with invalid_grant, in which case the stored token
+// is deleted if it still carries the refused refresh token; when another
+// instance of the app stored a newer token meanwhile, Token returns that
+// one instead). A refresh that fails for another reason returns an
+// [*Error] of stage [StageRefresh] and keeps the stored token. The error
+// hook runs whenever a refresh was attempted and failed.
+func (cl *Client) Token() (*Token, error) {
+	tok, err := cl.load()
+	if err != nil || tok == nil || !tok.Expired(cl.bp.now(), cl.bp.leeway) {
+		return tok, err
+	}
+	return cl.refresh(tok)
+}
+
+// refresher makes sure that one process refreshes one user's token once,
+// however many requests find it expired at the same time: concurrent
+// callers share one provider call (singleflight), and callers that arrive
+// just after it (still holding the old token) get its result from a short
+// memory instead of replaying a refresh token that may have been rotated.
+//
+// Both are keyed by a SHA-256 of the blueprint's name and the refresh
+// token, never by the token itself; the key identifies the user without
+// keeping a secret in memory or in logs.
+type refresher struct {
+	group  singleflight.Group
+	recent *expiring.Map[string, *refreshResult]
+	now    func() time.Time
+}
+
+// refreshResult is the outcome of one refresh: a new token, or a
+// permanent refusal (ErrTokenExpired). Transient failures are not kept.
+type refreshResult struct {
+	tok *Token
+	err *Error
+	// called is whether the provider was called for it, and saved whether
+	// the caller that made it has already stored tok (under the refresh
+	// lock); both concern only that caller.
+	called, saved bool
+}
+
+// refreshMemory is how long a refresh's result is reused for callers that
+// still hold the old token.
+const refreshMemory = time.Minute
+
+// refreshMemoryMax bounds the memory of recent refreshes.
+const refreshMemoryMax = 10_000
+
+func newRefresher(now func() time.Time) *refresher {
+	return &refresher{recent: expiring.New[string, *refreshResult](refreshMemoryMax, now), now: now}
+}
+
+func refreshKey(name, refreshToken string) string {
+	sum := sha256.Sum256([]byte(name + "\x00" + refreshToken))
+	return string(sum[:])
+}
+
+// refresh replaces the expired token old, once per process for concurrent
+// callers (and once per fleet with [Options].RefreshLock), and saves the
+// result in this request's storage.
+func (cl *Client) refresh(old *Token) (*Token, error) {
+	bp := cl.bp
+	if !bp.proto.refreshable(old) {
+		return nil, &Error{Provider: bp.name, Stage: StageRefresh, Err: ErrTokenExpired}
+	}
+	ctx := cl.c.Request.Context()
+	key := refreshKey(bp.name, old.RefreshToken)
+	called, saved := false, false
+	v, _, _ := bp.refresher.group.Do(key, func() (any, error) {
+		if res, ok := bp.refresher.recent.Get(key); ok {
+			return res, nil
+		}
+		res := cl.refreshOnce(ctx, old, key)
+		called, saved = res.called, res.saved
+		if res.err == nil || errors.Is(res.err, ErrTokenExpired) {
+			bp.refresher.recent.Put(key, res, bp.refresher.now().Add(refreshMemory))
+		}
+		return res, nil
+	})
+	res := v.(*refreshResult)
+	if res.err != nil {
+		e := *res.err // shared with other callers: hand out a copy
+		if errors.Is(e.Err, ErrTokenExpired) {
+			if cur := cl.dropRefused(ctx, old); cur != nil {
+				return cur, nil
+			}
+		}
+		bp.log.WarnContext(ctx, "dance: refresh failed", "provider", bp.name, "err", e.Error())
+		bp.runError(cl.c, &e)
+		return nil, &e
+	}
+	tok := res.tok.Clone()
+	if !saved {
+		if err := bp.storage.Set(cl.c, bp.name, tok); err != nil {
+			e := &Error{Provider: bp.name, Stage: StageStore, Err: err}
+			bp.runError(cl.c, e)
+			return nil, e
+		}
+	}
+	cl.use(tok)
+	if called {
+		bp.runTokenRefreshed(cl.c, old, tok.Clone())
+	}
+	return tok, nil
+}
+
+// refreshOnce calls the provider to refresh old. With a refresh lock it
+// first takes the fleet-wide lock for the token, then reads the token
+// again: when another instance refreshed it while this one waited, that
+// token is the result and the provider is not called. Under the lock it
+// also stores the new token before unlocking, so that the next holder
+// reads it.
+func (cl *Client) refreshOnce(ctx context.Context, old *Token, key string) *refreshResult {
+	bp := cl.bp
+	if bp.refreshLock == nil {
+		bp.log.DebugContext(ctx, "dance: refreshing expired token", "provider", bp.name)
+		tok, e := bp.proto.refresh(ctx, bp, old)
+		return &refreshResult{tok: tok, err: e, called: true}
+	}
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bp.timeout)
+	defer cancel()
+	unlock, err := bp.refreshLock(lctx, hex.EncodeToString([]byte(key)))
+	if err != nil {
+		return &refreshResult{err: &Error{Provider: bp.name, Stage: StageRefresh, Err: fmt.Errorf("%w: taking the refresh lock: %w", errRefresh, err)}}
+	}
+	defer unlock()
+	if cur, err := bp.storage.Get(cl.c, bp.name); err == nil && bp.refreshedElsewhere(cur, old) {
+		bp.log.DebugContext(ctx, "dance: token refreshed by another instance", "provider", bp.name)
+		return &refreshResult{tok: cur, saved: true}
+	}
+	bp.log.DebugContext(ctx, "dance: refreshing expired token", "provider", bp.name)
+	tok, e := bp.proto.refresh(ctx, bp, old)
+	if e != nil {
+		return &refreshResult{err: e, called: true}
+	}
+	if err := bp.storage.Set(cl.c, bp.name, tok); err != nil {
+		return &refreshResult{err: &Error{Provider: bp.name, Stage: StageStore, Err: err}, called: true}
+	}
+	return &refreshResult{tok: tok, called: true, saved: true}
+}
+
+// refreshedElsewhere reports whether cur, the stored token, replaced old
+// since old was read, and can be used as it is.
+func (bp *Blueprint) refreshedElsewhere(cur, old *Token) bool {
+	return cur != nil && cur.AccessToken != old.AccessToken && !cur.Expired(bp.now(), bp.leeway)
+}
+
+// dropRefused handles a refresh that the provider refused (invalid_grant):
+// it deletes the stored token only if it still carries the refused refresh
+// token (see [storage.CompareAndDelete]). When another instance stored a
+// newer token meanwhile, it keeps it and returns it if it is usable; the
+// request then goes on with it.
+func (cl *Client) dropRefused(ctx context.Context, old *Token) *Token {
+	bp := cl.bp
+	cur, err := storage.CompareAndDelete(bp.storage, cl.c, bp.name, old.RefreshToken)
+	if err != nil {
+		bp.log.DebugContext(ctx, "dance: could not delete the refused token", "provider", bp.name, "err", err.Error())
+		cur = nil
+	}
+	usable := bp.refreshedElsewhere(cur, old)
+	cl.use(cur)
+	if usable {
+		bp.log.DebugContext(ctx, "dance: refresh refused, but another instance had stored a newer token", "provider", bp.name)
+		return cur
+	}
+	return nil
+}
+
+// mergeRefreshed is old with the fields of the refresh response: a new
+// access token and expiry, the new refresh token if one came (else the old
+// one), and every other field of old that the response did not replace.
+func mergeRefreshed(old, fresh *Token) *Token {
+	n := old.Clone()
+	n.AccessToken = fresh.AccessToken
+	if fresh.TokenType != "" {
+		n.TokenType = fresh.TokenType
+	}
+	if fresh.RefreshToken != "" {
+		n.RefreshToken = fresh.RefreshToken
+	}
+	if fresh.Scope != nil {
+		n.Scope = fresh.Scope
+	}
+	n.ExpiresAt = fresh.ExpiresAt // zero when the provider did not say
+	for k, v := range fresh.Extra {
+		if n.Extra == nil {
+			n.Extra = make(map[string]any, len(fresh.Extra))
+		}
+		n.Extra[k] = v
+	}
+	return n
+}
+
+// refresh asks the refresh endpoint for a new token through x/oauth2's
+// TokenSource and merges it into old. It runs on behalf of every caller
+// waiting for it, so a client disconnect does not cancel it; the
+// blueprint's Timeout bounds it.
+func (f *oauth2Flow) refresh(ctx context.Context, bp *Blueprint, old *Token) (*Token, *Error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bp.timeout)
+	defer cancel()
+	cfg := f.cfg
+	cfg.Endpoint.TokenURL = f.refreshURL
+	if f.secretFn != nil {
+		if e := f.secret(ctx, bp, &cfg, StageRefresh); e != nil {
+			return nil, e
+		}
+	}
+	// Only the refresh token is passed, so that the TokenSource refreshes
+	// whatever its own idea of expiry is.
+	fresh, e := f.fetch(ctx, bp, StageRefresh, errRefresh, func(ctx context.Context) (*oauth2.Token, error) {
+		return cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
+	})
+	if e != nil {
+		if e.Code == "invalid_grant" {
+			e.Err = ErrTokenExpired
+		}
+		return nil, e
+	}
+	if raw, ok := fresh.Extra["id_token"].(string); ok && f.oidc != nil {
+		// OpenID Connect Core 12.2: a refreshed ID token is verified as
+		// at login, except that it carries no nonce.
+		vctx, end := bp.step(ctx, "id_token")
+		_, e := f.oidc.verify(vctx, bp, raw, "")
+		end(errOf(e))
+		if e != nil {
+			e.Stage = StageRefresh
+			return nil, e
+		}
+	}
+	return mergeRefreshed(old, fresh), nil
+}
+
+func (f *oauth2Flow) revoke(ctx context.Context, bp *Blueprint, tok *Token) error {
+	if f.revokeFn == nil {
+		return &Error{Err: ErrRevocationUnsupported}
+	}
+	cfg := f.cfg
+	if f.secretFn != nil {
+		if e := f.secret(ctx, bp, &cfg, StageRevoke); e != nil {
+			return e
+		}
+	}
+	return f.revokeFn(ctx, bp.httpClient, &cfg, tok)
+}
+
+// revokeFunc picks the blueprint's way to revoke: the config's func, else
+// RFC 7009 at RevokeURL, else none.
+func revokeFunc(bp *Blueprint, cfg OAuth2Config) (RevokeFunc, error) {
+	if cfg.Revoke != nil {
+		return cfg.Revoke, nil
+	}
+	if cfg.RevokeURL == "" {
+		return nil, nil
+	}
+	u, err := bp.resolve(cfg.RevokeURL)
+	if err != nil {
+		return nil, err
+	}
+	endpoint := u.String()
+	return func(ctx context.Context, hc *http.Client, cfg *oauth2.Config, tok *Token) error {
+		req, err := oauth2x.RevokeRequest(ctx, endpoint, cfg, tok.AccessToken, tok.RefreshToken)
+		if err != nil {
+			return err
+		}
+		return core.SendRevoke(hc, req, http.StatusOK)
+	}, nil
+}
+
+// RevokeFunc revokes tok at a provider whose revocation API is not RFC
+// 7009, such as GitHub's "delete an app authorization" (contrib.GitHub).
+// It gets the blueprint's HTTP client and its x/oauth2 configuration (the
+// client credentials and endpoints), and returns nil only when the
+// provider confirmed the revocation. An error that is not an [*Error] is
+// wrapped in one of stage [StageRevoke].
+type RevokeFunc func(ctx context.Context, hc *http.Client, cfg *oauth2.Config, tok *Token) error
+
+// Revoke revokes the current user's token at the provider and then deletes
+// it from storage, with every failure returned.
+//
+//   - With RevokeURL, it is an RFC 7009 request (the refresh token when
+//     there is one, since revoking it revokes its access tokens too).
+//   - With a [RevokeFunc], that func is called.
+//   - With neither, and for OAuth 1, it returns an error matching
+//     [ErrRevocationUnsupported] and keeps the token: call
+//     [Client.DeleteToken] to forget it anyway, knowing that the grant
+//     lives on at the provider.
+//
+// When the provider fails or refuses, the [*Error] (stage [StageRevoke])
+// says how, and the token stays stored, so the caller can try again.
+// Without a token it returns an error matching [ErrNoToken].
+func (cl *Client) Revoke() error {
+	ctx, end := cl.bp.step(cl.c.Request.Context(), "revoke")
+	err := cl.revoke(ctx)
+	end(err)
+	return err
+}
+
+// revoke is Revoke within its observed step.
+func (cl *Client) revoke(ctx context.Context) error {
+	bp := cl.bp
+	tok, err := cl.load()
+	if err != nil {
+		return err
+	}
+	if !tok.Valid() {
+		return &Error{Provider: bp.name, Stage: StageRevoke, Err: ErrNoToken}
+	}
+	ctx, cancel := context.WithTimeout(ctx, bp.timeout)
+	defer cancel()
+	if err := bp.proto.revoke(ctx, bp, tok); err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = &Error{Provider: bp.name, Stage: StageRevoke, Err: wrapf(errRevoke, err)}
+			var re *core.ResponseError
+			if errors.As(err, &re) {
+				e.Status, e.Code, e.Description, e.Err = re.Status, re.Code, re.Description, errRevoke
+			}
+		}
+		e.Provider, e.Stage = bp.name, StageRevoke
+		if !errors.Is(e, ErrRevocationUnsupported) {
+			bp.log.DebugContext(ctx, "dance: revocation failed", "provider", bp.name, "err", e.Error())
+		}
+		return e
+	}
+	bp.log.DebugContext(ctx, "dance: token revoked", "provider", bp.name)
+	return cl.DeleteToken()
+}
