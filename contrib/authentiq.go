@@ -1,24 +1,25 @@
 package contrib
 
-import "github.com/gin-dance/dance"
+import (
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/presets"
+)
 
-// AuthentiqConfig configures the Authentiq preset, the Go form of
-// Flask-Dance's make_authentiq_blueprint. Provider documentation:
+// AuthentiqConfig configures the Authentiq preset. Provider documentation:
 // https://developers.authentiq.com/
 //
 // Profile: GET /userinfo (OpenID Connect). Login, Email, EmailVerified and
 // AvatarURL can be empty, depending on the scopes granted.
 type AuthentiqConfig struct {
 	// ClientID is the client ID; default from AUTHENTIQ_OAUTH_CLIENT_ID.
-	// Flask-Dance: client_id.
 	ClientID string
 	// ClientSecret is the client secret; default from
-	// AUTHENTIQ_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// AUTHENTIQ_OAUTH_CLIENT_SECRET.
 	ClientSecret string
-	// Scopes to request. Default "openid", "profile". Flask-Dance: scope.
+	// Scopes to request. Default "openid", "profile".
 	Scopes []string
 	// Hostname is the Authentiq instance, for a private Authentiq CE/EE.
-	// Default "connect.authentiq.io". Flask-Dance: hostname.
+	// Default "connect.authentiq.io".
 	Hostname string
 	// Endpoints override the instance's.
 	Endpoints
@@ -29,26 +30,8 @@ type AuthentiqConfig struct {
 
 // Authentiq returns a blueprint named "authentiq".
 func Authentiq(cfg AuthentiqConfig) (*dance.Blueprint, error) {
-	host := or(cfg.Hostname, "connect.authentiq.io")
-	return preset{
-		name:     "authentiq",
-		authURL:  hostURL(host, "/authorize"),
-		tokenURL: hostURL(host, "/token"),
-		baseURL:  hostURL(host, "/"),
-		scopes:   []string{"openid", "profile"},
-		profile:  oidcProfile("userinfo"),
-		// ID tokens (the default scope has openid) are verified.
-		issuer:  hostURL(host, "/"),
-		jwksURL: hostURL(host, "/jwks"),
-	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
-}
-
-// oidcProfile maps an OpenID Connect userinfo endpoint (Authentiq,
-// LinkedIn, Salesforce).
-func oidcProfile(url string) *profileSpec {
-	return &profileSpec{
-		url: url, id: "sub", login: "preferred_username", name: "name",
-		nameParts: []string{"given_name", "family_name"},
-		email:     "email", verified: "email_verified", avatar: "picture",
-	}
+	// ID tokens (the default scope has openid) are verified.
+	p := preset{Provider: presets.Authentiq}
+	p.rehost("connect.authentiq.io", cfg.Hostname)
+	return p.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }

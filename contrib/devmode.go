@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/presets"
 )
 
 // DevProvider is development mode, which only the application's code can
@@ -106,6 +106,6 @@ func loopback(host string) bool {
 // preset name on the development provider at origin.
 func devURLs(origin, name string, urls ...*string) {
 	for _, u := range urls {
-		*u = core.DevURL(origin, name, *u)
+		*u = presets.DevURL(origin, name, *u)
 	}
 }

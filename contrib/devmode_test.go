@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +18,6 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/devprovider"
 	"github.com/gin-gonic/gin"
 )
@@ -33,23 +33,22 @@ func TestDevModeIgnoresEnvironment(t *testing.T) {
 	for _, m := range []string{gin.DebugMode, gin.ReleaseMode, gin.TestMode} {
 		gin.SetMode(m)
 		var logs bytes.Buffer
-		o := dance.Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-		gh, err := contrib.GitHub(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret", Options: o})
-		if err != nil {
-			t.Fatalf("%s mode: %v", m, err)
-		}
-		tw, err := contrib.Twitter(contrib.TwitterConfig{APIKey: "k", APISecret: "s", Options: o})
-		if err != nil {
-			t.Fatalf("%s mode: %v", m, err)
-		}
-		info := core.Inspect(gh)
-		if got := info.OAuth2.Endpoint.AuthURL; got != "https://github.com/login/oauth/authorize" {
+		logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		gh := observe(t, func(o dance.Options) (*dance.Blueprint, error) {
+			o.Logger = logger
+			return contrib.GitHub(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret", Options: o})
+		})
+		tw := observe(t, func(o dance.Options) (*dance.Blueprint, error) {
+			o.Logger = logger
+			return contrib.Twitter(contrib.TwitterConfig{APIKey: "k", APISecret: "s", Options: o})
+		})
+		if got := gh.AuthURL(); got != "https://github.com/login/oauth/authorize" {
 			t.Errorf("%s mode: GitHub AuthURL = %q", m, got)
 		}
-		if info.OAuth2.ClientID != "id" || info.BaseURL.Host != "api.github.com" {
-			t.Errorf("%s mode: GitHub client %q, base %v", m, info.OAuth2.ClientID, info.BaseURL)
+		if id := gh.Login.Query().Get("client_id"); id != "id" || gh.API.URL.Host != "api.github.com" {
+			t.Errorf("%s mode: GitHub client %q, base %v", m, id, gh.BaseURL())
 		}
-		if got := core.Inspect(tw).OAuth1.Endpoint.RequestTokenURL; got != "https://api.twitter.com/oauth/request_token" {
+		if got := tw.RequestToken.Endpoint(); got != "https://api.twitter.com/oauth/request_token" {
 			t.Errorf("%s mode: Twitter request-token URL = %q", m, got)
 		}
 		if strings.Contains(logs.String(), "9000") || strings.Contains(strings.ToLower(logs.String()), "development") {
@@ -60,25 +59,78 @@ func TestDevModeIgnoresEnvironment(t *testing.T) {
 
 // TestDevProviderPointsEveryURL: in development mode a preset's
 // endpoints, base URL, issuer and JWKS are the development provider's,
-// under /{name} with the provider's paths; presets sharing one
-// DevProvider log one warning between them.
+// under /{name} with the provider's paths (the ID token, whose issuer is
+// the stand-in's, is verified with the stand-in's keys); presets sharing
+// one DevProvider log one warning between them.
 func TestDevProviderPointsEveryURL(t *testing.T) {
-	var logs bytes.Buffer
-	dev := &contrib.DevProvider{URL: "http://127.0.0.1:9000/", Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-	bp, err := contrib.Google(contrib.GoogleConfig{Scopes: []string{"openid", "email"}, Endpoints: contrib.Endpoints{Dev: dev}})
+	gin.SetMode(gin.TestMode)
+	srv := httptest.NewUnstartedServer(nil)
+	dp, err := devprovider.New(devprovider.Config{URL: "http://" + srv.Listener.Addr().String()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	info := core.Inspect(bp)
+	srv.Config.Handler = dp
+	srv.Start()
+	defer srv.Close()
+	var logs bytes.Buffer
+	dev := &contrib.DevProvider{URL: srv.URL + "/", Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	rec := &recorder{fake: srv}
+	bp, err := contrib.Google(contrib.GoogleConfig{Scopes: []string{"openid", "email"}, Endpoints: contrib.Endpoints{Dev: dev},
+		Options: dance.Options{HTTPClient: &http.Client{Transport: rec}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := gin.New()
+	r.Use(sessions.Sessions("s", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
+	bp.Register(r)
+	r.GET("/api", bp.Middleware(), func(c *gin.Context) {
+		cl := c.MustGet(bp.Name()).(*dance.Client)
+		claims, err := cl.Claims()
+		if err != nil || claims == nil {
+			c.String(500, "no verified claims: %v", err)
+			return
+		}
+		req, _ := cl.NewRequest(http.MethodGet, "?observe", nil)
+		if resp, err := cl.Do(req); err == nil {
+			resp.Body.Close()
+		}
+		c.String(200, "%v", claims["iss"])
+	})
+	app := httptest.NewServer(r)
+	defer app.Close()
+	b := dancetest.NewBrowser(t)
+	resp := b.Get(app.URL + "/google")
+	resp.Body.Close()
+	authURL := b.Location(resp)
+	authURL.RawQuery = ""
+	if resp := b.SignInAs(app.URL+"/google", "alice"); resp.StatusCode != http.StatusFound {
+		t.Fatalf("dance: the callback answered %d", resp.StatusCode)
+	}
+	resp = b.Get(app.URL + "/api")
+	iss, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/api: %d %s", resp.StatusCode, iss)
+	}
+	var called []string
+	for _, c := range rec.all() {
+		called = append(called, c.Method+" "+c.Endpoint())
+	}
 	for got, want := range map[string]string{
-		info.OAuth2.Endpoint.AuthURL:  "http://127.0.0.1:9000/google/o/oauth2/auth",
-		info.OAuth2.Endpoint.TokenURL: "http://127.0.0.1:9000/google/o/oauth2/token",
-		info.BaseURL.String():         "http://127.0.0.1:9000/google/",
-		info.Issuer:                   "http://127.0.0.1:9000/google",
-		info.JWKSURL:                  "http://127.0.0.1:9000/google/oauth2/v3/certs",
+		authURL.String(): srv.URL + "/google/o/oauth2/auth",
+		string(iss):      srv.URL + "/google", // the verified ID token's issuer
 	} {
 		if got != want {
 			t.Errorf("URL %q, want %q", got, want)
+		}
+	}
+	for _, want := range []string{
+		"POST " + srv.URL + "/google/o/oauth2/token",
+		"GET " + srv.URL + "/google/oauth2/v3/certs",
+		"GET " + srv.URL + "/google/", // the base URL
+	} {
+		if !slices.Contains(called, want) {
+			t.Errorf("no call %s; calls: %v", want, called)
 		}
 	}
 	if _, err := contrib.Twitter(contrib.TwitterConfig{OAuth1Endpoints: contrib.OAuth1Endpoints{Dev: dev}}); err != nil {
@@ -168,19 +220,25 @@ func TestDevProviderNeverGetsRealSecret(t *testing.T) {
 	r.Use(sessions.Sessions("s", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
 	for _, bp := range []*dance.Blueprint{gh, tw} {
 		bp.Register(r)
-		r.GET("/api/"+bp.Name(), func(c *gin.Context) {
+		r.GET("/api/"+bp.Name(), bp.Middleware(), func(c *gin.Context) {
 			ref := "user"
 			if bp == tw {
 				ref = "account/verify_credentials.json"
 			}
-			resp, err := bp.Client(c).Get(ref)
+			cl := c.MustGet(bp.Name()).(*dance.Client)
+			req, err := cl.NewRequest(http.MethodGet, ref, nil)
+			if err != nil {
+				c.String(http.StatusInternalServerError, "API: %v", err)
+				return
+			}
+			resp, err := cl.Do(req)
 			if err != nil {
 				c.String(http.StatusBadGateway, "API: %v", err)
 				return
 			}
 			resp.Body.Close()
 			if bp == gh {
-				if err := bp.Client(c).Revoke(); err != nil {
+				if err := cl.Revoke(); err != nil {
 					c.String(http.StatusBadGateway, "revoke: %v", err)
 					return
 				}

@@ -3,28 +3,28 @@ package contrib
 import (
 	"strings"
 
+	"github.com/gin-dance/dance/internal/presets"
+
 	"github.com/gin-dance/dance"
 )
 
-// DigitalOceanConfig configures the DigitalOcean preset, the Go form of
-// Flask-Dance's make_digitalocean_blueprint. Provider documentation:
-// https://docs.digitalocean.com/reference/api/oauth/
+// DigitalOceanConfig configures the DigitalOcean preset. Provider
+// documentation: https://docs.digitalocean.com/reference/api/oauth/
 //
 // Commas in the scopes become spaces ("read,write" is "read write"), as
 // DigitalOcean expects.
 //
 // Profile: GET https://api.digitalocean.com/v2/account (absolute, since
-// BaseURL is the OAuth host, as in Flask-Dance). Login and AvatarURL are
-// always empty; Name can be empty.
+// BaseURL is the OAuth host). Login and AvatarURL are always empty; Name
+// can be empty.
 type DigitalOceanConfig struct {
-	// ClientID is the client ID; default from
-	// DIGITALOCEAN_OAUTH_CLIENT_ID. Flask-Dance: client_id.
+	// ClientID is the client ID; default from DIGITALOCEAN_OAUTH_CLIENT_ID.
 	ClientID string
 	// ClientSecret is the client secret; default from
-	// DIGITALOCEAN_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// DIGITALOCEAN_OAUTH_CLIENT_SECRET.
 	ClientSecret string
 	// Scopes to request: "read", "write", or "read,write". Default none
-	// (DigitalOcean grants "read"). Flask-Dance: scope.
+	// (DigitalOcean grants "read").
 	Scopes []string
 	// Endpoints override cloud.digitalocean.com's.
 	Endpoints
@@ -40,13 +40,6 @@ func DigitalOcean(cfg DigitalOceanConfig) (*dance.Blueprint, error) {
 		scopes = append(scopes, strings.Fields(strings.ReplaceAll(s, ",", " "))...)
 	}
 	return preset{
-		name:     "digitalocean",
-		authURL:  "https://cloud.digitalocean.com/v1/oauth/authorize",
-		tokenURL: "https://cloud.digitalocean.com/v1/oauth/token",
-		baseURL:  "https://cloud.digitalocean.com/v1/oauth",
-		profile: &profileSpec{
-			url: "https://api.digitalocean.com/v2/account", id: "account.uuid", name: "account.name",
-			email: "account.email", verified: "account.email_verified",
-		},
+		Provider: presets.DigitalOcean,
 	}.build(cfg.ClientID, cfg.ClientSecret, scopes, cfg.Endpoints, cfg.Options)
 }

@@ -2,14 +2,14 @@ package contrib
 
 import (
 	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/presets"
 )
 
 // DiscordPromptNone is the Discord prompt that skips the consent screen
-// when the user already approved the app: Flask-Dance's prompt=None.
+// when the user already approved the app.
 const DiscordPromptNone = "none"
 
-// DiscordConfig configures the Discord preset, the Go form of
-// Flask-Dance's make_discord_blueprint. Provider documentation:
+// DiscordConfig configures the Discord preset. Provider documentation:
 // https://discord.com/developers/docs/topics/oauth2
 //
 // Profile: GET /api/users/@me. Email and EmailVerified need the "email"
@@ -17,17 +17,15 @@ const DiscordPromptNone = "none"
 // with the default avatar.
 type DiscordConfig struct {
 	// ClientID is the client ID; default from DISCORD_OAUTH_CLIENT_ID.
-	// Flask-Dance: client_id.
 	ClientID string
 	// ClientSecret is the client secret; default from
-	// DISCORD_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// DISCORD_OAUTH_CLIENT_SECRET.
 	ClientSecret string
-	// Scopes to request. Default "identify". Flask-Dance: scope.
+	// Scopes to request. Default "identify".
 	Scopes []string
 	// Prompt is the authorization flow: "consent" asks every time;
 	// [DiscordPromptNone] skips the screen for an app the user already
-	// approved (Flask-Dance's prompt=None). Default "consent".
-	// Flask-Dance: prompt.
+	// approved. Default "consent".
 	Prompt string
 	// Endpoints override discord.com's.
 	Endpoints
@@ -39,17 +37,9 @@ type DiscordConfig struct {
 // Discord returns a blueprint named "discord".
 func Discord(cfg DiscordConfig) (*dance.Blueprint, error) {
 	return preset{
-		name:       "discord",
-		authURL:    "https://discord.com/api/oauth2/authorize",
-		tokenURL:   "https://discord.com/api/oauth2/token",
-		baseURL:    "https://discord.com/",
-		scopes:     []string{"identify"},
+		Provider:   presets.Discord,
+		profileFix: discordAvatar,
 		authParams: params{"prompt": or(cfg.Prompt, "consent")},
-		profile: &profileSpec{
-			url: "api/users/@me", id: "id", login: "username", name: "global_name",
-			nameParts: []string{"username"}, email: "email", verified: "verified",
-			fix: discordAvatar,
-		},
 	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }
 

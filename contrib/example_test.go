@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-contrib/sessions/cookie"
+	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-gonic/gin"
 )
@@ -23,7 +24,7 @@ func ExampleGoogle() {
 	r.Use(sessions.Sessions("session", cookie.NewStore([]byte("32-byte-hash-key-0123456789abcde"), []byte("32-byte-block-key-0123456789abcd"))))
 	google.Register(r.Group("/login"))
 	r.GET("/", google.Required(), func(c *gin.Context) {
-		prof, err := google.Client(c).Profile()
+		prof, err := c.MustGet("google").(*dance.Client).Profile()
 		if err != nil {
 			c.String(502, "could not ask Google who you are")
 			return

@@ -8,31 +8,31 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/gin-dance/dance/internal/presets"
+
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/internal/core"
 	"golang.org/x/oauth2"
 )
 
-// GitHubConfig configures the GitHub preset, the Go form of Flask-Dance's
-// make_github_blueprint. Provider documentation:
+// GitHubConfig configures the GitHub preset. Provider documentation:
 // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
 //
 // Route paths, redirects, storage, HTTP client and route handlers are in
-// the embedded [dance.Options] (login_url, authorized_url, redirect_url,
-// redirect_to, storage, session_class, rule_kwargs).
+// the embedded [dance.Options].
 //
-// Profile: GET /user; when its email is null (a private address), a
-// second call to /user/emails picks the primary verified address, which
-// needs the "user:email" scope. Name, Email and EmailVerified can be empty.
+// Profile: GET /user; when its email is null (a private address), a second
+// call to /user/emails picks the primary verified address, which needs the
+// "user:email" scope. Name, Email and EmailVerified can be empty.
 type GitHubConfig struct {
 	// ClientID is the OAuth app's client ID; default from the environment
-	// variable GITHUB_OAUTH_CLIENT_ID. Flask-Dance: client_id.
+	// variable GITHUB_OAUTH_CLIENT_ID.
 	ClientID string
 	// ClientSecret is the OAuth app's client secret; default from
-	// GITHUB_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// GITHUB_OAUTH_CLIENT_SECRET.
 	ClientSecret string
 	// Scopes to request, for example "user:email", "repo". Default none
-	// (read-only access to public information). Flask-Dance: scope.
+	// (read-only access to public information).
 	Scopes []string
 	// Endpoints override github.com's (for GitHub Enterprise, or tests).
 	Endpoints
@@ -48,15 +48,9 @@ type GitHubConfig struct {
 // app authorization" API (GitHub has no RFC 7009 endpoint).
 func GitHub(cfg GitHubConfig) (*dance.Blueprint, error) {
 	return preset{
-		name:     "github",
-		authURL:  "https://github.com/login/oauth/authorize",
-		tokenURL: "https://github.com/login/oauth/access_token",
-		baseURL:  "https://api.github.com/",
-		revoke:   revokeGitHubGrant,
-		profile: &profileSpec{
-			url: "user", id: "id", login: "login", name: "name", email: "email", avatar: "avatar_url",
-			fix: githubPrimaryEmail,
-		},
+		Provider:   presets.GitHub,
+		profileFix: githubPrimaryEmail,
+		revoke:     revokeGitHubGrant,
 	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -21,22 +20,21 @@ import (
 func TestGitHubDefaults(t *testing.T) {
 	t.Setenv("GITHUB_OAUTH_CLIENT_ID", "env-id")
 	t.Setenv("GITHUB_OAUTH_CLIENT_SECRET", "env-secret")
-	bp, err := contrib.GitHub(contrib.GitHubConfig{Scopes: []string{"user:email"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := core.Inspect(bp).OAuth2
-	if cfg.ClientID != "env-id" || cfg.ClientSecret != "env-secret" {
+	o := observe(t, func(o dance.Options) (*dance.Blueprint, error) {
+		return contrib.GitHub(contrib.GitHubConfig{Scopes: []string{"user:email"}, Options: o})
+	})
+	id, secret, _ := (&http.Request{Header: o.Token.Header}).BasicAuth()
+	if o.Login.Query().Get("client_id") != "env-id" || id != "env-id" || secret != "env-secret" {
 		t.Errorf("credentials not read from the environment")
 	}
-	if cfg.Endpoint.AuthURL != "https://github.com/login/oauth/authorize" || cfg.Endpoint.TokenURL != "https://github.com/login/oauth/access_token" {
-		t.Errorf("endpoints = %+v", cfg.Endpoint)
+	if o.AuthURL() != "https://github.com/login/oauth/authorize" || o.Token.Endpoint() != "https://github.com/login/oauth/access_token" {
+		t.Errorf("endpoints = %s, %s", o.AuthURL(), o.Token.Endpoint())
 	}
-	if core.Inspect(bp).BaseURL.String() != "https://api.github.com/" || bp.Name() != "github" {
-		t.Errorf("base %s name %s", core.Inspect(bp).BaseURL, bp.Name())
+	if o.BaseURL() != "https://api.github.com/" || o.Name != "github" {
+		t.Errorf("base %s name %s", o.BaseURL(), o.Name)
 	}
-	if strings.Join(cfg.Scopes, " ") != "user:email" {
-		t.Errorf("scopes = %v", cfg.Scopes)
+	if strings.Join(o.Scopes(), " ") != "user:email" {
+		t.Errorf("scopes = %v", o.Scopes())
 	}
 }
 
@@ -98,7 +96,7 @@ func TestGitHubRevokeDeletesGrant(t *testing.T) {
 	}
 	var got error
 	r := gin.New()
-	r.GET("/", func(c *gin.Context) { got = bp.Client(c).Revoke() })
+	r.GET("/", bp.Middleware(), func(c *gin.Context) { got = c.MustGet("github").(*dance.Client).Revoke() })
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if got != nil {
 		t.Fatalf("Revoke: %v", got)
@@ -126,8 +124,8 @@ func TestGitHubRevokeDeletesGrant(t *testing.T) {
 	_ = mem.Set(nil, "github", &dance.Token{AccessToken: at})
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	var e *dance.Error
-	if !errors.Is(got, dance.ErrRevoke) || !errors.As(got, &e) || e.Status != http.StatusNotFound {
-		t.Fatalf("second Revoke = %v, want ErrRevoke with 404", got)
+	if !errors.As(got, &e) || e.Stage != dance.StageRevoke || e.Status != http.StatusNotFound {
+		t.Fatalf("second Revoke = %v, want a revoke-stage *Error with 404", got)
 	}
 	if tok, _ := mem.Get(nil, "github"); tok == nil {
 		t.Error("a failed revocation deleted the token")

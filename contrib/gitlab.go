@@ -5,34 +5,33 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/gin-dance/dance/internal/presets"
+
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/internal/core"
 )
 
-// GitLabConfig configures the GitLab preset, the Go form of Flask-Dance's
-// make_gitlab_blueprint. Provider documentation:
+// GitLabConfig configures the GitLab preset. Provider documentation:
 // https://docs.gitlab.com/ee/api/oauth2.html
 //
 // Profile: GET /api/v4/user. Name, Email and AvatarURL can be empty (the
 // e-mail needs the read_user scope); EmailVerified is always empty.
 type GitLabConfig struct {
 	// ClientID is the application ID; default from GITLAB_OAUTH_CLIENT_ID.
-	// Flask-Dance: client_id.
 	ClientID string
 	// ClientSecret is the application secret; default from
-	// GITLAB_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// GITLAB_OAUTH_CLIENT_SECRET.
 	ClientSecret string
 	// Scopes to request, for example "read_user". Default none.
-	// Flask-Dance: scope.
 	Scopes []string
 	// Hostname is the GitLab instance, for self-hosted GitLab CE/EE.
-	// Default "gitlab.com". Flask-Dance: hostname.
+	// Default "gitlab.com".
 	Hostname string
 	// InsecureSkipVerify turns TLS certificate verification off for this
 	// blueprint only (its own HTTP client, cloned from the shared
 	// transport), for a self-hosted instance whose certificate does not
 	// validate. It cannot be combined with Options.HTTPClient. Default
-	// false. Flask-Dance: verify_tls_certificates=False.
+	// false.
 	InsecureSkipVerify bool
 	// Endpoints override the instance's.
 	Endpoints
@@ -43,16 +42,8 @@ type GitLabConfig struct {
 
 // GitLab returns a blueprint named "gitlab".
 func GitLab(cfg GitLabConfig) (*dance.Blueprint, error) {
-	host := or(cfg.Hostname, "gitlab.com")
-	p := preset{
-		name:     "gitlab",
-		authURL:  hostURL(host, "/oauth/authorize"),
-		tokenURL: hostURL(host, "/oauth/token"),
-		baseURL:  hostURL(host, "/api/v4/"),
-		profile: &profileSpec{
-			url: "user", id: "id", login: "username", name: "name", email: "email", avatar: "avatar_url",
-		},
-	}
+	p := preset{Provider: presets.GitLab}
+	p.rehost("gitlab.com", cfg.Hostname)
 	if cfg.InsecureSkipVerify {
 		if cfg.HTTPClient != nil {
 			return nil, errors.New("dance: gitlab: cannot set both HTTPClient and InsecureSkipVerify")

@@ -1,26 +1,26 @@
 package contrib
 
-import "github.com/gin-dance/dance"
+import (
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/presets"
+)
 
-// HerokuConfig configures the Heroku preset, the Go form of Flask-Dance's
-// make_heroku_blueprint. Provider documentation:
+// HerokuConfig configures the Heroku preset. Provider documentation:
 // https://devcenter.heroku.com/articles/oauth
 //
 // Profile: GET /account. Login, EmailVerified and AvatarURL are always
 // empty; Name can be empty.
 type HerokuConfig struct {
 	// ClientID is the OAuth client ID; default from HEROKU_OAUTH_CLIENT_ID.
-	// Flask-Dance: client_id.
 	ClientID string
 	// ClientSecret is the OAuth client secret; default from
-	// HEROKU_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// HEROKU_OAUTH_CLIENT_SECRET.
 	ClientSecret string
 	// Scopes to request, for example "identity", "read". Default none.
-	// Flask-Dance: scope.
 	Scopes []string
 	// APIVersion is the Platform API version, sent on every API call as
-	// "Accept: application/vnd.heroku+json; version={APIVersion}".
-	// Default "3". Flask-Dance: api_version.
+	// "Accept: application/vnd.heroku+json; version={APIVersion}". Default
+	// "3".
 	APIVersion string
 	// Endpoints override id.heroku.com's.
 	Endpoints
@@ -32,11 +32,7 @@ type HerokuConfig struct {
 // Heroku returns a blueprint named "heroku".
 func Heroku(cfg HerokuConfig) (*dance.Blueprint, error) {
 	return preset{
-		name:     "heroku",
-		authURL:  "https://id.heroku.com/oauth/authorize",
-		tokenURL: "https://id.heroku.com/oauth/token",
-		baseURL:  "https://api.heroku.com/",
+		Provider: presets.Heroku,
 		header:   staticHeader("Accept", "application/vnd.heroku+json; version="+or(cfg.APIVersion, "3")),
-		profile:  &profileSpec{url: "account", id: "id", name: "name", email: "email"},
 	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }

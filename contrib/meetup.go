@@ -1,9 +1,11 @@
 package contrib
 
-import "github.com/gin-dance/dance"
+import (
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/presets"
+)
 
-// MeetupConfig configures the Meetup preset, the Go form of Flask-Dance's
-// make_meetup_blueprint. Provider documentation:
+// MeetupConfig configures the Meetup preset. Provider documentation:
 // https://www.meetup.com/api/authentication/
 //
 // The token request sends the key and secret in its body.
@@ -12,12 +14,11 @@ import "github.com/gin-dance/dance"
 // empty; AvatarURL can be empty.
 type MeetupConfig struct {
 	// Key is the OAuth consumer key; default from MEETUP_OAUTH_CLIENT_ID.
-	// Flask-Dance: key.
 	Key string
 	// Secret is the OAuth consumer secret; default from
-	// MEETUP_OAUTH_CLIENT_SECRET. Flask-Dance: secret.
+	// MEETUP_OAUTH_CLIENT_SECRET.
 	Secret string
-	// Scopes to request. Default "basic". Flask-Dance: scope.
+	// Scopes to request. Default "basic".
 	Scopes []string
 	// Endpoints override secure.meetup.com's.
 	Endpoints
@@ -29,12 +30,7 @@ type MeetupConfig struct {
 // Meetup returns a blueprint named "meetup".
 func Meetup(cfg MeetupConfig) (*dance.Blueprint, error) {
 	return preset{
-		name:           "meetup",
-		authURL:        "https://secure.meetup.com/oauth2/authorize",
-		tokenURL:       "https://secure.meetup.com/oauth2/access",
-		baseURL:        "https://api.meetup.com/2/",
-		scopes:         []string{"basic"},
+		Provider:       presets.Meetup,
 		clientIDInBody: true,
-		profile:        &profileSpec{url: "member/self", id: "id", name: "name", avatar: "photo.photo_link"},
 	}.build(cfg.Key, cfg.Secret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }

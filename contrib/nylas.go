@@ -1,9 +1,11 @@
 package contrib
 
-import "github.com/gin-dance/dance"
+import (
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/presets"
+)
 
-// NylasConfig configures the Nylas preset, the Go form of Flask-Dance's
-// make_nylas_blueprint. Provider documentation:
+// NylasConfig configures the Nylas preset. Provider documentation:
 // https://developer.nylas.com/docs/v2/developer-guide/authentication/
 //
 // The token request sends the client ID and secret in its body.
@@ -12,12 +14,11 @@ import "github.com/gin-dance/dance"
 // empty.
 type NylasConfig struct {
 	// ClientID is the client ID; default from NYLAS_OAUTH_CLIENT_ID.
-	// Flask-Dance: client_id.
 	ClientID string
 	// ClientSecret is the client secret; default from
-	// NYLAS_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// NYLAS_OAUTH_CLIENT_SECRET.
 	ClientSecret string
-	// Scopes to request. Default "email". Flask-Dance: scope.
+	// Scopes to request. Default "email".
 	Scopes []string
 	// Endpoints override api.nylas.com's.
 	Endpoints
@@ -29,12 +30,7 @@ type NylasConfig struct {
 // Nylas returns a blueprint named "nylas".
 func Nylas(cfg NylasConfig) (*dance.Blueprint, error) {
 	return preset{
-		name:           "nylas",
-		authURL:        "https://api.nylas.com/oauth/authorize",
-		tokenURL:       "https://api.nylas.com/oauth/token",
-		baseURL:        "https://api.nylas.com/",
-		scopes:         []string{"email"},
+		Provider:       presets.Nylas,
 		clientIDInBody: true,
-		profile:        &profileSpec{url: "account", id: "id", name: "name", email: "email_address"},
 	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }

@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 
+	"github.com/gin-dance/dance/internal/presets"
+
 	"github.com/gin-dance/dance"
 )
 
@@ -24,27 +26,22 @@ type OAuth1Endpoints struct {
 	Dev *DevProvider
 }
 
-// oauth1Preset is the data that makes a provider's OAuth 1 blueprint.
-type oauth1Preset struct {
-	name, requestTokenURL, authURL, accessTokenURL, baseURL string
-}
-
-// build fills in the preset's defaults around the user's settings.
-func (p oauth1Preset) build(cfg dance.OAuth1Config, ep OAuth1Endpoints) (*dance.Blueprint, error) {
-	p.describe()
-	cfg.Name = p.name
-	cfg.RequestTokenURL = or(ep.RequestTokenURL, p.requestTokenURL)
-	cfg.AuthURL = or(ep.AuthURL, p.authURL)
-	cfg.AccessTokenURL = or(ep.AccessTokenURL, p.accessTokenURL)
+// buildOAuth1 fills in the defaults of the OAuth 1 provider p around the
+// user's settings.
+func buildOAuth1(p presets.Provider, cfg dance.OAuth1Config, ep OAuth1Endpoints) (*dance.Blueprint, error) {
+	cfg.Name = p.Name
+	cfg.RequestTokenURL = or(ep.RequestTokenURL, p.RequestTokenURL)
+	cfg.AuthURL = or(ep.AuthURL, p.AuthURL)
+	cfg.AccessTokenURL = or(ep.AccessTokenURL, p.TokenURL)
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = p.baseURL
+		cfg.BaseURL = p.BaseURL
 	}
 	if ep.Dev != nil {
-		dev, err := ep.Dev.origin(p.name)
+		dev, err := ep.Dev.origin(p.Name)
 		if err != nil {
 			return nil, err
 		}
-		devURLs(dev, p.name, &cfg.BaseURL, &cfg.RequestTokenURL, &cfg.AuthURL, &cfg.AccessTokenURL)
+		devURLs(dev, p.Name, &cfg.BaseURL, &cfg.RequestTokenURL, &cfg.AuthURL, &cfg.AccessTokenURL)
 		cfg.ClientKey, cfg.ClientSecret = ep.Dev.credentials()
 		if cfg.SignatureMethod == "RSA-SHA1" {
 			// The development provider cannot check an RSA signature
@@ -56,6 +53,9 @@ func (p oauth1Preset) build(cfg dance.OAuth1Config, ep OAuth1Endpoints) (*dance.
 			}
 			cfg.RSAKey = string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
 		}
+	}
+	if cfg.Profile == nil && p.Profile != nil {
+		cfg.Profile = (&profileSpec{Profile: p.Profile, header: cfg.Header}).fetcher(p.Profile.URL)
 	}
 	return dance.NewOAuth1(cfg)
 }

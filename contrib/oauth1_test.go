@@ -15,7 +15,6 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-gonic/gin"
 )
 
@@ -30,14 +29,21 @@ func oauth1App(t *testing.T, bp *dance.Blueprint, userPath string) string {
 	r.Use(bp.Middleware())
 	r.GET("/me", func(c *gin.Context) {
 		var user map[string]any
-		if err := bp.Client(c).GetJSON(userPath, &user); err != nil {
+		if err := c.MustGet(bp.Name()).(*dance.Client).GetJSON(userPath, &user); err != nil {
 			c.String(502, err.Error())
 			return
 		}
 		c.JSON(200, user)
 	})
 	r.POST("/form", func(c *gin.Context) {
-		resp, err := bp.Client(c).Post("echo", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"a": {"b c"}}.Encode()))
+		cl := c.MustGet(bp.Name()).(*dance.Client)
+		req, err := cl.NewRequest(http.MethodPost, "echo", strings.NewReader(url.Values{"a": {"b c"}}.Encode()))
+		if err != nil {
+			c.String(500, err.Error())
+			return
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := cl.Do(req)
 		if err != nil {
 			c.String(502, err.Error())
 			return
@@ -53,27 +59,31 @@ func oauth1App(t *testing.T, bp *dance.Blueprint, userPath string) string {
 }
 
 // Acceptance 9: Twitter reads its credentials from the environment, and
-// has Flask-Dance's endpoints.
+// has Flask-Dance's endpoints: its calls, sent to a fake that checks the
+// HMAC-SHA1 signatures with the environment's key and secret, go to
+// api.twitter.com's.
 func TestTwitterDefaults(t *testing.T) {
+	p := dancetest.NewUnstartedOAuth1Provider(dancetest.OAuth1Config{ConsumerKey: "env-key", ConsumerSecret: "env-secret"})
+	srv := httptest.NewTLSServer(p) // so that it checks signatures made for https://api.twitter.com
+	defer srv.Close()
 	t.Setenv("TWITTER_OAUTH_CLIENT_KEY", "env-key")
 	t.Setenv("TWITTER_OAUTH_CLIENT_SECRET", "env-secret")
-	bp, err := contrib.Twitter(contrib.TwitterConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := core.Inspect(bp).OAuth1
-	if cfg.ConsumerKey != "env-key" || cfg.ConsumerSecret != "env-secret" {
-		t.Errorf("credentials not read from the environment")
+	o := observeAt(t, srv, func(o dance.Options) (*dance.Blueprint, error) {
+		return contrib.Twitter(contrib.TwitterConfig{Options: o})
+	})
+	rt := p.RequestsTo(dancetest.OAuth1RequestToken)
+	if len(rt) != 1 || !rt[0].Verified || rt[0].OAuth["oauth_consumer_key"] != "env-key" {
+		t.Errorf("credentials not read from the environment: %+v", rt)
 	}
 	want := "https://api.twitter.com/oauth/request_token https://api.twitter.com/oauth/authorize https://api.twitter.com/oauth/access_token"
-	if got := cfg.Endpoint.RequestTokenURL + " " + cfg.Endpoint.AuthorizeURL + " " + cfg.Endpoint.AccessTokenURL; got != want {
+	if got := o.RequestToken.Endpoint() + " " + o.AuthURL() + " " + o.Token.Endpoint(); got != want {
 		t.Errorf("endpoints = %s", got)
 	}
-	if core.Inspect(bp).BaseURL.String() != "https://api.twitter.com/1.1/" || bp.Name() != "twitter" {
-		t.Errorf("base %s name %s", core.Inspect(bp).BaseURL, bp.Name())
+	if o.BaseURL() != "https://api.twitter.com/1.1/" || o.Name != "twitter" {
+		t.Errorf("base %s name %s", o.BaseURL(), o.Name)
 	}
-	if cfg.Signer.Name() != "HMAC-SHA1" {
-		t.Errorf("signature method %s", cfg.Signer.Name())
+	if len(rt) == 1 && rt[0].OAuth["oauth_signature_method"] != "HMAC-SHA1" {
+		t.Errorf("signature method %s", rt[0].OAuth["oauth_signature_method"])
 	}
 	t.Setenv("TWITTER_OAUTH_CLIENT_KEY", "")
 	if _, err := contrib.Twitter(contrib.TwitterConfig{}); err == nil || !strings.Contains(err.Error(), "TWITTER_OAUTH_CLIENT_KEY") {
@@ -226,15 +236,14 @@ func TestJIRAConfigErrors(t *testing.T) {
 		})
 	}
 	// Endpoints sit under the base URL, path prefix included.
-	bp, err := contrib.JIRA(contrib.JIRAConfig{ConsumerKey: "k", RSAKey: pemText, Options: dance.Options{BaseURL: "https://example.com/jira"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep := core.Inspect(bp).OAuth1.Endpoint
-	if ep.RequestTokenURL != "https://example.com/jira/plugins/servlet/oauth/request-token" ||
-		ep.AuthorizeURL != "https://example.com/jira/plugins/servlet/oauth/authorize" ||
-		ep.AccessTokenURL != "https://example.com/jira/plugins/servlet/oauth/access-token" ||
-		core.Inspect(bp).BaseURL.String() != "https://example.com/jira/" {
-		t.Errorf("endpoints %+v, base %s", ep, core.Inspect(bp).BaseURL)
+	o := observe(t, func(o dance.Options) (*dance.Blueprint, error) {
+		o.BaseURL = "https://example.com/jira"
+		return contrib.JIRA(contrib.JIRAConfig{ConsumerKey: "k", RSAKey: pemText, Options: o})
+	})
+	if o.RequestToken.Endpoint() != "https://example.com/jira/plugins/servlet/oauth/request-token" ||
+		o.AuthURL() != "https://example.com/jira/plugins/servlet/oauth/authorize" ||
+		o.Token.Endpoint() != "https://example.com/jira/plugins/servlet/oauth/access-token" ||
+		o.BaseURL() != "https://example.com/jira/" {
+		t.Errorf("endpoints %s %s %s, base %s", o.RequestToken.Endpoint(), o.AuthURL(), o.Token.Endpoint(), o.BaseURL())
 	}
 }

@@ -1,7 +1,6 @@
 package contrib_test
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -30,12 +29,14 @@ func oidcDance(t *testing.T, name string, fake dancetest.Config, build func(danc
 	fu, _ := url.Parse(p.URL)
 	t.Setenv(core.EnvName(name)+"_OAUTH_CLIENT_ID", "id")
 	t.Setenv(core.EnvName(name)+"_OAUTH_CLIENT_SECRET", "secret")
-	bp, err := build(dance.Options{HTTPClient: &http.Client{Transport: &rerouter{fake: fu, tokenURL: tokenURL}}})
+	var errs []*dance.Error
+	bp, err := build(dance.Options{
+		HTTPClient: &http.Client{Transport: &rerouter{fake: fu, tokenURL: tokenURL}},
+		Hooks:      dance.Hooks{OnError: func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { errs = append(errs, e) }},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errs []*dance.Error
-	bp.Hooks().OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { errs = append(errs, e) })
 	r := gin.New()
 	r.Use(sessions.Sessions("s", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
 	bp.Register(r)
@@ -79,8 +80,11 @@ func TestGoogleHostedDomainChecksIDToken(t *testing.T) {
 			if status != tc.status {
 				t.Fatalf("status %d, want %d (%s)", status, tc.status, body)
 			}
-			if tc.status == http.StatusForbidden && (len(errs) != 1 || !errors.Is(errs[0], dance.ErrIDToken)) {
-				t.Fatalf("error hooks got %v", errs)
+			// A refused ID token fails the token stage with no provider
+			// status (the provider answered; dance refused).
+			if tc.status == http.StatusForbidden && (len(errs) != 1 || errs[0].Stage != dance.StageToken || errs[0].Status != 0 ||
+				!strings.Contains(errs[0].Error(), "ID token")) {
+				t.Fatalf("error hooks got %v, want one ID-token refusal", errs)
 			}
 		})
 	}
@@ -112,11 +116,10 @@ func TestAzureVerifiesTenantIssuer(t *testing.T) {
 		})
 	}
 	// A tenant given by its ID has a fixed issuer.
-	bp, err := contrib.Azure(contrib.AzureConfig{ClientID: "id", Tenant: tid})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := core.Inspect(bp).OAuth2.Endpoint.AuthURL; !strings.Contains(got, tid) {
+	o := observe(t, func(o dance.Options) (*dance.Blueprint, error) {
+		return contrib.Azure(contrib.AzureConfig{ClientID: "id", Tenant: tid, Options: o})
+	})
+	if got := o.AuthURL(); !strings.Contains(got, tid) {
 		t.Fatalf("auth URL %s", got)
 	}
 }
@@ -150,8 +153,8 @@ func TestGoogleRevokesWithRFC7009(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := gin.New()
-	r.POST("/revoke", func(c *gin.Context) {
-		if err := bp.Client(c).Revoke(); err != nil {
+	r.POST("/revoke", bp.Middleware(), func(c *gin.Context) {
+		if err := c.MustGet("google").(*dance.Client).Revoke(); err != nil {
 			c.String(500, err.Error())
 			return
 		}
@@ -186,5 +189,85 @@ func TestLinkedInVerifiesIDToken(t *testing.T) {
 	bad.Issuer = "https://evil.example/oauth"
 	if status, _, _ := oidcDance(t, "linkedin", bad, build, token); status != http.StatusForbidden {
 		t.Fatalf("foreign issuer: status %d, want 403", status)
+	}
+}
+
+// azureDance runs a dance with an Azure blueprint for tenant against a
+// fake whose ID tokens have the issuer of issuerTenant and the tid claim
+// tid, and returns the callback's status.
+func azureDance(t *testing.T, tenant, issuerTenant, tid string) int {
+	t.Helper()
+	build := func(o dance.Options) (*dance.Blueprint, error) {
+		return contrib.Azure(contrib.AzureConfig{Tenant: tenant, Options: o})
+	}
+	fake := dancetest.Config{
+		Issuer:   "https://login.microsoftonline.com/" + issuerTenant + "/v2.0",
+		JWKSPath: "/" + or(tenant, "common") + "/discovery/v2.0/keys",
+		IDToken:  dancetest.IDTokenConfig{Claims: map[string]any{"tid": tid}},
+	}
+	status, _, _ := oidcDance(t, "azure", fake, build, "https://login.microsoftonline.com/"+or(tenant, "common")+"/oauth2/v2.0/token")
+	return status
+}
+
+// Two work tenants, and the personal accounts' tenant.
+const (
+	tenantA   = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	tenantB   = "f8cdef31-a31e-4b4a-93e4-5f571e91255a"
+	consumers = "9188040d-6c67-4c5b-b112-36a304b66dad"
+)
+
+// A multi-tenant blueprint ("common", "organizations") accepts an ID token
+// from any tenant whose issuer names that same tenant: tenant A's token
+// has the issuer …/A/v2.0 and tid A.
+func TestAzureMultiTenantAcceptsTokenOfItsTenant(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	for _, tenant := range []string{"", "common", "organizations"} {
+		for _, tid := range []string{tenantA, tenantB} {
+			if st := azureDance(t, tenant, tid, tid); st != http.StatusFound {
+				t.Errorf("tenant %q, token of %s: status %d, want 302", tenant, tid, st)
+			}
+		}
+	}
+}
+
+// A multi-tenant blueprint checks the issuer per token: a token whose
+// issuer names tenant B while its tid is A is refused.
+func TestAzureMultiTenantRefusesIssuerOfAnotherTenant(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	for _, tenant := range []string{"common", "organizations"} {
+		if st := azureDance(t, tenant, tenantB, tenantA); st != http.StatusForbidden {
+			t.Errorf("tenant %q, issuer B with tid A: status %d, want 403", tenant, st)
+		}
+	}
+}
+
+// A blueprint of one tenant (by its ID) refuses another tenant's token,
+// even one whose issuer and tid agree.
+func TestAzureFixedTenantRefusesAnotherTenant(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	if st := azureDance(t, tenantA, tenantA, tenantA); st != http.StatusFound {
+		t.Errorf("tenant A's own token: status %d, want 302", st)
+	}
+	if st := azureDance(t, tenantA, tenantB, tenantB); st != http.StatusForbidden {
+		t.Errorf("tenant B's token on tenant A's blueprint: status %d, want 403", st)
+	}
+}
+
+// "organizations" is work and school accounts only: a personal account's
+// token (the consumers tenant) is refused; "consumers" is personal
+// accounts only: its issuer is the consumers tenant's.
+func TestAzureOrganizationsAndConsumers(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	if st := azureDance(t, "organizations", consumers, consumers); st != http.StatusForbidden {
+		t.Errorf("organizations, a personal account's token: status %d, want 403", st)
+	}
+	if st := azureDance(t, "common", consumers, consumers); st != http.StatusFound {
+		t.Errorf("common, a personal account's token: status %d, want 302", st)
+	}
+	if st := azureDance(t, "consumers", consumers, consumers); st != http.StatusFound {
+		t.Errorf("consumers, a personal account's token: status %d, want 302", st)
+	}
+	if st := azureDance(t, "consumers", tenantA, tenantA); st != http.StatusForbidden {
+		t.Errorf("consumers, a work tenant's token: status %d, want 403", st)
 	}
 }

@@ -128,8 +128,9 @@ func runPresetCase(t *testing.T, tc presetCase) {
 	if bp.Name() != tc.bp {
 		t.Errorf("name = %q, want %q", bp.Name(), tc.bp)
 	}
-	if got := core.Inspect(bp).RefreshURL; got != tc.refreshURL {
-		t.Errorf("RefreshURL = %q, want %q", got, tc.refreshURL)
+	// An expired token is refreshed at refreshURL, or not at all.
+	if got := observe(t, tc.build).Refresh.Endpoint(); got != tc.refreshURL {
+		t.Errorf("refresh at %q, want %q", got, tc.refreshURL)
 	}
 
 	r := gin.New()
@@ -138,7 +139,12 @@ func runPresetCase(t *testing.T, tc presetCase) {
 	r.GET("/api", bp.Middleware(), func(c *gin.Context) {
 		cl := c.MustGet(tc.bp).(*dance.Client)
 		if tc.profile == nil {
-			resp, err := cl.Get(tc.apiURL)
+			req, err := cl.NewRequest(http.MethodGet, tc.apiURL, nil)
+			if err != nil {
+				c.String(500, err.Error())
+				return
+			}
+			resp, err := cl.Do(req)
 			if err != nil {
 				c.String(500, err.Error())
 				return

@@ -11,24 +11,24 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/presets"
 )
 
-// profileSpec maps a provider's identity response to a [dance.Profile].
-// Field paths are dot-separated keys into the JSON object ("user.id",
-// "data.0.login", "picture.data.url"); a number picks an array element.
+// profileSpec maps a provider's identity response to a [dance.Profile]:
+// the provider's identity API (see presets.Profile: dot-separated paths
+// into the JSON object, a number picking an array element), and fix,
+// which completes the profile after the mapping (computed avatar URLs,
+// second calls).
 type profileSpec struct {
-	url    string // identity endpoint, relative to BaseURL or absolute
-	method string // default GET
-	header http.Header
-
-	id, login, email, verified, avatar string
-	// name is the display name's path; when it is empty in the response,
-	// the non-empty values at nameParts are joined with a space.
-	name      string
-	nameParts []string
-	// fix completes the profile after the mapping (computed avatar URLs,
-	// second calls).
+	*presets.Profile
 	fix func(cl *dance.Client, p *dance.Profile) error
+	// header is the blueprint's Options.Header, set on the identity call
+	// before its default Accept, so that a preset's Accept (Heroku's API
+	// version) wins over it.
+	header http.Header
+	// check refuses an answer that is an error in a 200, before the
+	// mapping.
+	check func(raw map[string]any) error
 }
 
 // maxProfile bounds the identity response read into memory.
@@ -37,9 +37,17 @@ const maxProfile = 1 << 20
 // fetcher returns the ProfileFunc that calls url and maps its answer.
 func (s *profileSpec) fetcher(url string) dance.ProfileFunc {
 	return func(cl *dance.Client) (*dance.Profile, error) {
-		raw, err := getJSON(cl, or(s.method, http.MethodGet), url, s.header)
+		raw, err := getJSON(cl, or(s.Method, http.MethodGet), url, s.header)
 		if err != nil {
 			return nil, err
+		}
+		if s.check != nil {
+			var obj map[string]any
+			if json.Unmarshal(raw, &obj) == nil {
+				if err := s.check(obj); err != nil {
+					return nil, err
+				}
+			}
 		}
 		p, err := s.mapProfile(raw)
 		if err != nil {
@@ -66,23 +74,23 @@ func (s *profileSpec) mapProfile(body []byte) (*dance.Profile, error) {
 	dec.UseNumber()
 	_ = dec.Decode(&exact)
 	p := &dance.Profile{
-		ID:        str(lookup(exact, s.id)),
-		Login:     str(lookup(raw, s.login)),
-		Name:      str(lookup(raw, s.name)),
-		Email:     str(lookup(raw, s.email)),
-		AvatarURL: str(lookup(raw, s.avatar)),
+		ID:        str(lookup(exact, s.ID)),
+		Login:     str(lookup(raw, s.Login)),
+		Name:      str(lookup(raw, s.Name)),
+		Email:     str(lookup(raw, s.Email)),
+		AvatarURL: str(lookup(raw, s.Avatar)),
 		Raw:       raw,
 	}
-	if p.Name == "" && len(s.nameParts) > 0 {
+	if p.Name == "" && len(s.NameParts) > 0 {
 		var parts []string
-		for _, path := range s.nameParts {
+		for _, path := range s.NameParts {
 			if v := str(lookup(raw, path)); v != "" {
 				parts = append(parts, v)
 			}
 		}
 		p.Name = strings.Join(parts, " ")
 	}
-	if b, ok := lookup(raw, s.verified).(bool); ok && p.Email != "" {
+	if b, ok := lookup(raw, s.Verified).(bool); ok && p.Email != "" {
 		p.EmailVerified = &b
 	}
 	if p.ID == "" {

@@ -13,14 +13,28 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// loggedIn returns a client of bp for a user holding a token that p
-// accepts, without a dance.
-func loggedIn(t *testing.T, p *dancetest.Provider, bp *dance.Blueprint) *dance.Client {
+// loggedIn builds a blueprint with build, given Options whose storage
+// holds a token that p accepts, and returns its client for a request, as
+// a handler behind bp.Middleware() gets it: a user logged in without a
+// dance.
+func loggedIn(t *testing.T, p *dancetest.Provider, build func(dance.Options) (*dance.Blueprint, error)) *dance.Client {
 	t.Helper()
-	dancetest.SwapStorage(t, bp, storage.NewMemory(&dance.Token{AccessToken: p.IssueToken(), TokenType: "bearer"}))
+	return clientWith(t, storage.NewMemory(&dance.Token{AccessToken: p.IssueToken(), TokenType: "bearer"}), build)
+}
+
+// clientWith builds a blueprint with build, given Options with the
+// storage s, and returns its client for a request, as a handler behind
+// bp.Middleware() gets it.
+func clientWith(t *testing.T, s storage.Storage, build func(dance.Options) (*dance.Blueprint, error)) *dance.Client {
+	t.Helper()
+	bp, err := build(dance.Options{Storage: s})
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, _ := gin.CreateTestContext(httptest.NewRecorder())
 	c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
-	return bp.Client(c)
+	bp.Middleware()(c)
+	return c.MustGet(bp.Name()).(*dance.Client)
 }
 
 // builder builds a preset against a fake: all endpoints overridden, and
@@ -62,15 +76,19 @@ func TestProfileMissingOptionalFields(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := dancetest.NewProvider(dancetest.Config{Paths: map[string]any{tc.path: tc.body}})
 			defer p.Close()
-			bp, err := tc.build(contrib.Endpoints{}, dance.Options{BaseURL: p.URL + "/"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			prof, err := loggedIn(t, p, bp).Profile()
+			var name string
+			prof, err := loggedIn(t, p, func(o dance.Options) (*dance.Blueprint, error) {
+				o.BaseURL = p.URL + "/"
+				bp, err := tc.build(contrib.Endpoints{}, o)
+				if bp != nil {
+					name = bp.Name()
+				}
+				return bp, err
+			}).Profile()
 			if err != nil {
 				t.Fatalf("Profile: %v", err)
 			}
-			if prof.ID != tc.id || prof.Provider != bp.Name() || prof.Raw == nil {
+			if prof.ID != tc.id || prof.Provider != name || prof.Raw == nil {
 				t.Errorf("ID %q provider %q raw %v; want ID %q", prof.ID, prof.Provider, prof.Raw, tc.id)
 			}
 			wantName := ""
@@ -91,11 +109,7 @@ func TestProfileErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p := dancetest.NewProvider(dancetest.Config{Paths: map[string]any{"/oauth2/v2/userinfo": body}})
 			defer p.Close()
-			bp, err := contrib.Google(contrib.GoogleConfig{ClientID: "x", Options: dance.Options{BaseURL: p.URL + "/"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if prof, err := loggedIn(t, p, bp).Profile(); err == nil {
+			if prof, err := loggedIn(t, p, googleAt(p.URL+"/")).Profile(); err == nil {
 				t.Fatalf("no error; profile %s", show(*prof))
 			}
 		})
@@ -103,11 +117,7 @@ func TestProfileErrors(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
 		p := dancetest.NewProvider(dancetest.Config{Paths: map[string]any{"/oauth2/v2/userinfo": `{"id":"1"}`}})
 		defer p.Close()
-		bp, _ := contrib.Google(contrib.GoogleConfig{ClientID: "x", Options: dance.Options{BaseURL: p.URL + "/"}})
-		dancetest.SwapStorage(t, bp, storage.NewMemory(&dance.Token{AccessToken: "revoked"}))
-		c, _ := gin.CreateTestContext(httptest.NewRecorder())
-		c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
-		_, err := bp.Client(c).Profile()
+		_, err := clientWith(t, storage.NewMemory(&dance.Token{AccessToken: "revoked"}), googleAt(p.URL+"/")).Profile()
 		var apiErr *dance.Error
 		if !errors.As(err, &apiErr) || apiErr.Stage != dance.StageAPI || apiErr.Status != http.StatusUnauthorized {
 			t.Fatalf("err = %v, want an API *Error with status 401", err)
@@ -120,15 +130,21 @@ func TestProfileErrors(t *testing.T) {
 func TestProfileURLOverride(t *testing.T) {
 	p := dancetest.NewProvider(dancetest.Config{Paths: map[string]any{"/self/hosted/me": `{"ZUID":42}`}, AuthScheme: "Zoho-oauthtoken"})
 	defer p.Close()
-	bp, err := contrib.Zoho(contrib.ZohoConfig{ClientID: "x", Endpoints: contrib.Endpoints{ProfileURL: p.URL + "/self/hosted/me"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	prof, err := loggedIn(t, p, bp).Profile()
+	prof, err := loggedIn(t, p, func(o dance.Options) (*dance.Blueprint, error) {
+		return contrib.Zoho(contrib.ZohoConfig{ClientID: "x", Endpoints: contrib.Endpoints{ProfileURL: p.URL + "/self/hosted/me"}, Options: o})
+	}).Profile()
 	if err != nil || prof.ID != "42" {
 		t.Fatalf("profile %v, err %v", prof, err)
 	}
 	if got := p.RequestsTo("/self/hosted/me"); len(got) != 1 {
 		t.Fatalf("%d calls to the overridden profile URL", len(got))
+	}
+}
+
+// googleAt builds the Google preset with its API at base.
+func googleAt(base string) func(dance.Options) (*dance.Blueprint, error) {
+	return func(o dance.Options) (*dance.Blueprint, error) {
+		o.BaseURL = base
+		return contrib.Google(contrib.GoogleConfig{ClientID: "x", Options: o})
 	}
 }

@@ -1,9 +1,11 @@
 package contrib
 
-import "github.com/gin-dance/dance"
+import (
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/presets"
+)
 
-// RedditConfig configures the Reddit preset, the Go form of Flask-Dance's
-// make_reddit_blueprint. Provider documentation:
+// RedditConfig configures the Reddit preset. Provider documentation:
 // https://github.com/reddit-archive/reddit/wiki/OAuth2
 //
 // The token request sends the client ID and secret as HTTP Basic auth, as
@@ -11,22 +13,19 @@ import "github.com/gin-dance/dance"
 // Reddit's API rules demand; the blueprint is refreshable.
 //
 // Profile: GET /api/v1/me. Name, Email and EmailVerified are always empty
-// (Reddit has no display name or e-mail in its API); Login is the
-// username.
+// (Reddit has no display name or e-mail in its API); Login is the username.
 type RedditConfig struct {
 	// ClientID is the client ID; default from REDDIT_OAUTH_CLIENT_ID.
-	// Flask-Dance: client_id.
 	ClientID string
 	// ClientSecret is the client secret; default from
-	// REDDIT_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// REDDIT_OAUTH_CLIENT_SECRET.
 	ClientSecret string
-	// Scopes to request. Default "identity". Flask-Dance: scope.
+	// Scopes to request. Default "identity".
 	Scopes []string
 	// Permanent asks for a refresh token (duration=permanent); otherwise
-	// access lasts one hour. Flask-Dance: permanent.
+	// access lasts one hour.
 	Permanent bool
 	// UserAgent is sent on every API call. Default [DefaultUserAgent].
-	// Flask-Dance: user_agent.
 	UserAgent string
 	// Endpoints override www.reddit.com's.
 	Endpoints
@@ -38,14 +37,8 @@ type RedditConfig struct {
 // Reddit returns a blueprint named "reddit".
 func Reddit(cfg RedditConfig) (*dance.Blueprint, error) {
 	return preset{
-		name:        "reddit",
-		authURL:     "https://www.reddit.com/api/v1/authorize",
-		tokenURL:    "https://www.reddit.com/api/v1/access_token",
-		baseURL:     "https://oauth.reddit.com/",
-		scopes:      []string{"identity"},
-		authParams:  params{}.setIf(cfg.Permanent, "duration", "permanent"),
-		refreshable: true,
-		header:      userAgent(cfg.UserAgent),
-		profile:     &profileSpec{url: "api/v1/me", id: "id", login: "name", avatar: "icon_img"},
+		Provider:   presets.Reddit,
+		authParams: params{}.setIf(cfg.Permanent, "duration", "permanent"),
+		header:     userAgent(cfg.UserAgent),
 	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }

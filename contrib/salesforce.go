@@ -1,9 +1,12 @@
 package contrib
 
-import "github.com/gin-dance/dance"
+import (
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/presets"
+)
 
-// SalesforceConfig configures the Salesforce preset, the Go form of
-// Flask-Dance's make_salesforce_blueprint. Provider documentation:
+// SalesforceConfig configures the Salesforce preset. Provider
+// documentation:
 // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm
 //
 // Profile: GET /services/oauth2/userinfo. Email and EmailVerified can be
@@ -11,23 +14,21 @@ import "github.com/gin-dance/dance"
 // token.
 type SalesforceConfig struct {
 	// ClientID is the consumer key; default from
-	// SALESFORCE_OAUTH_CLIENT_ID. Flask-Dance: client_id.
+	// SALESFORCE_OAUTH_CLIENT_ID.
 	ClientID string
 	// ClientSecret is the consumer secret; default from
-	// SALESFORCE_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// SALESFORCE_OAUTH_CLIENT_SECRET.
 	ClientSecret string
 	// Scopes to request, for example "api", "openid". Default none.
-	// Flask-Dance: scope.
 	Scopes []string
 	// RepromptConsent makes Salesforce ask for consent again
-	// (prompt=consent). Flask-Dance: reprompt_consent.
+	// (prompt=consent).
 	RepromptConsent bool
 	// Hostname is your Salesforce instance's login host, for example
 	// "mycompany.my.salesforce.com". Default "login.salesforce.com", or
-	// "test.salesforce.com" with IsSandbox. Flask-Dance: hostname.
+	// "test.salesforce.com" with IsSandbox.
 	Hostname string
 	// IsSandbox uses test.salesforce.com when Hostname is empty.
-	// Flask-Dance: is_sandbox.
 	IsSandbox bool
 	// Endpoints override the instance's.
 	Endpoints
@@ -39,20 +40,13 @@ type SalesforceConfig struct {
 // Salesforce returns a blueprint named "salesforce".
 func Salesforce(cfg SalesforceConfig) (*dance.Blueprint, error) {
 	host := cfg.Hostname
-	if host == "" {
-		host = "login.salesforce.com"
-		if cfg.IsSandbox {
-			host = "test.salesforce.com"
-		}
+	if host == "" && cfg.IsSandbox {
+		host = "test.salesforce.com"
 	}
-	profile := oidcProfile("services/oauth2/userinfo")
-	profile.id = "user_id"
-	return preset{
-		name:       "salesforce",
-		authURL:    hostURL(host, "/services/oauth2/authorize"),
-		tokenURL:   hostURL(host, "/services/oauth2/token"),
-		baseURL:    hostURL(host, "/"),
+	p := preset{
+		Provider:   presets.Salesforce,
 		authParams: params{}.prompt(cfg.RepromptConsent, "consent"),
-		profile:    profile,
-	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
+	}
+	p.rehost("login.salesforce.com", host)
+	return p.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }

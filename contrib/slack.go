@@ -7,11 +7,12 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/gin-dance/dance/internal/presets"
+
 	"github.com/gin-dance/dance"
 )
 
-// SlackConfig configures the Slack preset, the Go form of Flask-Dance's
-// make_slack_blueprint. Provider documentation:
+// SlackConfig configures the Slack preset. Provider documentation:
 // https://api.slack.com/legacy/oauth
 //
 // Slack's Web API (the old, pre-v2 OAuth apps) reads the token from a
@@ -19,22 +20,20 @@ import (
 // calls carry it there, besides the Bearer header, unless the call already
 // has one: in the body of a form POST, else in the query.
 //
-// Profile: GET /api/users.identity (scope "identity.basic"; "identity.email"
-// and "identity.avatar" for Email and AvatarURL). Login and EmailVerified
-// are always empty.
+// Profile: GET /api/users.identity (scope "identity.basic";
+// "identity.email" and "identity.avatar" for Email and AvatarURL). Login
+// and EmailVerified are always empty.
 type SlackConfig struct {
 	// ClientID is the client ID; default from SLACK_OAUTH_CLIENT_ID.
-	// Flask-Dance: client_id.
 	ClientID string
 	// ClientSecret is the client secret; default from
-	// SLACK_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// SLACK_OAUTH_CLIENT_SECRET.
 	ClientSecret string
 	// Scopes to request. Default "identify", "chat:write:bot".
-	// Flask-Dance: scope.
 	Scopes []string
 	// Subdomain is your workspace's subdomain; the user then authorizes at
 	// https://{Subdomain}.slack.com/oauth/authorize, which may skip the
-	// workspace chooser. Flask-Dance: subdomain.
+	// workspace chooser.
 	Subdomain string
 	// Endpoints override slack.com's.
 	Endpoints
@@ -45,21 +44,15 @@ type SlackConfig struct {
 
 // Slack returns a blueprint named "slack".
 func Slack(cfg SlackConfig) (*dance.Blueprint, error) {
-	authURL := "https://slack.com/oauth/authorize"
-	if cfg.Subdomain != "" {
-		authURL = hostURL(cfg.Subdomain+".slack.com", "/oauth/authorize")
-	}
-	return preset{
-		name:      "slack",
-		authURL:   authURL,
-		tokenURL:  "https://slack.com/api/oauth.access",
-		baseURL:   "https://slack.com/api/",
-		scopes:    []string{"identify", "chat:write:bot"},
+	p := preset{
+		Provider:  presets.Slack,
 		authorize: slackAuthorize,
-		profile: &profileSpec{
-			url: "users.identity", id: "user.id", name: "user.name", email: "user.email", avatar: "user.image_192",
-		},
-	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
+	}
+	if cfg.Subdomain != "" {
+		// Only the authorization page is the workspace's.
+		p.AuthURL = "https://" + cfg.Subdomain + ".slack.com/oauth/authorize"
+	}
+	return p.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }
 
 // slackAuthorize sends the token as Slack's old Web API expects.

@@ -27,8 +27,8 @@ func stepUpApp(t *testing.T, bp *dance.Blueprint, need string) (*dancetest.Brows
 	bp.Register(r.Group("/login"))
 	r.GET("/", func(c *gin.Context) { c.String(200, "home") })
 	r.GET("/repos", bp.Required(need), func(c *gin.Context) { c.String(200, "your repos") })
-	r.GET("/scopes", func(c *gin.Context) {
-		granted, known, err := bp.Client(c).Scopes()
+	r.GET("/scopes", bp.Middleware(), func(c *gin.Context) {
+		granted, known, err := c.MustGet(bp.Name()).(*dance.Client).Scopes()
 		if err != nil || !known {
 			c.String(500, "unknown")
 			return

@@ -1,9 +1,11 @@
 package contrib
 
-import "github.com/gin-dance/dance"
+import (
+	"github.com/gin-dance/dance"
+	"github.com/gin-dance/dance/internal/presets"
+)
 
-// ZohoConfig configures the Zoho preset, the Go form of Flask-Dance's
-// make_zoho_blueprint. Provider documentation:
+// ZohoConfig configures the Zoho preset. Provider documentation:
 // https://www.zoho.com/accounts/protocol/oauth/web-server-applications.html
 //
 // API calls carry "Authorization: Zoho-oauthtoken <token>", not Bearer.
@@ -13,18 +15,16 @@ import "github.com/gin-dance/dance"
 // empty.
 type ZohoConfig struct {
 	// ClientID is the client ID; default from ZOHO_OAUTH_CLIENT_ID.
-	// Flask-Dance: client_id.
 	ClientID string
 	// ClientSecret is the client secret; default from
-	// ZOHO_OAUTH_CLIENT_SECRET. Flask-Dance: client_secret.
+	// ZOHO_OAUTH_CLIENT_SECRET.
 	ClientSecret string
-	// Scopes to request. Default "ZohoCRM.users.all". Flask-Dance: scope.
+	// Scopes to request. Default "ZohoCRM.users.all".
 	Scopes []string
 	// Offline asks for a refresh token: access_type=offline instead of
-	// access_type=online. Flask-Dance: offline.
+	// access_type=online.
 	Offline bool
 	// RepromptConsent makes Zoho ask for consent again (prompt=consent).
-	// Flask-Dance: reprompt_consent.
 	RepromptConsent bool
 	// Endpoints override accounts.zoho.com's (for another data centre,
 	// such as accounts.zoho.eu).
@@ -41,16 +41,8 @@ func Zoho(cfg ZohoConfig) (*dance.Blueprint, error) {
 		access = "offline"
 	}
 	return preset{
-		name:       "zoho",
-		authURL:    "https://accounts.zoho.com/oauth/v2/auth",
-		tokenURL:   "https://accounts.zoho.com/oauth/v2/token",
-		baseURL:    "https://www.zohoapis.com/",
-		scopes:     []string{"ZohoCRM.users.all"},
+		Provider:   presets.Zoho,
 		authParams: params{"access_type": access}.prompt(cfg.RepromptConsent, "consent"),
 		authorize:  authScheme("Zoho-oauthtoken"),
-		profile: &profileSpec{
-			url: "https://accounts.zoho.com/oauth/user/info", id: "ZUID", name: "Display_Name",
-			nameParts: []string{"First_Name", "Last_Name"}, email: "Email",
-		},
 	}.build(cfg.ClientID, cfg.ClientSecret, cfg.Scopes, cfg.Endpoints, cfg.Options)
 }

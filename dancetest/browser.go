@@ -1,9 +1,12 @@
 package dancetest
 
 import (
+	"html"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -80,11 +83,7 @@ func (b *Browser) Dance(loginURL string, want ...Want) *http.Response {
 	resp.Body.Close()
 	login := resp.Request.URL
 	authorize := b.Location(resp)
-	resp = b.Get(authorize.String())
-	resp.Body.Close()
-	callback := b.Location(resp)
-	resp = b.Get(callback.String())
-	resp.Body.Close()
+	resp = b.deliver(b.Get(authorize.String()))
 	for _, w := range want {
 		b.check(login, resp, w)
 	}
@@ -113,6 +112,45 @@ func (b *Browser) check(login *url.URL, resp *http.Response, w Want) {
 	if page.StatusCode < 200 || page.StatusCode > 299 {
 		b.t.Fatalf("dancetest: the dance from %s stored no token: %s answered %d afterwards, want 2xx", login.Path, w.Stored, page.StatusCode)
 	}
+}
+
+// formPost finds the form of a page that POSTs an authorization answer
+// (response_mode=form_post), and its fields.
+var (
+	formAction = regexp.MustCompile(`<form method="post" action="([^"]*)"`)
+	formField  = regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)">`)
+)
+
+// deliver takes the provider's answer to the browser, resp (its body is
+// read and closed), to the app as a browser does: it follows a redirect to
+// the callback, or submits a form_post page's form and follows the app's
+// 303 to the callback's GET. It returns the callback's answer, body
+// closed.
+func (b *Browser) deliver(resp *http.Response) *http.Response {
+	b.t.Helper()
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := formAction.FindSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		resp = b.Get(b.Location(resp).String())
+		resp.Body.Close()
+		return resp
+	}
+	form := url.Values{}
+	for _, f := range formField.FindAllSubmatch(page, -1) {
+		form.Add(html.UnescapeString(string(f[1])), html.UnescapeString(string(f[2])))
+	}
+	action := html.UnescapeString(string(m[1]))
+	resp, err := b.PostForm(action, form)
+	if err != nil {
+		b.t.Fatalf("POST %s: %v", redact(action), err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusSeeOther { // the app's relay to its GET callback
+		resp = b.Get(b.Location(resp).String())
+		resp.Body.Close()
+	}
+	return resp
 }
 
 func redact(rawURL string) string {

@@ -52,7 +52,15 @@ func TestBrowserDanceDetectsFailedDance(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
-	var cfg contrib.GitHubConfig
+	var refuse atomic.Bool // the authorized hook refuses the login (a link to another user, say)
+	cfg := contrib.GitHubConfig{Options: dance.Options{Hooks: dance.Hooks{
+		OnAuthorized: func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
+			return !refuse.Load(), nil
+		},
+		OnError: func(c *gin.Context, _ *dance.Blueprint, _ *dance.Error) {
+			c.Redirect(http.StatusFound, "/login-failed")
+		},
+	}}}
 	if err := fake.Configure(&cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -60,13 +68,6 @@ func TestBrowserDanceDetectsFailedDance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var refuse atomic.Bool // the authorized hook refuses the login (a link to another user, say)
-	bp.Hooks().OnAuthorized(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
-		return !refuse.Load(), nil
-	})
-	bp.Hooks().OnError(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Error) {
-		c.Redirect(http.StatusFound, "/login-failed")
-	})
 	r := gin.New()
 	r.Use(sessions.Sessions("session", store))
 	bp.Register(r.Group("/login"))

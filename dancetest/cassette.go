@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/internal/core"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
@@ -27,9 +26,13 @@ const Redacted = "REDACTED"
 // value works, since the cassette is matched without the token.
 const ReplayToken = "replay-token"
 
-// Cassette records and replays bp's calls to the provider for the rest of
-// the test: the Go form of Flask-Dance's betamax_record_flask_dance
-// fixture, built on go-vcr.
+// Cassette returns an HTTP client that records and replays the calls to
+// the provider for the rest of the test, built on go-vcr: give it to the
+// blueprint named name as its Options.HTTPClient.
+//
+//	github, err := contrib.GitHub(contrib.GitHubConfig{
+//		Options: dance.Options{HTTPClient: dancetest.Cassette(t, "github")},
+//	})
 //
 // The cassette is testdata/cassettes/{test name}.yaml. When it exists, it
 // is replayed and no request leaves the process. When it does not, and a
@@ -41,13 +44,12 @@ const ReplayToken = "replay-token"
 // Recorded cassettes are scrubbed before they reach the disk: the
 // Authorization and Cookie headers are dropped, and the token (and any
 // extra secrets given) are replaced by "REDACTED" wherever they appear.
-// bp's HTTP client is restored when the test ends.
-func Cassette(t testing.TB, bp *dance.Blueprint, secrets ...string) *recorder.Recorder {
+func Cassette(t testing.TB, name string, secrets ...string) *http.Client {
 	t.Helper()
-	name := filepath.Join(CassetteDir, cassetteName(t.Name()))
-	envName := core.EnvName(bp.Name()) + "_OAUTH_ACCESS_TOKEN"
+	file := filepath.Join(CassetteDir, cassetteName(t.Name()))
+	envName := core.EnvName(name) + "_OAUTH_ACCESS_TOKEN"
 	token := os.Getenv(envName)
-	_, statErr := os.Stat(name + ".yaml")
+	_, statErr := os.Stat(file + ".yaml")
 	exists := statErr == nil
 
 	mode := recorder.ModeReplayOnly
@@ -55,37 +57,33 @@ func Cassette(t testing.TB, bp *dance.Blueprint, secrets ...string) *recorder.Re
 	case token != "" && (!exists || os.Getenv("DANCE_RECORD") == "1"):
 		mode = recorder.ModeRecordOnly
 	case !exists:
-		t.Fatalf("dancetest: no cassette %s.yaml and no %s to record with", name, envName)
+		t.Fatalf("dancetest: no cassette %s.yaml and no %s to record with", file, envName)
 	}
 	secrets = append(secrets, token)
 
-	old := core.Inspect(bp).HTTPClient
-	rec, err := recorder.New(name,
+	rec, err := recorder.New(file,
 		recorder.WithMode(mode),
-		recorder.WithRealTransport(transportOrDefault(old)),
+		recorder.WithRealTransport(core.SharedTransport),
 		recorder.WithSkipRequestLatency(true),
 		recorder.WithMatcher(matchWithoutSecrets),
 		recorder.WithHook(func(i *cassette.Interaction) error { return scrub(i, secrets) }, recorder.AfterCaptureHook),
 	)
 	if err != nil {
-		t.Fatalf("dancetest: cassette %s: %v", name, err)
+		t.Fatalf("dancetest: cassette %s: %v", file, err)
 	}
-	hc := *old
-	hc.Transport = rec
-	core.SetHTTPClient(bp, &hc)
 	t.Cleanup(func() {
-		core.SetHTTPClient(bp, old)
 		if err := rec.Stop(); err != nil {
-			t.Errorf("dancetest: saving cassette %s: %v", name, err)
+			t.Errorf("dancetest: saving cassette %s: %v", file, err)
 		}
 	})
-	return rec
+	return &http.Client{Transport: rec}
 }
 
-// AccessToken returns the real token from {NAME}_OAUTH_ACCESS_TOKEN when
-// recording, and [ReplayToken] otherwise, for the test's logged-in user.
-func AccessToken(bp *dance.Blueprint) string {
-	if tok := os.Getenv(core.EnvName(bp.Name()) + "_OAUTH_ACCESS_TOKEN"); tok != "" {
+// AccessToken returns the real token from {NAME}_OAUTH_ACCESS_TOKEN (for
+// the blueprint named name) when recording, and [ReplayToken] otherwise,
+// for the test's logged-in user.
+func AccessToken(name string) string {
+	if tok := os.Getenv(core.EnvName(name) + "_OAUTH_ACCESS_TOKEN"); tok != "" {
 		return tok
 	}
 	return ReplayToken
@@ -95,13 +93,6 @@ var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 func cassetteName(testName string) string {
 	return unsafeChars.ReplaceAllString(testName, "_")
-}
-
-func transportOrDefault(hc *http.Client) http.RoundTripper {
-	if hc.Transport != nil {
-		return hc.Transport
-	}
-	return http.DefaultTransport
 }
 
 // matchWithoutSecrets matches on method, URL and body, ignoring headers

@@ -6,17 +6,18 @@ import (
 	"maps"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 
-	"github.com/gin-dance/dance"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/presets"
 )
 
 // Configure points a contrib preset's Config (passed by pointer) at the
 // fake provider: it sets the client credentials (ClientID and
 // ClientSecret, or Dropbox's AppKey and AppSecret, Meetup's Key and
-// Secret), the embedded contrib.Endpoints (AuthURL, TokenURL) and
+// Secret; for a preset whose secret the app signs, as Apple's, only the ID,
+// and the fake then takes any client), the embedded contrib.Endpoints
+// (AuthURL, TokenURL) and
 // Options.BaseURL, and, unless one is set, Options.HTTPClient to
 // [Provider.StandIn], so that any URL of the preset left at the real
 // provider (a revocation or userinfo endpoint, a key set) reaches the
@@ -35,7 +36,12 @@ import (
 // Authentiq), its ID tokens carry the preset's issuer (and, for a
 // multi-tenant Azure, a tenant), and its key set is served at the path of
 // the preset's JWKS URL, so the ID token is verified exactly as in
-// production, offline.
+// production, offline. A preset of a provider's instance (Okta's Domain,
+// Shopify's Shop) gets the example instance that the fake dresses as; a
+// provider that signs its redirects to the callback (Shopify's hmac) is
+// signed for with the fake's client secret; a token carried in another
+// header (Shopify's X-Shopify-Access-Token) is accepted there; and the
+// provider's other identity endpoints (GitHub's /user/emails) answer too.
 //
 // It needs no testing.TB, so a development server can use it too.
 //
@@ -56,10 +62,19 @@ func (p *Provider) Configure(cfg any) error {
 			id, secret = pair[0], pair[1]
 		}
 	}
-	for _, f := range [][2]string{
+	fields := [][2]string{
 		{id, p.cfg.ClientID}, {secret, p.cfg.ClientSecret},
 		{"AuthURL", p.URL + "/authorize"}, {"TokenURL", p.URL + "/token"}, {"BaseURL", p.URL + "/"},
-	} {
+	}
+	if !s.FieldByName(secret).IsValid() {
+		// A preset whose secret the app makes (Sign in with Apple signs
+		// one with its key): the fake takes any.
+		fields = slices.Delete(fields, 1, 2)
+		p.mu.Lock()
+		p.cfg.AnyClient = true
+		p.mu.Unlock()
+	}
+	for _, f := range fields {
 		field := s.FieldByName(f[0])
 		if !field.IsValid() || field.Kind() != reflect.String || !field.CanSet() {
 			return fmt.Errorf("dancetest: %s has no string field %s", s.Type(), f[0])
@@ -69,52 +84,101 @@ func (p *Provider) Configure(cfg any) error {
 	if hc := s.FieldByName("HTTPClient"); hc.IsValid() && hc.CanSet() && hc.IsNil() {
 		hc.Set(reflect.ValueOf(p.StandIn()))
 	}
-	ctor, ok := presets.For(s.Type())
-	if !ok {
+	pr := presets.ByConfig(s.Type().Name())
+	if pr == nil || s.Type().PkgPath() != "github.com/gin-dance/dance/contrib" {
 		return nil // not a contrib preset: nothing more to dress as
 	}
-	out := reflect.ValueOf(ctor).Call([]reflect.Value{s})
-	if err, _ := out[1].Interface().(error); err != nil {
-		return fmt.Errorf("dancetest: building the preset to read its issuer and identity endpoint: %w", err)
+	for field, v := range pr.Instance { // the fake is the example instance
+		if f := s.FieldByName(field); f.IsValid() && f.Kind() == reflect.String && f.CanSet() {
+			f.SetString(v)
+		}
 	}
-	bp := out[0].Interface().(*dance.Blueprint)
-	info := core.Inspect(bp)
-	if err := p.dress(info); err != nil {
+	tenant := ""
+	if f := s.FieldByName("Tenant"); f.IsValid() && f.Kind() == reflect.String {
+		tenant = f.String()
+	}
+	if err := p.dress(pr, tenant); err != nil {
 		return err
 	}
-	p.serveIdentity(bp.Name(), info.BaseURL, s.FieldByName("ProfileURL"))
+	if f := pr.FirstAnswer; f != nil && p.cfg.FirstAnswerExtra == nil {
+		p.mu.Lock()
+		p.cfg.FirstAnswerExtra = func(who Persona) url.Values { return f(who.identity()) }
+		p.mu.Unlock()
+	}
+	p.speak(pr)
+	profileURL := ""
+	if f := s.FieldByName("ProfileURL"); f.IsValid() && f.Kind() == reflect.String {
+		profileURL = f.String()
+	}
+	p.serveIdentity(pr, p.URL+"/", profileURL)
 	return nil
 }
 
 // serveIdentity makes the fake answer the identity endpoint of the preset
-// named name, as its blueprint with the API at base calls it (at
-// profileURL, the Config's ProfileURL field, when that is set).
-func (p *Provider) serveIdentity(name string, base *url.URL, profileURL reflect.Value) {
-	var sh *core.ProfileShape
-	for _, d := range core.DescribedPresets() {
-		if d.Name == name && d.Profile != nil {
-			c := *d.Profile
-			sh = &c
-		}
-	}
-	if sh == nil {
+// provider pr, as its blueprint with the API at base calls it (at
+// profileURL, the Config's ProfileURL, when that is set), and the
+// provider's other identity endpoints (GitHub's /user/emails).
+func (p *Provider) serveIdentity(pr *presets.Provider, base, profileURL string) {
+	if pr.Profile == nil {
 		return // no profile mapping
 	}
-	if profileURL.IsValid() && profileURL.Kind() == reflect.String && profileURL.String() != "" {
-		sh.URL = profileURL.String()
+	sh := *pr.Profile
+	if profileURL != "" {
+		sh.URL = profileURL
 	}
-	path := sh.Path(base.String())
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.identities == nil {
-		p.identities = map[string]*core.ProfileShape{}
+		p.identities = map[string]identityEndpoint{}
 	}
-	p.identities[path] = sh
+	// Config.User is already in the shape of a mapping that reads "id"
+	// (GitHub's), and is sent as it is.
+	p.identities[sh.Path(base)] = identityEndpoint{func(who presets.Identity) any { return sh.Answer(who) }, sh.ID == "id"}
+	for path, f := range pr.FakePaths {
+		p.identities[path] = identityEndpoint{answer: f}
+	}
+}
+
+// identityEndpoint is an identity endpoint that Configure set up: its
+// answer for a user, and whether a token without a persona on /user gets
+// Config.User as it is.
+type identityEndpoint struct {
+	answer func(presets.Identity) any
+	asUser bool
+}
+
+// speak makes the fake speak the preset provider pr's dialect, register
+// its clients, revoke and refresh at their paths, and say in its token
+// answers what pr's do of the user, unless the test's Config already says
+// otherwise.
+func (p *Provider) speak(pr *presets.Provider) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cfg.Dialect == nil {
+		p.cfg.Dialect = pr.Dialect
+	}
+	if p.cfg.RegisterPath == "" {
+		p.cfg.RegisterPath = pr.RegisterPath
+	}
+	p.cfg.TokenWithoutRedirectURI = p.cfg.TokenWithoutRedirectURI || pr.TokenWithoutRedirectURI
+	p.cfg.RefreshByClientID = p.cfg.RefreshByClientID || pr.RefreshByClientID
+	if p.cfg.CallbackParams == nil {
+		p.cfg.CallbackParams = pr.CallbackParams
+	}
+	if u, err := url.Parse(pr.RevokeURL); err == nil && u.Path != "" {
+		p.revokePath = u.Path
+	}
+	if u, err := url.Parse(pr.RefreshURL); err == nil && u.Path != "" {
+		p.refreshPath = u.Path
+	}
+	if f := pr.TokenFields; f != nil && p.cfg.PersonaTokenFields == nil {
+		p.cfg.PersonaTokenFields = func(who Persona) map[string]any { return f(who.identity()) }
+	}
 }
 
 // identityAt is the identity endpoint that Configure set up at path, or
-// nil.
-func (p *Provider) identityAt(path string) *core.ProfileShape {
+// the zero endpoint.
+func (p *Provider) identityAt(path string) identityEndpoint {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.identities[path]
@@ -124,27 +188,47 @@ func (p *Provider) identityAt(path string) *core.ProfileShape {
 // issuer (Azure's "common"): Microsoft's tenant of personal accounts.
 const fakeTenant = "9188040d-6c67-4c5b-b112-36a304b66dad"
 
-// dress makes the fake's ID tokens and key set those of the blueprint
-// described by info.
-func (p *Provider) dress(info core.Info) error {
-	if info.Issuer == "" {
+// fakeWorkTenant is the tenant of the fake's ID tokens for Azure's
+// "organizations": a work or school tenant.
+const fakeWorkTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+// dress makes the fake's ID tokens and key set those of the preset
+// provider pr, for the Config's tenant when it has one.
+func (p *Provider) dress(pr *presets.Provider, tenant string) error {
+	p.mu.Lock()
+	p.cfg.TokenHeader = pr.TokenHeader
+	if sign, secret := pr.SignCallback, p.cfg.ClientSecret; sign != nil {
+		p.cfg.SignCallback = func(q url.Values) { sign(q, secret) }
+	}
+	p.mu.Unlock()
+	if pr.Issuer == "" {
 		return nil
 	}
-	jwks, err := url.Parse(info.JWKSURL)
+	jwks, err := url.Parse(pr.JWKSURL)
 	if err != nil || jwks.Path == "" {
 		return errors.New("dancetest: the preset has an issuer but no usable JWKS URL")
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.cfg.Issuer, p.cfg.JWKSPath = info.Issuer, jwks.Path
-	if strings.Contains(info.Issuer, "{tenantid}") {
-		p.cfg.Issuer = strings.ReplaceAll(info.Issuer, "{tenantid}", fakeTenant)
+	p.cfg.Issuer, p.cfg.JWKSPath = pr.Issuer, jwks.Path
+	if pr.Tenant != "" && tenant != "" {
+		p.cfg.JWKSPath = strings.Replace(jwks.Path, "/"+pr.Tenant+"/", "/"+tenant+"/", 1)
+	}
+	if strings.Contains(pr.Issuer, "{tenantid}") {
+		tid := fakeTenant // personal accounts', for "common" and "consumers"
+		switch {
+		case tenant == "organizations":
+			tid = fakeWorkTenant
+		case tenant != "" && tenant != pr.Tenant && tenant != "consumers":
+			tid = tenant
+		}
+		p.cfg.Issuer = strings.ReplaceAll(pr.Issuer, "{tenantid}", tid)
 		claims := maps.Clone(p.cfg.IDToken.Claims)
 		if claims == nil {
 			claims = map[string]any{}
 		}
 		if _, set := claims["tid"]; !set {
-			claims["tid"] = fakeTenant
+			claims["tid"] = tid
 		}
 		p.cfg.IDToken.Claims = claims
 	}

@@ -30,17 +30,31 @@ func ExampleNewProvider() {
 	// Output: true
 }
 
-// Stage 1 of testing an app: mock the storage, so the handler sees a
-// logged-in (or logged-out) user. The original storage comes back when the
-// test ends.
-func ExampleSwapStorage() {
-	test := func(t *testing.T, github *dance.Blueprint) {
-		dancetest.SwapStorage(t, github, storage.NewMemory(dancetest.Token("fake-token")))
-		// … requests to the app now see a GitHub token …
-		dancetest.SwapStorage(t, github, storage.Null{})
-		// … and now none.
+// Stage 1 of testing an app: give the blueprint its storage when the test
+// builds it, so that the handlers see a logged-in user (a memory storage
+// holding a token) or a logged-out one (the Null storage). This is the Go
+// form of Flask-Dance's monkeypatched storage; since nothing is swapped,
+// nothing needs restoring when the test ends.
+func Example_memoryStorage() {
+	for _, s := range []storage.Storage{storage.NewMemory(dancetest.Token("fake-token")), storage.Null{}} {
+		github, err := contrib.GitHub(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret",
+			Options: dance.Options{Storage: s},
+		})
+		if err != nil {
+			panic(err)
+		}
+		r := gin.New()
+		r.GET("/", github.Middleware(), func(c *gin.Context) {
+			ok, _ := c.MustGet("github").(*dance.Client).Authorized()
+			c.String(200, "authorized: %v", ok)
+		})
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		fmt.Println(w.Body.String())
 	}
-	_ = test
+	// Output:
+	// authorized: true
+	// authorized: false
 }
 
 // A request that carries a token in the app's real, encrypted session
@@ -62,11 +76,16 @@ func ExampleAuthorizedRequest() {
 // Stage 2: replay the provider's API answers from a cassette recorded once
 // with a real token (GITHUB_OAUTH_ACCESS_TOKEN), scrubbed of secrets.
 func ExampleCassette() {
-	test := func(t *testing.T, app *gin.Engine, store sessions.Store, github *dance.Blueprint) {
-		dancetest.Cassette(t, github) // testdata/cassettes/{test name}.yaml
+	test := func(t *testing.T, newApp func(*dance.Blueprint) *gin.Engine, store sessions.Store) {
+		github, err := contrib.GitHub(contrib.GitHubConfig{
+			Options: dance.Options{HTTPClient: dancetest.Cassette(t, "github")}, // testdata/cassettes/{test name}.yaml
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		w := httptest.NewRecorder()
-		tok := dancetest.Token(dancetest.AccessToken(github))
-		app.ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", github, tok))
+		tok := dancetest.Token(dancetest.AccessToken("github"))
+		newApp(github).ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", github, tok))
 		// … assert on what the replayed API answer produced …
 	}
 	_ = test
@@ -92,7 +111,7 @@ func ExampleSessionCookie() {
 	r := gin.New()
 	r.Use(sessions.Sessions("session", store))
 	r.GET("/", github.Middleware(), func(c *gin.Context) {
-		ok, _ := github.Client(c).Authorized()
+		ok, _ := c.MustGet("github").(*dance.Client).Authorized()
 		c.String(200, "authorized: %v", ok)
 	})
 
@@ -122,7 +141,7 @@ func ExampleProvider_StandIn() {
 	r.Use(sessions.Sessions("session", store))
 	r.GET("/", github.Middleware(), func(c *gin.Context) {
 		var user struct{ Login string }
-		if err := github.Client(c).GetJSON("user", &user); err != nil {
+		if err := c.MustGet("github").(*dance.Client).GetJSON("user", &user); err != nil {
 			c.String(502, err.Error())
 			return
 		}
@@ -148,7 +167,7 @@ func ExampleNewOAuth1Provider() {
 	r.Use(sessions.Sessions("session", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
 	twitter.Register(r)
 	r.GET("/", twitter.Middleware(), func(c *gin.Context) {
-		ok, _ := twitter.Client(c).Authorized()
+		ok, _ := c.MustGet("twitter").(*dance.Client).Authorized()
 		c.String(200, "authorized: %v", ok)
 	})
 	app := httptest.NewServer(r)

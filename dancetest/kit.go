@@ -8,23 +8,8 @@ import (
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance"
-	"github.com/gin-dance/dance/internal/core"
-	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
-
-// SwapStorage makes bp use s for the rest of the test and puts the original
-// storage back when the test ends: the Go form of monkeypatching
-// blueprint.storage with a MemoryStorage or NullStorage in Flask-Dance's
-// testing docs.
-//
-//	dancetest.SwapStorage(t, github, storage.NewMemory(&dance.Token{AccessToken: "fake"}))
-func SwapStorage(t testing.TB, bp *dance.Blueprint, s storage.Storage) {
-	t.Helper()
-	old := core.Inspect(bp).Storage
-	core.SetStorage(bp, s)
-	t.Cleanup(func() { core.SetStorage(bp, old) })
-}
 
 // SessionCookie returns the session cookie that an app using store (under
 // the session name) would set for a user holding tok for bp. It goes
@@ -34,10 +19,10 @@ func SwapStorage(t testing.TB, bp *dance.Blueprint, s storage.Storage) {
 func SessionCookie(t testing.TB, store sessions.Store, name string, bp *dance.Blueprint, tok *dance.Token) *http.Cookie {
 	t.Helper()
 	r := gin.New()
-	r.Use(sessions.Sessions(name, store))
+	r.Use(sessions.Sessions(name, store), bp.Middleware())
 	var setErr error
 	r.GET("/", func(c *gin.Context) {
-		setErr = bp.Client(c).SetToken(tok)
+		setErr = c.MustGet(bp.Name()).(*dance.Client).SetToken(tok)
 		if setErr == nil {
 			setErr = sessions.Default(c).Save()
 		}

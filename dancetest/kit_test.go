@@ -19,27 +19,25 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
 
-var (
-	store = cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef"))
-	// github is shared by the tests below, like an app's package-level
-	// blueprint.
-	github = func() *dance.Blueprint {
-		bp, err := contrib.GitHub(contrib.GitHubConfig{
-			ClientID: "id", ClientSecret: "secret",
-			Options: dance.Options{BaseURL: "https://api.example.test/"},
-		})
-		if err != nil {
-			panic(err)
-		}
-		return bp
-	}()
-	originalStorage = core.Inspect(github).Storage
-)
+var store = cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef"))
+
+// newGitHub builds the GitHub preset as an app would, with the storage and
+// HTTP client the test gives in o.
+func newGitHub(t testing.TB, o dance.Options) *dance.Blueprint {
+	t.Helper()
+	if o.BaseURL == "" {
+		o.BaseURL = "https://api.example.test/"
+	}
+	bp, err := contrib.GitHub(contrib.GitHubConfig{ClientID: "id", ClientSecret: "secret", Options: o})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bp
+}
 
 func app(bp *dance.Blueprint) *gin.Engine {
 	gin.SetMode(gin.TestMode)
@@ -78,41 +76,51 @@ func body(t *testing.T, resp *http.Response) string {
 	return string(b)
 }
 
-// Acceptance 4: SwapStorage is undone at the end of the test.
-func TestSwapStorage(t *testing.T) {
-	t.Run("swapped", func(t *testing.T) {
-		mem := storage.NewMemory(dancetest.Token("from-memory"))
-		dancetest.SwapStorage(t, github, mem)
-		if core.Inspect(github).Storage != mem {
-			t.Fatal("storage not swapped")
+// Acceptance 4, in its Go form: where Flask-Dance monkeypatches a
+// blueprint's storage for a test, a Go test gives the blueprint its
+// storage when it builds it, so nothing is swapped and nothing is left to
+// undo. A blueprint built with a memory storage serves its token; one
+// built alongside without a storage uses the session, and sees neither
+// that token nor anything else.
+func TestStorageGivenAtBuild(t *testing.T) {
+	fake := dancetest.NewProvider(dancetest.Config{})
+	defer fake.Close()
+	mem := newGitHub(t, dance.Options{Storage: storage.NewMemory(dancetest.Token(fake.IssueToken())), HTTPClient: fake.StandIn()})
+	plain := newGitHub(t, dance.Options{HTTPClient: fake.StandIn()})
+	for _, tc := range []struct {
+		name string
+		bp   *dance.Blueprint
+		want string
+	}{{"memory", mem, "You are @octocat"}, {"session", plain, "anonymous"}, {"memory again", mem, "You are @octocat"}} {
+		w := httptest.NewRecorder()
+		app(tc.bp).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		if w.Body.String() != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, w.Body.String(), tc.want)
 		}
-	})
-	if core.Inspect(github).Storage != originalStorage {
-		t.Fatal("storage not restored after the subtest")
+	}
+	// The session blueprint does keep a token, in the session.
+	w := httptest.NewRecorder()
+	app(plain).ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", plain, dancetest.Token(fake.IssueToken())))
+	if w.Body.String() != "You are @octocat" {
+		t.Errorf("session blueprint with a session token: got %q", w.Body.String())
 	}
 }
 
-// The second test in the package sees the original storage.
-func TestSwapStorageSecondTestSeesOriginal(t *testing.T) {
-	if _, ok := core.Inspect(github).Storage.(*storage.Session); !ok || core.Inspect(github).Storage != originalStorage {
-		t.Fatalf("storage is %T, want the original session storage", core.Inspect(github).Storage)
-	}
-}
-
+// What the app sees is the storage the blueprint was built with: a memory
+// storage's token makes a handler authorized, and the Null storage, which
+// keeps nothing, leaves it anonymous.
 func TestMemoryStorageMakesHandlerAuthorized(t *testing.T) {
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
-	dancetest.SwapStorage(t, github, storage.NewMemory(dancetest.Token(fake.IssueToken())))
-	core.SetHTTPClient(github, fake.StandIn())
-	t.Cleanup(func() { core.SetHTTPClient(github, nil) })
+	bp := newGitHub(t, dance.Options{Storage: storage.NewMemory(dancetest.Token(fake.IssueToken())), HTTPClient: fake.StandIn()})
 	w := httptest.NewRecorder()
-	app(github).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	app(bp).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	if w.Body.String() != "You are @octocat" {
 		t.Fatalf("got %q", w.Body.String())
 	}
-	dancetest.SwapStorage(t, github, storage.Null{})
+	bp = newGitHub(t, dance.Options{Storage: storage.Null{}, HTTPClient: fake.StandIn()})
 	w = httptest.NewRecorder()
-	app(github).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	app(bp).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	if w.Body.String() != "anonymous" {
 		t.Fatalf("with Null storage: %q", w.Body.String())
 	}
@@ -122,8 +130,7 @@ func TestMemoryStorageMakesHandlerAuthorized(t *testing.T) {
 func TestAuthorizedRequest(t *testing.T) {
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
-	core.SetHTTPClient(github, fake.StandIn())
-	t.Cleanup(func() { core.SetHTTPClient(github, nil) })
+	github := newGitHub(t, dance.Options{HTTPClient: fake.StandIn()})
 	tok := fake.IssueToken()
 	w := httptest.NewRecorder()
 	app(github).ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", github, dancetest.Token(tok)))
@@ -140,6 +147,7 @@ func TestAuthorizedRequest(t *testing.T) {
 }
 
 func TestExpiredToken(t *testing.T) {
+	github := newGitHub(t, dance.Options{})
 	w := httptest.NewRecorder()
 	app(github).ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", github, dancetest.ExpiredToken("old")))
 	if w.Body.String() != "expired" {
@@ -170,21 +178,13 @@ func TestDanceWithConfiguredPreset(t *testing.T) {
 }
 
 // Acceptance 2: the committed cassette replays with no network (the
-// blueprint's base URL does not resolve).
+// blueprint's base URL does not resolve). It holds the fake provider's
+// answer to GET https://api.example.test/user, as a real provider's would
+// be recorded with GITHUB_OAUTH_ACCESS_TOKEN set.
 func TestCassetteReplay(t *testing.T) {
-	if os.Getenv("DANCE_RECORD_WITH_FAKE") == "1" {
-		// How the committed cassette was made: the fake provider stands in
-		// for the API, since this machine cannot reach a real one.
-		fake := dancetest.NewProvider(dancetest.Config{})
-		defer fake.Close()
-		core.SetHTTPClient(github, fake.StandIn())
-		t.Cleanup(func() { core.SetHTTPClient(github, nil) })
-		t.Setenv("GITHUB_OAUTH_ACCESS_TOKEN", fake.IssueToken())
-		t.Setenv("DANCE_RECORD", "1")
-	}
-	dancetest.Cassette(t, github)
+	github := newGitHub(t, dance.Options{HTTPClient: dancetest.Cassette(t, "github")})
 	w := httptest.NewRecorder()
-	app(github).ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", github, dancetest.Token(dancetest.AccessToken(github))))
+	app(github).ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", github, dancetest.Token(dancetest.AccessToken("github"))))
 	if w.Body.String() != "You are @octocat" {
 		t.Fatalf("got %q", w.Body.String())
 	}
@@ -212,7 +212,7 @@ func TestCassetteMissingWithoutToken(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		dancetest.Cassette(f, github)
+		dancetest.Cassette(f, "github")
 	}()
 	wg.Wait()
 	if !strings.Contains(f.msg, "no cassette") || !strings.Contains(f.msg, "GITHUB_OAUTH_ACCESS_TOKEN") {
@@ -227,12 +227,11 @@ func TestCassetteRecordingIsScrubbed(t *testing.T) {
 	t.Chdir(dir)
 	fake := dancetest.NewProvider(dancetest.Config{User: map[string]any{"login": "octocat", "echo_secret": "client-secret-value"}})
 	defer fake.Close()
-	core.SetHTTPClient(github, fake.StandIn())
-	t.Cleanup(func() { core.SetHTTPClient(github, nil) })
 	tok := fake.IssueToken()
 	t.Setenv("GITHUB_OAUTH_ACCESS_TOKEN", tok)
 	t.Run("record", func(t *testing.T) {
-		dancetest.Cassette(t, github, "client-secret-value")
+		// The fake is the provider that the cassette records.
+		github := newGitHub(t, dance.Options{BaseURL: fake.URL + "/", HTTPClient: dancetest.Cassette(t, "github", "client-secret-value")})
 		w := httptest.NewRecorder()
 		app(github).ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", github, dancetest.Token(tok)))
 		if w.Body.String() != "You are @octocat" {

@@ -44,6 +44,10 @@ type OAuth1Config struct {
 	// key, so it checks every parameter, token and nonce but not the
 	// signature itself.
 	AnyConsumer bool
+	// Paths are extra API endpoints, keyed by path, for example a
+	// preset's identity endpoint (Tumblr's /v2/user/info). Each answers
+	// its value as JSON, after the same checks as the user endpoints.
+	Paths map[string]any
 }
 
 // OAuth1Endpoint names one endpoint of the fake OAuth 1 provider, for
@@ -441,6 +445,10 @@ func (p *OAuth1Provider) api(w http.ResponseWriter, r *http.Request, rec OAuth1R
 			"content_type": r.Header.Get("Content-Type"),
 		})
 	default:
+		if v, ok := p.cfg.Paths[r.URL.Path]; ok {
+			writeJSON(w, 200, v)
+			return ""
+		}
 		http.NotFound(w, r)
 	}
 	return ""

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/presets"
 )
 
 // Persona is someone the fake provider can sign in as, picked on its
@@ -36,8 +36,8 @@ func (p Persona) UserID() string {
 }
 
 // identity is the persona as a preset's identity response describes it.
-func (p Persona) identity() core.Identity {
-	return core.Identity{ID: p.UserID(), Login: p.Login, Name: p.Name, Email: p.Email, Verified: p.Verified}
+func (p Persona) identity() presets.Identity {
+	return presets.Identity{ID: p.UserID(), Login: p.Login, Name: p.Name, Email: p.Email, Verified: p.Verified}
 }
 
 // userPersona is the user of Config.User, as a persona: its "id",
@@ -55,10 +55,11 @@ func (p *Provider) userPersona() Persona {
 // identityAPI answers a preset's identity endpoint, which Configure set
 // up, in the preset's shape: with the token's persona, or else the user
 // of Config.User. A token without a persona on /user, the fake's own user
-// endpoint, gets Config.User as it is, as it always has. Any
+// endpoint, gets Config.User as it is, as it always has, when the mapping
+// reads its "id" (GitHub's, GitLab's). Any
 // Authorization scheme is accepted, as for PersonaPaths.
-func (p *Provider) identityAPI(w http.ResponseWriter, r *http.Request, sh *core.ProfileShape) {
-	at := BearerOf(r)
+func (p *Provider) identityAPI(w http.ResponseWriter, r *http.Request, ep identityEndpoint) {
+	at := p.accessToken(r)
 	p.mu.Lock()
 	valid := p.tokens[at]
 	var who *Persona
@@ -74,14 +75,14 @@ func (p *Provider) identityAPI(w http.ResponseWriter, r *http.Request, sh *core.
 		return
 	}
 	if who == nil {
-		if r.URL.Path == "/user" {
+		if r.URL.Path == "/user" && ep.asUser {
 			writeJSON(w, 200, p.cfg.User)
 			return
 		}
 		u := p.userPersona()
 		who = &u
 	}
-	writeJSON(w, 200, sh.Answer(who.identity()))
+	writeJSON(w, 200, ep.answer(who.identity()))
 }
 
 // claims are the persona's ID-token claims; hd is the e-mail's domain,
@@ -128,7 +129,7 @@ func (p *Provider) persona(q url.Values) *Persona {
 // personaAPI answers an API call with f's view of the token's persona.
 // Any Authorization scheme is accepted.
 func (p *Provider) personaAPI(w http.ResponseWriter, r *http.Request, f func(Persona) any) {
-	at := BearerOf(r)
+	at := p.accessToken(r)
 	p.mu.Lock()
 	var who *Persona
 	if fam := p.owners[at]; fam != nil && p.tokens[at] {
@@ -153,15 +154,40 @@ func BearerOf(r *http.Request) string {
 	return ""
 }
 
+// accessToken is the access token of an API call: the value of the
+// Config's TokenHeader when the call has one, else [BearerOf].
+func (p *Provider) accessToken(r *http.Request) string {
+	if th := p.tokenHeader(); th != "" && r.Header.Get(th) != "" {
+		return r.Header.Get(th)
+	}
+	return BearerOf(r)
+}
+
+// tokenHeader is Config.TokenHeader, which Configure may set.
+func (p *Provider) tokenHeader() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cfg.TokenHeader
+}
+
 // knownClient reports whether the provider knows the client ID id.
 func (p *Provider) knownClient(id string) bool {
-	return id != "" && (p.cfg.AnyClient || id == p.cfg.ClientID)
+	p.mu.Lock()
+	_, reg := p.registered[id]
+	p.mu.Unlock()
+	return id != "" && (p.cfg.AnyClient || id == p.cfg.ClientID || reg)
 }
 
 // clientOK checks client credentials, the secret in constant time.
 func (p *Provider) clientOK(id, secret string) bool {
 	if p.cfg.AnyClient {
 		return id != "" && secret != ""
+	}
+	p.mu.Lock()
+	reg, ok := p.registered[id]
+	p.mu.Unlock()
+	if ok {
+		return subtle.ConstantTimeCompare([]byte(secret), []byte(reg)) == 1
 	}
 	return id == p.cfg.ClientID && subtle.ConstantTimeCompare([]byte(secret), []byte(p.cfg.ClientSecret)) == 1
 }

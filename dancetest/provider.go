@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,7 +21,6 @@ import (
 	"time"
 
 	"github.com/gin-dance/dance"
-	"github.com/gin-dance/dance/internal/core"
 )
 
 // Failure makes the fake token endpoint fail in one way.
@@ -105,6 +105,12 @@ type Config struct {
 	// IssParameter adds RFC 9207's "iss" to the authorization response and
 	// advertises it in the discovery document.
 	IssParameter bool
+	// FirstAnswerExtra, when set, adds its parameters to the answer of the
+	// first authorization of each persona (or of the fake's user) by a
+	// client, as Sign in with Apple sends the user's name once, in "user".
+	// An authorization request with response_mode=form_post is answered,
+	// as Apple's is, by a page that POSTs the answer to the redirect_uri.
+	FirstAnswerExtra func(Persona) url.Values
 	// Issuer is the OpenID Connect issuer. Default the server's URL.
 	Issuer string
 	// JWKSPath is where the key set is served. Default "/jwks"; a preset
@@ -138,6 +144,39 @@ type Config struct {
 	// ClientSecret, as a development provider does; a code still redeems
 	// only for the client that asked for it.
 	AnyClient bool
+	// PersonaTokenFields are added to a token answer, for the persona
+	// (or Config.User) the token belongs to: what a provider's token
+	// answer says of the user, such as WeChat's openid.
+	PersonaTokenFields func(Persona) map[string]any
+	// RegisterPath, when set, is a dynamic client registration endpoint
+	// (Mastodon's /api/v1/apps): a POST with client_name and
+	// redirect_uris answers a new client_id and client_secret, which the
+	// provider accepts from then on.
+	RegisterPath string
+	// Dialect rewrites each request before the provider reads it: a
+	// provider's own dialect (WeChat's appid, its GET token request)
+	// into the standard OAuth 2 requests this provider speaks.
+	Dialect func(r *http.Request)
+	// TokenWithoutRedirectURI redeems a code whose token request has no
+	// redirect_uri, which RFC 6749 wants there (WeChat's has none); one
+	// that has it must still match.
+	TokenWithoutRedirectURI bool
+	// RefreshByClientID accepts a refresh grant that names the client by
+	// client_id without its secret (WeChat's refresh request).
+	RefreshByClientID bool
+	// CallbackParams are added to every authorization response, as a
+	// provider's own callback parameters (VK ID's device_id).
+	CallbackParams map[string]string
+	// TokenHeader names a header that carries the access token on API
+	// calls, which the API endpoints accept besides Authorization, as
+	// Shopify's X-Shopify-Access-Token. [Provider.Configure] sets it for
+	// a preset whose provider has one.
+	TokenHeader string
+	// SignCallback, when set, is called with the query of every redirect
+	// to the app's callback before it is sent, to sign it as a provider
+	// does (Shopify's hmac parameter). [Provider.Configure] sets it for a
+	// preset whose provider signs, with the fake's client secret.
+	SignCallback func(q url.Values)
 }
 
 // Request is one request that the fake provider received.
@@ -217,8 +256,20 @@ type Provider struct {
 	oidc         *oidcKeys
 	owners       map[string]*family // access token -> its grant, for personas
 	// identities are the preset identity endpoints that Configure set
-	// up, by path.
-	identities map[string]*core.ProfileShape
+	// up, by path: each answers who the token's user is in the
+	// provider's shape.
+	identities map[string]identityEndpoint
+	// answered are the persona+client pairs that had an answer, for
+	// FirstAnswerExtra.
+	answered map[string]bool
+	// revokePath is the path of the preset's revocation endpoint that
+	// Configure set up, which the fake serves as /revoke.
+	revokePath string
+	// refreshPath is the path of the preset's refresh endpoint, when it
+	// is not its token endpoint, which the fake serves as /token.
+	refreshPath string
+	// registered are the clients of RegisterPath, secret by ID.
+	registered map[string]string
 }
 
 // NewProvider starts a fake provider on a loopback port. Close it when
@@ -359,13 +410,31 @@ func (p *Provider) TokenActive(t string) bool {
 
 // ServeHTTP implements http.Handler.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	dialect, register, revokePath, refreshPath := p.cfg.Dialect, p.cfg.RegisterPath, p.revokePath, p.refreshPath
+	p.mu.Unlock()
+	var sent *Request // the request as the client sent it, before the dialect
+	if dialect != nil {
+		if !p.cfg.DiscardRequests {
+			sent = snapshot(r)
+		}
+		dialect(r)
+	}
 	_ = r.ParseForm()
 	var body string // a non-form body, such as the JSON of a grant deletion
-	if r.Method != http.MethodPost && r.Body != nil {
+	if (r.Method != http.MethodPost || isJSON(r)) && r.Body != nil {
 		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		body = string(b)
 	}
-	if !p.cfg.DiscardRequests {
+	if r.Method == http.MethodPost && isJSON(r) {
+		jsonForm(r, body) // a token request in JSON (Notion's)
+	}
+	switch {
+	case sent != nil:
+		p.mu.Lock()
+		p.requests = append(p.requests, *sent)
+		p.mu.Unlock()
+	case !p.cfg.DiscardRequests:
 		p.record(r, body)
 	}
 
@@ -374,17 +443,19 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.authorize(w, r)
 	case r.URL.Path == "/authorize" && r.Method == http.MethodPost:
 		p.decide(w, r)
-	case r.URL.Path == "/token" && r.Method == http.MethodPost:
+	case (r.URL.Path == "/token" || r.URL.Path == refreshPath) && r.Method == http.MethodPost:
 		p.token(w, r)
+	case register != "" && r.URL.Path == register && r.Method == http.MethodPost:
+		p.register(w, r)
 	case p.cfg.PersonaPaths[r.URL.Path] != nil:
 		p.personaAPI(w, r, p.cfg.PersonaPaths[r.URL.Path])
 	case p.cfg.Paths[r.URL.Path] != nil:
 		p.user(w, r, p.cfg.Paths[r.URL.Path])
-	case p.identityAt(r.URL.Path) != nil:
+	case p.identityAt(r.URL.Path).answer != nil:
 		p.identityAPI(w, r, p.identityAt(r.URL.Path))
 	case r.URL.Path == "/user" && r.Method == http.MethodGet:
 		p.user(w, r, p.cfg.User)
-	case r.URL.Path == "/revoke" && r.Method == http.MethodPost:
+	case (r.URL.Path == "/revoke" || r.URL.Path == revokePath) && r.Method == http.MethodPost:
 		p.revoke(w, r)
 	case strings.HasPrefix(r.URL.Path, "/applications/") && strings.HasSuffix(r.URL.Path, "/grant") && r.Method == http.MethodDelete:
 		p.deleteGrant(w, r, body)
@@ -395,6 +466,22 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// snapshot is the request r as it is, its body read and put back.
+func snapshot(r *http.Request) *Request {
+	rec := &Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), RemoteAddr: r.RemoteAddr}
+	if r.Body != nil {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		r.Body.Close()
+		r.Body = io.NopCloser(strings.NewReader(string(b)))
+		if r.Method == http.MethodPost {
+			rec.Form, _ = url.ParseQuery(string(b))
+		} else {
+			rec.Body = string(b)
+		}
+	}
+	return rec
 }
 
 func (p *Provider) record(r *http.Request, body string) {
@@ -427,7 +514,7 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 		_ = consentPage.Execute(w, map[string]any{"Query": q, "ClientID": q.Get("client_id"), "Scopes": strings.Fields(q.Get("scope"))})
 		return
 	}
-	http.Redirect(w, r, p.approve(q), http.StatusFound)
+	p.answer(w, r, q, p.approve(q))
 }
 
 func (p *Provider) decide(w http.ResponseWriter, r *http.Request) {
@@ -441,19 +528,41 @@ func (p *Provider) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostForm.Get("decision") != "authorize" {
-		http.Redirect(w, r, callbackURL(q.Get("redirect_uri"), url.Values{
+		p.answer(w, r, q, url.Values{
 			"error":             {"access_denied"},
 			"error_description": {"The user denied the request."},
 			"state":             {q.Get("state")},
-		}), http.StatusFound)
+		})
 		return
 	}
-	http.Redirect(w, r, p.approve(q), http.StatusFound)
+	p.answer(w, r, q, p.approve(q))
 }
 
+// answer sends the browser back to the redirect_uri of the authorization
+// request q with the answer v: in the query, or, with
+// response_mode=form_post, in a form that the page POSTs at once.
+func (p *Provider) answer(w http.ResponseWriter, r *http.Request, q, v url.Values) {
+	if q.Get("response_mode") != "form_post" {
+		http.Redirect(w, r, callbackURL(q.Get("redirect_uri"), v), http.StatusFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = formPostPage.Execute(w, map[string]any{"Action": q.Get("redirect_uri"), "Fields": v})
+}
+
+// formPostPage POSTs an authorization answer to the app, as Apple's does.
+var formPostPage = template.Must(template.New("form_post").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><title>Signing in</title></head>
+<body onload="document.forms[0].submit()">
+<form method="post" action="{{.Action}}">{{range $k, $vs := .Fields}}{{range $vs}}
+<input type="hidden" name="{{$k}}" value="{{.}}">{{end}}{{end}}
+<noscript><button id="continue">Continue</button></noscript>
+</form></body></html>`))
+
 // approve issues a code for the authorization request q and returns the
-// callback URL that carries it.
-func (p *Provider) approve(q url.Values) string {
+// answer that carries it.
+func (p *Provider) approve(q url.Values) url.Values {
 	code := "code-" + random()
 	p.mu.Lock()
 	p.grants[code] = &grant{
@@ -463,20 +572,57 @@ func (p *Provider) approve(q url.Values) string {
 	}
 	p.mu.Unlock()
 	v := url.Values{"code": {code}}
+	p.mu.Lock()
+	for k, x := range p.cfg.CallbackParams {
+		v.Set(k, x)
+	}
+	p.mu.Unlock()
 	if s := q.Get("state"); s != "" {
 		v.Set("state", s)
 	}
 	if p.cfg.IssParameter {
 		v.Set("iss", p.Issuer())
 	}
-	return callbackURL(q.Get("redirect_uri"), v)
+	p.firstExtra(q, v)
+	p.mu.Lock()
+	sign := p.cfg.SignCallback
+	p.mu.Unlock()
+	if sign != nil {
+		sign(v) // last: the signature covers every parameter
+	}
+	return v
+}
+
+// firstExtra adds FirstAnswerExtra's parameters to v on the first answer
+// to the persona (or the fake's user) of q and its client.
+func (p *Provider) firstExtra(q, v url.Values) {
+	if p.cfg.FirstAnswerExtra == nil {
+		return
+	}
+	who := p.persona(q)
+	if who == nil {
+		u := p.userPersona()
+		who = &u
+	}
+	key := q.Get("client_id") + "\x00" + who.UserID()
+	p.mu.Lock()
+	first := !p.answered[key]
+	if p.answered == nil {
+		p.answered = map[string]bool{}
+	}
+	p.answered[key] = true
+	p.mu.Unlock()
+	if first {
+		for k, vs := range p.cfg.FirstAnswerExtra(*who) {
+			v[k] = vs
+		}
+	}
 }
 
 // CallbackQuery returns a code for a fresh grant, as if the user had
 // approved the authorization request q (the query of the login redirect).
 func (p *Provider) CallbackQuery(q url.Values) url.Values {
-	u, _ := url.Parse(p.approve(q))
-	return u.Query()
+	return p.approve(q)
 }
 
 func callbackURL(redirectURI string, v url.Values) string {
@@ -491,56 +637,16 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	failure := p.failure
 	p.mu.Unlock()
-	switch failure {
-	case FailStatus500:
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(500)
-		fmt.Fprint(w, "<html><body><h1>Internal Server Error</h1></body></html>")
+	if p.fail(w, r, failure) {
 		return
-	case FailGarbage:
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"access_token": "trunc`)
-		return
-	case FailNoAccessToken:
-		writeJSON(w, 200, map[string]any{"token_type": "bearer"})
-		return
-	case FailErrorIn200:
-		writeJSON(w, 200, map[string]any{"error": "bad_verification_code", "error_description": "The code passed is incorrect or expired."})
-		return
-	case FailInvalidGrant:
-		writeJSON(w, 400, map[string]any{"error": "invalid_grant"})
-		return
-	case FailTruncated:
-		body := `{"access_token":"at-truncated","token_type":"bearer","expires_in":3600}`
-		hj, ok := w.(http.Hijacker)
-		if !ok {
-			http.Error(w, "FailTruncated needs a real connection", http.StatusInternalServerError)
-			return
-		}
-		conn, buf, err := hj.Hijack()
-		if err != nil {
-			return
-		}
-		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:len(body)/2])
-		_ = buf.Flush()
-		conn.Close()
-		return
-	case FailWrongContentType:
-		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
-		fmt.Fprint(w, `{"access_token":"at-wrong-type","token_type":"bearer"}`)
-		return
-	case FailHTMLPage:
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, "<!doctype html><html><head><title>Sign in</title></head><body><form>Wi-Fi login</form></body></html>")
-		return
-	case FailSlow:
-		select {
-		case <-time.After(p.cfg.Delay):
-		case <-r.Context().Done():
-			return
-		}
 	}
-
+	p.mu.Lock()
+	byID := p.cfg.RefreshByClientID
+	p.mu.Unlock()
+	if byID && r.PostForm.Get("grant_type") == "refresh_token" && r.PostForm.Get("client_secret") == "" && p.knownClient(r.PostForm.Get("client_id")) {
+		p.refreshGrant(w, r)
+		return
+	}
 	clientID, ok := p.clientAuth(w, r)
 	if !ok {
 		return
@@ -553,24 +659,9 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 400, map[string]any{"error": "unsupported_grant_type"})
 		return
 	}
-	code := r.PostForm.Get("code")
-	p.mu.Lock()
-	g := p.grants[code]
-	ok = g != nil && !g.used
-	if ok {
-		g.used = true
-	}
-	p.mu.Unlock()
-	if !ok || g.clientID != clientID || g.redirectURI != r.PostForm.Get("redirect_uri") {
-		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "bad code or redirect_uri"})
+	g := p.redeem(w, r, clientID)
+	if g == nil {
 		return
-	}
-	if g.challenge != "" {
-		sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
-		if g.method != "S256" || base64.RawURLEncoding.EncodeToString(sum[:]) != g.challenge {
-			writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "PKCE verification failed"})
-			return
-		}
 	}
 	at := p.issueScoped(g.scope)
 	fam := &family{persona: g.persona, clientID: g.clientID}
@@ -591,7 +682,141 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	if hasScope(g.scope, "openid") {
 		resp["id_token"] = p.idToken(g.nonce, g.persona, g.clientID)
 	}
+	p.addTokenFields(resp, g.persona)
 	writeJSON(w, 200, resp)
+}
+
+// addTokenFields adds Config.PersonaTokenFields for who (nil: the user
+// of Config.User) to the token answer resp.
+func (p *Provider) addTokenFields(resp map[string]any, who *Persona) {
+	p.mu.Lock()
+	f := p.cfg.PersonaTokenFields
+	p.mu.Unlock()
+	if f == nil {
+		return
+	}
+	if who == nil {
+		u := p.userPersona()
+		who = &u
+	}
+	for k, v := range f(*who) {
+		if _, set := resp[k]; !set {
+			resp[k] = v
+		}
+	}
+}
+
+// register is a dynamic client registration endpoint (Mastodon's
+// /api/v1/apps): it answers a new client, which the provider accepts
+// from then on.
+func (p *Provider) register(w http.ResponseWriter, r *http.Request) {
+	if r.PostForm.Get("client_name") == "" || r.PostForm.Get("redirect_uris") == "" {
+		writeJSON(w, 422, map[string]any{"error": "Validation failed: client_name and redirect_uris are required"})
+		return
+	}
+	id, secret := "reg-"+random(), "regsecret-"+random()
+	p.mu.Lock()
+	if p.registered == nil {
+		p.registered = map[string]string{}
+	}
+	p.registered[id] = secret
+	p.mu.Unlock()
+	writeJSON(w, 200, map[string]any{
+		"id": "1", "name": r.PostForm.Get("client_name"), "website": r.PostForm.Get("website"),
+		"redirect_uri": r.PostForm.Get("redirect_uris"), "client_id": id, "client_secret": secret,
+	})
+}
+
+// tokenWithoutRedirect is Config.TokenWithoutRedirectURI.
+func (p *Provider) tokenWithoutRedirect() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cfg.TokenWithoutRedirectURI
+}
+
+// redeem uses up the request's code, once, for clientID, with its
+// redirect_uri and PKCE verifier, and returns its grant; on a bad code it
+// answers invalid_grant and returns nil.
+func (p *Provider) redeem(w http.ResponseWriter, r *http.Request, clientID string) *grant {
+	code := r.PostForm.Get("code")
+	p.mu.Lock()
+	g := p.grants[code]
+	ok := g != nil && !g.used
+	if ok {
+		g.used = true
+	}
+	p.mu.Unlock()
+	sent := r.PostForm.Get("redirect_uri")
+	if !r.PostForm.Has("redirect_uri") && p.tokenWithoutRedirect() {
+		sent = g.redirectURI
+	}
+	if !ok || g.clientID != clientID || g.redirectURI != sent {
+		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "bad code or redirect_uri"})
+		return nil
+	}
+	if g.challenge != "" {
+		sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
+		if g.method != "S256" || base64.RawURLEncoding.EncodeToString(sum[:]) != g.challenge {
+			writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "PKCE verification failed"})
+			return nil
+		}
+	}
+	return g
+}
+
+// fail answers the token request with the configured failure, and
+// reports whether it did (FailSlow only delays the answer).
+func (p *Provider) fail(w http.ResponseWriter, r *http.Request, failure Failure) bool {
+	switch failure {
+	case FailStatus500:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(500)
+		fmt.Fprint(w, "<html><body><h1>Internal Server Error</h1></body></html>")
+	case FailGarbage:
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token": "trunc`)
+	case FailNoAccessToken:
+		writeJSON(w, 200, map[string]any{"token_type": "bearer"})
+	case FailErrorIn200:
+		writeJSON(w, 200, map[string]any{"error": "bad_verification_code", "error_description": "The code passed is incorrect or expired."})
+	case FailInvalidGrant:
+		writeJSON(w, 400, map[string]any{"error": "invalid_grant"})
+	case FailTruncated:
+		failTruncated(w)
+	case FailWrongContentType:
+		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+		fmt.Fprint(w, `{"access_token":"at-wrong-type","token_type":"bearer"}`)
+	case FailHTMLPage:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, "<!doctype html><html><head><title>Sign in</title></head><body><form>Wi-Fi login</form></body></html>")
+	case FailSlow:
+		select {
+		case <-time.After(p.cfg.Delay):
+			return false
+		case <-r.Context().Done():
+			return true
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// failTruncated sends half a token answer and closes the connection.
+func failTruncated(w http.ResponseWriter) {
+	body := `{"access_token":"at-truncated","token_type":"bearer","expires_in":3600}`
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		http.Error(w, "FailTruncated needs a real connection", http.StatusInternalServerError)
+		return
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:len(body)/2])
+	_ = buf.Flush()
+	conn.Close()
 }
 
 // clientAuth checks the client credentials of a form request (Basic auth,
@@ -660,6 +885,9 @@ func (p *Provider) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := r.PostForm.Get("token")
+	if t == "" {
+		t = r.PostForm.Get("access_token") // LINE's name for it
+	}
 	if t == "" {
 		writeJSON(w, 400, map[string]any{"error": "invalid_request", "error_description": "no token"})
 		return
@@ -765,6 +993,9 @@ func hasScope(scope, s string) bool {
 // user answers an API call with body, when it carries a valid token.
 func (p *Provider) user(w http.ResponseWriter, r *http.Request, body any) {
 	at, ok := strings.CutPrefix(r.Header.Get("Authorization"), p.cfg.AuthScheme+" ")
+	if th := p.tokenHeader(); th != "" && r.Header.Get(th) != "" {
+		at, ok = r.Header.Get(th), true
+	}
 	p.mu.Lock()
 	ok = ok && p.tokens[at]
 	p.mu.Unlock()
@@ -784,6 +1015,32 @@ func (p *Provider) user(w http.ResponseWriter, r *http.Request, body any) {
 		_, _ = w.Write(b)
 	default:
 		writeJSON(w, 200, b)
+	}
+}
+
+// isJSON reports whether r's body is JSON.
+func isJSON(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "application/json"
+}
+
+// jsonForm reads a JSON object body as r's form, as if it had been posted
+// as one: a provider whose token endpoint takes JSON (Notion's) gets the
+// same checks as a form. Values that are not strings are skipped.
+func jsonForm(r *http.Request, body string) {
+	var obj map[string]any
+	if json.Unmarshal([]byte(body), &obj) != nil {
+		return
+	}
+	form := url.Values{}
+	for k, v := range obj {
+		if s, ok := v.(string); ok {
+			form.Set(k, s)
+		}
+	}
+	r.PostForm = form
+	for k, v := range form {
+		r.Form[k] = v
 	}
 }
 

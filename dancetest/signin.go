@@ -44,8 +44,5 @@ func (b *Browser) SignInAs(loginURL, login string) *http.Response {
 	if err != nil {
 		b.t.Fatalf("POST %s: %v", redact(authURL.String()), err)
 	}
-	resp.Body.Close()
-	resp = b.Get(b.Location(resp).String())
-	resp.Body.Close()
-	return resp
+	return b.deliver(resp)
 }

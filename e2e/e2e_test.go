@@ -102,12 +102,14 @@ func runExample(t *testing.T, name string, env ...string) string {
 	return runExampleArgs(t, name, nil, env...)
 }
 
-// runExampleArgs is runExample with command-line arguments.
+// runExampleArgs is runExample with command-line arguments. It builds
+// in the example's folder, so that an example with a go.mod of its own
+// (redis, rekey) builds in its module.
 func runExampleArgs(t *testing.T, name string, args []string, env ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), name)
-	build := exec.Command("go", "build", "-o", bin, "./_example/"+name)
-	build.Dir = root(t)
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = filepath.Join(root(t), "_example", name)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building %s: %v\n%s", name, err, out)
 	}
@@ -234,7 +236,7 @@ func TestQuickstart(t *testing.T) {
 		// state: the error hook flashes but does not answer, so dance
 		// answers with its HTML page, which shows no internal error.
 		errorPage(t, ctx, home+"login/github/authorized?state=forged&code=forged",
-			"This login link has expired or was already used.")
+			"This login link is not valid, has expired or was already used.")
 		screenshot(t, ctx, "quickstart-error-page")
 	})
 }

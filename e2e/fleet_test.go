@@ -497,7 +497,17 @@ func TestFleet(t *testing.T) {
 		t.Fatalf("restarting instance %d: %v", victim, restartErr)
 	}
 
-	// Classify the outcomes.
+	// Classify the outcomes. Each dance cut by the kill is logged only if
+	// the test fails: the summary below counts them and their answers,
+	// and a line per dance (100 at the size) would bury it.
+	var inFlightLines []string
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, l := range inFlightLines {
+				t.Log(l)
+			}
+		}
+	})
 	var ok, casualties, after, afterOK, fivexx, crossed, onVictimAfter int
 	var failures []string
 	answers := map[string]int{} // what the casualties were answered
@@ -526,7 +536,7 @@ func TestFleet(t *testing.T) {
 			casualties++
 			answers[strings.TrimSpace(fmt.Sprintf("%d %s", c.status, c.location))]++
 			results[n].casualty = true
-			t.Logf("fleet: in flight on the killed instance: dance %d (%s): %s (upstream %s)", n, r.provider, r.why, c.upstream)
+			inFlightLines = append(inFlightLines, fmt.Sprintf("fleet: in flight on the killed instance: dance %d (%s): %s (upstream %s)", n, r.provider, r.why, c.upstream))
 			continue
 		}
 		if c.status >= 500 {

@@ -3,7 +3,7 @@
 // several OS processes behind nginx. The instances share nothing in
 // memory: tokens are in PostgreSQL (gormstore, per local user), sessions
 // in Redis (gin-contrib/sessions' Redis store), and the used states in
-// Redis (statestore/redisstate). The presets point at the development
+// Redis (redis/redisstate). The presets point at the development
 // provider given by the -dev-provider flag.
 //
 // Environment: FLEET_NAME (the instance's name, sent as X-Instance),
@@ -28,8 +28,8 @@ import (
 	redisstore "github.com/gin-contrib/sessions/redis"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
+	"github.com/gin-dance/dance/redis/redisstate"
 	"github.com/gin-dance/dance/sessionstore"
-	"github.com/gin-dance/dance/statestore/redisstate"
 	"github.com/gin-dance/dance/storage/gormstore"
 	"github.com/gin-gonic/gin"
 	goredis "github.com/redis/go-redis/v9"
@@ -131,6 +131,7 @@ func (a *app) router(sess sessions.Store, rdb *goredis.Client, prefix string, de
 		return nil, err
 	}
 	opts := dance.Options{Storage: store, UsedStates: redisstate.New(rdb, prefix+"used:")}
+	opts.Hooks.OnAuthorized = a.loggedIn
 	gh, err := contrib.GitHub(contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: dev}, Options: opts})
 	if err != nil {
 		return nil, err
@@ -144,7 +145,6 @@ func (a *app) router(sess sessions.Store, rdb *goredis.Client, prefix string, de
 	r.Use(sessions.Sessions(sessionName, sess))
 	for _, bp := range []*dance.Blueprint{gh, gg} {
 		a.bps[bp.Name()] = bp
-		bp.Hooks().OnAuthorized(a.loggedIn)
 		bp.Register(r.Group("/login"))
 		r.Use(bp.Middleware())
 	}
@@ -165,7 +165,7 @@ func userID(c *gin.Context) any {
 // loggedIn finds or creates the local user of the provider account and
 // logs it in; dance then stores the token for that user.
 func (a *app) loggedIn(c *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
-	p, err := bp.Client(c).Profile()
+	p, err := c.MustGet(bp.Name()).(*dance.Client).Profile()
 	if err != nil {
 		return false, err
 	}
@@ -196,7 +196,7 @@ func (a *app) me(c *gin.Context) {
 		c.JSON(http.StatusUnauthorized, gin.H{"error": "no such user"})
 		return
 	}
-	p, err := bp.Client(c).Profile()
+	p, err := c.MustGet(bp.Name()).(*dance.Client).Profile()
 	if err != nil {
 		c.JSON(http.StatusBadGateway, gin.H{"error": "the provider's API failed"})
 		return

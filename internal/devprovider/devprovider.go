@@ -11,9 +11,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/presets"
 )
 
@@ -34,6 +32,11 @@ var DefaultPersonas = []dancetest.Persona{
 	{ID: "1001", Login: "alice", Name: "Alice Liddell", Email: "alice@example.com", Verified: true},
 	{ID: "1002", Login: "bob", Name: "Bob Builder", Email: "bob@example.org", Verified: false},
 }
+
+// devSecret is the client secret that presets in development mode send
+// when their contrib.DevProvider sets none; a development provider that
+// accepts any client signs callbacks (Shopify's hmac) with it.
+const devSecret = "dance-dev-secret"
 
 // azureTenant is the tenant ID of the Azure stand-in's ID tokens.
 const azureTenant = "9188040d-6c67-4c5b-b112-36a304b66dad"
@@ -60,13 +63,10 @@ func New(cfg Config) (*Provider, error) {
 	if len(cfg.Personas) == 0 {
 		cfg.Personas = DefaultPersonas
 	}
-	for _, ctor := range presets.Constructors {
-		_, _ = presets.Build(ctor, dance.Options{}, nil) // records the description; credentials do not matter
-	}
 	p := &Provider{presets: map[string]*stand{}}
-	for _, d := range core.DescribedPresets() {
+	for _, d := range presets.All {
 		if d.OAuth1 {
-			p.presets[d.Name] = oauth1Stand(cfg)
+			p.presets[d.Name] = oauth1Stand(cfg, d)
 		} else {
 			p.presets[d.Name] = oauth2Stand(cfg, d)
 		}
@@ -76,13 +76,24 @@ func New(cfg Config) (*Provider, error) {
 }
 
 // oauth2Stand builds the stand-in of an OAuth 2 preset.
-func oauth2Stand(cfg Config, d core.Preset) *stand {
+func oauth2Stand(cfg Config, d *presets.Provider) *stand {
 	fc := dancetest.Config{
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, AnyClient: cfg.ClientID == "",
 		Personas:     cfg.Personas,
 		PersonaPaths: map[string]func(dancetest.Persona) any{},
 		RefreshToken: true, RotateRefreshTokens: true, DetectRefreshReuse: true,
 		DiscardRequests: true,
+		TokenHeader:     d.TokenHeader,
+	}
+	if sign := d.SignCallback; sign != nil {
+		secret := cfg.ClientSecret
+		if secret == "" {
+			secret = devSecret
+		}
+		fc.SignCallback = func(q url.Values) { sign(q, secret) }
+	}
+	if f := d.FirstAnswer; f != nil {
+		fc.FirstAnswerExtra = func(who dancetest.Persona) url.Values { return f(identity(who)) }
 	}
 	s := &stand{paths: map[string]string{}}
 	s.paths[pathOf(d.AuthURL)] = "/authorize"
@@ -91,7 +102,7 @@ func oauth2Stand(cfg Config, d core.Preset) *stand {
 		s.paths[pathOf(d.RevokeURL)] = "/revoke"
 	}
 	if d.Issuer != "" {
-		iss := core.DevURL(cfg.URL, d.Name, d.Issuer)
+		iss := presets.DevURL(cfg.URL, d.Name, d.Issuer)
 		if strings.Contains(iss, "{tenantid}") {
 			iss = strings.ReplaceAll(iss, "{tenantid}", azureTenant)
 			fc.IDToken.Claims = map[string]any{"tid": azureTenant}
@@ -101,12 +112,21 @@ func oauth2Stand(cfg Config, d core.Preset) *stand {
 	}
 	if sh := d.Profile; sh != nil {
 		fc.PersonaPaths[sh.Path(d.BaseURL)] = func(who dancetest.Persona) any {
-			return sh.Answer(core.Identity{ID: who.UserID(), Login: who.Login, Name: who.Name, Email: who.Email, Verified: who.Verified})
+			return sh.Answer(identity(who))
 		}
 	}
-	for path, f := range extraPaths[d.Name] {
-		fc.PersonaPaths[path] = f
+	for path, f := range d.FakePaths {
+		fc.PersonaPaths[path] = func(who dancetest.Persona) any { return f(identity(who)) }
 	}
+	if d.RefreshURL != "" {
+		s.paths[pathOf(d.RefreshURL)] = "/token"
+	}
+	if f := d.TokenFields; f != nil {
+		fc.PersonaTokenFields = func(who dancetest.Persona) map[string]any { return f(identity(who)) }
+	}
+	fc.RegisterPath, fc.Dialect = d.RegisterPath, d.Dialect
+	fc.TokenWithoutRedirectURI, fc.RefreshByClientID = d.TokenWithoutRedirectURI, d.RefreshByClientID
+	fc.CallbackParams = d.CallbackParams
 	fake := dancetest.NewUnstartedProvider(fc)
 	s.fake, s.owns = fake, fake.TokenActive
 	return s
@@ -118,10 +138,16 @@ func oauth2Stand(cfg Config, d core.Preset) *stand {
 // consumer: the signature key (a secret, or JIRA's RSA public key) is
 // the app's, which the development provider does not have, so it checks
 // the parameters, tokens, verifier and nonces but not the signature. The
-// user is the first persona.
-func oauth1Stand(cfg Config) *stand {
+// user is the first persona, whom the preset's identity endpoint, if it
+// has one, describes.
+func oauth1Stand(cfg Config, d *presets.Provider) *stand {
 	who := cfg.Personas[0]
+	var paths map[string]any
+	if sh := d.Profile; sh != nil {
+		paths = map[string]any{sh.Path(d.BaseURL): sh.Answer(identity(who))}
+	}
 	return &stand{fake: dancetest.NewUnstartedOAuth1Provider(dancetest.OAuth1Config{
+		Paths:       paths,
 		AnyConsumer: true,
 		Consent:     true,
 		User: map[string]any{
@@ -132,11 +158,9 @@ func oauth1Stand(cfg Config) *stand {
 	})}
 }
 
-// extraPaths are identity endpoints beyond the profile mapping's.
-var extraPaths = map[string]map[string]func(dancetest.Persona) any{
-	"github": {"/user/emails": func(who dancetest.Persona) any {
-		return []map[string]any{{"email": who.Email, "primary": true, "verified": who.Verified, "visibility": "public"}}
-	}},
+// identity is who as the presets describe a user.
+func identity(who dancetest.Persona) presets.Identity {
+	return presets.Identity{ID: who.UserID(), Login: who.Login, Name: who.Name, Email: who.Email, Verified: who.Verified}
 }
 
 // pathOf is the path of an absolute or relative URL.

@@ -2,10 +2,12 @@ package devprovider_test
 
 import (
 	"encoding/json"
+	"github.com/gin-dance/dance/internal/presets/constructors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,20 +16,30 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/devprovider"
 	"github.com/gin-dance/dance/internal/presets"
 	"github.com/gin-gonic/gin"
 )
 
-// app is a Gin app with one preset blueprint and a /profile route.
-func app(t *testing.T, bp *dance.Blueprint) *httptest.Server {
-	bp.Hooks().OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { t.Logf("dance error: %v", e) })
+// app builds a blueprint with build, given Options with hooks (and an
+// error hook that logs, when hooks has none), and serves it in a Gin app
+// with routes that use its client: /profile, /expire, /revoke and /api.
+func app(t *testing.T, hooks dance.Hooks, build func(dance.Options) (*dance.Blueprint, error)) (*dance.Blueprint, *httptest.Server) {
+	t.Helper()
+	if hooks.OnError == nil {
+		hooks.OnError = func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { t.Logf("dance error: %v", e) }
+	}
+	bp, err := build(dance.Options{Hooks: hooks})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := gin.New()
 	r.Use(sessions.Sessions("s", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
 	bp.Register(r)
+	r.Use(bp.Middleware())
+	client := func(c *gin.Context) *dance.Client { return c.MustGet(bp.Name()).(*dance.Client) }
 	r.GET("/profile", func(c *gin.Context) {
-		p, err := bp.Client(c).Profile()
+		p, err := client(c).Profile()
 		if err != nil {
 			c.String(http.StatusBadGateway, err.Error())
 			return
@@ -35,19 +47,24 @@ func app(t *testing.T, bp *dance.Blueprint) *httptest.Server {
 		c.JSON(http.StatusOK, p)
 	})
 	r.GET("/expire", func(c *gin.Context) {
-		cl := bp.Client(c)
+		cl := client(c)
 		if tok, err := cl.Token(); err == nil && tok != nil {
 			tok.ExpiresAt = time.Now().Add(-time.Hour)
 			_ = cl.SetToken(tok)
 		}
 	})
 	r.GET("/revoke", func(c *gin.Context) {
-		if err := bp.Client(c).Revoke(); err != nil {
+		if err := client(c).Revoke(); err != nil {
 			c.String(http.StatusBadGateway, err.Error())
 		}
 	})
 	r.GET("/api", func(c *gin.Context) {
-		resp, err := bp.Client(c).Get(c.Query("ref"))
+		req, err := client(c).NewRequest(http.MethodGet, c.Query("ref"), nil)
+		if err != nil {
+			c.String(http.StatusBadRequest, err.Error())
+			return
+		}
+		resp, err := client(c).Do(req)
 		if err != nil {
 			c.String(http.StatusBadGateway, err.Error())
 			return
@@ -57,7 +74,7 @@ func app(t *testing.T, bp *dance.Blueprint) *httptest.Server {
 	})
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
-	return srv
+	return bp, srv
 }
 
 // TestDevProviderProfileEveryPreset: for every preset with an identity
@@ -68,21 +85,20 @@ func TestDevProviderProfileEveryPreset(t *testing.T) {
 	dev := devprovider.Start(t, devprovider.Config{})
 	who := devprovider.DefaultPersonas[1]
 	tested := 0
-	for _, ctor := range presets.Constructors {
-		bp, err := presets.Build(ctor, dance.Options{}, func(cfg reflect.Value) {
-			credentials(cfg)
-			cfg.FieldByName("Dev").Set(reflect.ValueOf(dev))
-		})
-		if err != nil {
-			t.Fatalf("%T in development mode: %v", ctor, err)
-		}
-		name := bp.Name()
-		d := describe(name)
+	for _, d := range presets.All {
 		if d.OAuth1 || d.Profile == nil {
 			continue
 		}
+		ctor := constructors.ByConfig[d.Config]
+		if ctor == nil {
+			t.Errorf("presets.All has %s, which this test's constructors lack", d.Config)
+			continue
+		}
+		name := d.Name
 		t.Run(name, func(t *testing.T) {
-			srv := app(t, bp)
+			bp, srv := app(t, dance.Hooks{}, func(o dance.Options) (*dance.Blueprint, error) {
+				return build(ctor, o, dev)
+			})
 			b := dancetest.NewBrowser(t)
 			if resp := b.SignInAs(srv.URL+bp.LoginURL(), who.Login); resp.StatusCode != http.StatusFound {
 				t.Fatalf("callback answered %d", resp.StatusCode)
@@ -112,6 +128,8 @@ func TestDevProviderProfileEveryPreset(t *testing.T) {
 				wantLogin = who.UserID() // Spotify's id
 			case d.Profile.Name:
 				wantLogin = who.Name // OpenStreetMap's display_name
+			case d.Profile.Email:
+				wantLogin = who.Email // HubSpot's user
 			}
 			if d.Profile.Login != "" && p.Login != wantLogin {
 				t.Errorf("Login = %q, want %q", p.Login, wantLogin)
@@ -123,8 +141,8 @@ func TestDevProviderProfileEveryPreset(t *testing.T) {
 		tested++
 	}
 	want := 0
-	for _, d := range core.DescribedPresets() {
-		if d.Profile != nil {
+	for _, d := range presets.All {
+		if d.Profile != nil && !d.OAuth1 { // OAuth 1's (Tumblr's) have their own test
 			want++
 		}
 	}
@@ -133,23 +151,23 @@ func TestDevProviderProfileEveryPreset(t *testing.T) {
 	}
 }
 
-// credentials sets an OAuth 2 preset's client ID and secret, or an OAuth 1
-// preset's key and secret.
-func credentials(cfg reflect.Value) {
-	for _, f := range []string{"ClientID", "ClientSecret", "AppKey", "AppSecret", "Key", "Secret", "APIKey", "APISecret", "ConsumerKey"} {
+// build builds the preset ctor in development mode at dev, with
+// placeholder credentials (an OAuth 2 preset's client ID and secret, or an
+// OAuth 1 preset's key and secret) and the options o.
+func build(ctor any, o dance.Options, dev *contrib.DevProvider) (*dance.Blueprint, error) {
+	fv := reflect.ValueOf(ctor)
+	cfg := reflect.New(fv.Type().In(0)).Elem()
+	for _, f := range []string{"ClientID", "ClientSecret", "AppKey", "AppSecret", "Key", "Secret", "APIKey", "APISecret", "ConsumerKey", "ConsumerSecret"} {
 		if v := cfg.FieldByName(f); v.IsValid() {
 			v.SetString("dev-" + f)
 		}
 	}
-}
-
-func describe(name string) core.Preset {
-	for _, d := range core.DescribedPresets() {
-		if d.Name == name {
-			return d
-		}
-	}
-	return core.Preset{}
+	cfg.FieldByName("Options").Set(reflect.ValueOf(o))
+	cfg.FieldByName("Dev").Set(reflect.ValueOf(dev))
+	out := fv.Call([]reflect.Value{cfg})
+	bp, _ := out[0].Interface().(*dance.Blueprint)
+	err, _ := out[1].Interface().(error)
+	return bp, err
 }
 
 // TestDevProviderDenyAndFixedClient: Deny on the sign-in page sends the
@@ -158,11 +176,9 @@ func describe(name string) core.Preset {
 func TestDevProviderDenyAndFixedClient(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	dev := devprovider.Start(t, devprovider.Config{ClientID: "dev-app", ClientSecret: "dev-secret"})
-	bp, err := contrib.GitHub(contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: dev}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := app(t, bp)
+	bp, srv := app(t, dance.Hooks{}, func(o dance.Options) (*dance.Blueprint, error) {
+		return contrib.GitHub(contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: dev}, Options: o})
+	})
 	b := dancetest.NewBrowser(t)
 	b.SignInAs(srv.URL+bp.LoginURL(), "")
 	if resp := b.Get(srv.URL + "/profile"); resp.StatusCode == http.StatusOK {
@@ -172,11 +188,9 @@ func TestDevProviderDenyAndFixedClient(t *testing.T) {
 		t.Fatalf("dance with the fixed credentials answered %d", resp.StatusCode)
 	}
 	otherDev := &contrib.DevProvider{URL: dev.URL, ClientID: "someone-else", ClientSecret: "x"}
-	other, err := contrib.GitHub(contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: otherDev}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv2 := app(t, other)
+	other, srv2 := app(t, dance.Hooks{}, func(o dance.Options) (*dance.Blueprint, error) {
+		return contrib.GitHub(contrib.GitHubConfig{Endpoints: contrib.Endpoints{Dev: otherDev}, Options: o})
+	})
 	resp := b.Get(srv2.URL + other.LoginURL())
 	resp.Body.Close()
 	resp = b.Get(b.Location(resp).String())
@@ -196,32 +210,35 @@ func TestDevProviderRefreshAndRevoke(t *testing.T) {
 	ep := contrib.Endpoints{Dev: dev}
 	for _, tc := range []struct {
 		name  string
-		build func() (*dance.Blueprint, error)
+		build func(dance.Options) (*dance.Blueprint, error)
 	}{
-		{"strava", func() (*dance.Blueprint, error) { return contrib.Strava(contrib.StravaConfig{Endpoints: ep}) }},
-		{"github", func() (*dance.Blueprint, error) { return contrib.GitHub(contrib.GitHubConfig{Endpoints: ep}) }},
-		{"google", func() (*dance.Blueprint, error) { return contrib.Google(contrib.GoogleConfig{Endpoints: ep}) }},
+		{"strava", func(o dance.Options) (*dance.Blueprint, error) {
+			return contrib.Strava(contrib.StravaConfig{Endpoints: ep, Options: o})
+		}},
+		{"github", func(o dance.Options) (*dance.Blueprint, error) {
+			return contrib.GitHub(contrib.GitHubConfig{Endpoints: ep, Options: o})
+		}},
+		{"google", func(o dance.Options) (*dance.Blueprint, error) {
+			return contrib.Google(contrib.GoogleConfig{Endpoints: ep, Options: o})
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			bp, err := tc.build()
-			if err != nil {
-				t.Fatal(err)
-			}
-			refreshed := 0
-			bp.Hooks().OnTokenRefreshed(func(_ *gin.Context, _ *dance.Blueprint, old, tok *dance.Token) {
-				if tok.RefreshToken != "" && tok.RefreshToken != old.RefreshToken {
-					refreshed++
-				}
-			})
-			srv := app(t, bp)
+			var refreshed atomic.Int32
+			bp, srv := app(t, dance.Hooks{
+				OnTokenRefreshed: func(_ *gin.Context, _ *dance.Blueprint, old, tok *dance.Token) {
+					if tok.RefreshToken != "" && tok.RefreshToken != old.RefreshToken {
+						refreshed.Add(1)
+					}
+				},
+			}, tc.build)
 			b := dancetest.NewBrowser(t)
 			if resp := b.SignInAs(srv.URL+bp.LoginURL(), "alice"); resp.StatusCode != http.StatusFound {
 				t.Fatalf("callback: %d", resp.StatusCode)
 			}
 			if tc.name == "strava" {
 				b.Get(srv.URL + "/expire").Body.Close()
-				if resp := b.Get(srv.URL + "/profile"); resp.StatusCode != http.StatusOK || refreshed != 1 {
-					t.Fatalf("after expiry: profile %d, %d rotated refreshes (want 200, 1)", resp.StatusCode, refreshed)
+				if resp := b.Get(srv.URL + "/profile"); resp.StatusCode != http.StatusOK || refreshed.Load() != 1 {
+					t.Fatalf("after expiry: profile %d, %d rotated refreshes (want 200, 1)", resp.StatusCode, refreshed.Load())
 				}
 				return
 			}

@@ -24,21 +24,17 @@ func TestDevProviderOAuth1(t *testing.T) {
 	who := devprovider.DefaultPersonas[0]
 	for _, tc := range []struct {
 		name, api, field string
-		build            func() (*dance.Blueprint, error)
+		build            func(dance.Options) (*dance.Blueprint, error)
 	}{
-		{"twitter", "account/verify_credentials.json", "screen_name", func() (*dance.Blueprint, error) {
-			return contrib.Twitter(contrib.TwitterConfig{OAuth1Endpoints: ep})
+		{"twitter", "account/verify_credentials.json", "screen_name", func(o dance.Options) (*dance.Blueprint, error) {
+			return contrib.Twitter(contrib.TwitterConfig{OAuth1Endpoints: ep, Options: o})
 		}},
-		{"jira", "rest/api/2/myself", "displayName", func() (*dance.Blueprint, error) {
-			return contrib.JIRA(contrib.JIRAConfig{OAuth1Endpoints: ep} /* no key or BaseURL: development mode needs neither */)
+		{"jira", "rest/api/2/myself", "displayName", func(o dance.Options) (*dance.Blueprint, error) {
+			return contrib.JIRA(contrib.JIRAConfig{OAuth1Endpoints: ep, Options: o} /* no key or BaseURL: development mode needs neither */)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			bp, err := tc.build()
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := app(t, bp)
+			bp, srv := app(t, dance.Hooks{}, tc.build)
 			b := dancetest.NewBrowser(t)
 			resp := b.Get(srv.URL + bp.LoginURL())
 			resp.Body.Close()
@@ -48,7 +44,7 @@ func TestDevProviderOAuth1(t *testing.T) {
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("consent page: %d", resp.StatusCode)
 			}
-			resp, err = b.PostForm(authURL.String(), url.Values{"oauth_token": {authURL.Query().Get("oauth_token")}, "decision": {"authorize"}})
+			resp, err := b.PostForm(authURL.String(), url.Values{"oauth_token": {authURL.Query().Get("oauth_token")}, "decision": {"authorize"}})
 			if err != nil {
 				t.Fatal(err)
 			}
