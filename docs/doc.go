@@ -1,5 +1,4 @@
-// Package docs holds dance's user guide, in Markdown: the chapters of
-// Flask-Dance's documentation, written for Go and Gin. It has no code of
+// Package docs holds dance's user guide, in Markdown. It has no code of
 // its own; its tests compile every Go block of the guide and of
 // README.md, check every Go snippet that users read (there, in the
 // examples and in doc comments) for API references with a leading slash,

@@ -2,7 +2,6 @@ package docs
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -65,7 +64,8 @@ var harnessImports = [][2]string{
 	{"github.com/gin-dance/dance", "dance.NewOAuth2"},
 	{"github.com/gin-dance/dance/contrib", "contrib.GitHub"},
 	{"github.com/gin-dance/dance/dancetest", "dancetest.Token"},
-	{"github.com/gin-dance/dance/refreshlock", "refreshlock.DefaultTTL"},
+	{"github.com/gin-dance/dance/redis/rediscache", "rediscache.New"},
+	{"github.com/gin-dance/dance/redis/refreshlock", "refreshlock.DefaultTTL"},
 	{"github.com/gin-dance/dance/storage", "storage.NewMemory"},
 	{"github.com/gin-dance/dance/storage/gormstore", "gormstore.New"},
 	{"github.com/gin-gonic/gin", "gin.New"},
@@ -226,23 +226,45 @@ func vet(t *testing.T, root string, bs []block) (string, error) {
 	return string(out), err
 }
 
+// depModules are the modules of this repository whose requirements the
+// blocks may use: the library, the Redis-backed packages, and the
+// integration tests' (the PostgreSQL and MySQL drivers, go-redis), which
+// the guide's blocks import although the library does not.
+var depModules = []string{".", "redis", "integration"}
+
 // module makes a temporary module that uses this repository (at root)
-// with the repository's own requirements and go.sum, and returns its
+// with the requirements and go.sum of depModules, and returns its
 // directory and a func that writes a file into it.
 func module(t *testing.T, root string) (string, func(name, text string)) {
 	t.Helper()
 	dir := t.TempDir()
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The repository's requirements, so that the build list (and go.sum)
-	// is the repository's own.
-	_, reqs, ok := bytes.Cut(gomod, []byte("\nrequire"))
-	if !ok {
-		t.Fatal("go.mod has no require")
+	// is the repository's own: each module path once, first as the root
+	// module has it.
+	var reqs strings.Builder
+	seen := map[string]bool{}
+	var sums []string
+	for _, m := range depModules {
+		gomod, err := os.ReadFile(filepath.Join(root, m, "go.mod"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range requirements(string(gomod)) {
+			if path := r[0]; !seen[path] && !strings.HasPrefix(path, "github.com/gin-dance/dance") {
+				seen[path] = true
+				fmt.Fprintf(&reqs, "\t%s %s\n", path, r[1])
+			}
+		}
+		sum, err := os.ReadFile(filepath.Join(root, m, "go.sum"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums = append(sums, string(sum))
 	}
-	mod := fmt.Sprintf("module example.com/docblocks\n\ngo 1.26.0\n\nrequire github.com/gin-dance/dance v0.0.0\n\nreplace github.com/gin-dance/dance => %s\n\nrequire%s", root, reqs)
+	mod := fmt.Sprintf("module example.com/docblocks\n\ngo 1.26.0\n\n"+
+		"require (\n\tgithub.com/gin-dance/dance v0.0.0\n\tgithub.com/gin-dance/dance/redis v0.0.0\n)\n\n"+
+		"replace (\n\tgithub.com/gin-dance/dance => %s\n\tgithub.com/gin-dance/dance/redis => %s\n)\n\n"+
+		"require (\n%s)\n", root, filepath.Join(root, "redis"), reqs.String())
 	write := func(name, text string) {
 		t.Helper()
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
@@ -253,12 +275,30 @@ func module(t *testing.T, root string) (string, func(name, text string)) {
 		}
 	}
 	write("go.mod", mod)
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	write("go.sum", string(sum))
+	write("go.sum", strings.Join(sums, ""))
 	return dir, write
+}
+
+// requirements returns the (module path, version) pairs that a go.mod
+// requires, in one-line and block form.
+func requirements(gomod string) [][2]string {
+	var out [][2]string
+	block := false
+	for _, l := range strings.Split(gomod, "\n") {
+		l, _, _ = strings.Cut(l, "//")
+		f := strings.Fields(l)
+		switch {
+		case len(f) == 2 && f[0] == "require" && f[1] == "(":
+			block = true
+		case block && len(f) == 1 && f[0] == ")":
+			block = false
+		case block && len(f) == 2:
+			out = append(out, [2]string{f[0], f[1]})
+		case len(f) == 3 && f[0] == "require":
+			out = append(out, [2]string{f[1], f[2]})
+		}
+	}
+	return out
 }
 
 func repoRoot(t *testing.T) string {

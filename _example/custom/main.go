@@ -1,6 +1,5 @@
 // Command custom logs in with a provider that has no preset: a blueprint
-// built with the generic dance.NewOAuth2, the Go form of Flask-Dance's
-// OAuth2ConsumerBlueprint (docs 2.1.27, "Custom blueprints").
+// built with the generic dance.NewOAuth2.
 //
 //	go run ./_example/custom
 //
@@ -66,7 +65,7 @@ func main() {
 
 // envConfig is the blueprint for a real provider, from the environment.
 // The client ID and secret are left empty: NewOAuth2 reads them from
-// OAUTH_EXAMPLE_OAUTH_CLIENT_ID and _SECRET, as Flask-Dance names them.
+// OAUTH_EXAMPLE_OAUTH_CLIENT_ID and _SECRET, named after the blueprint.
 func envConfig(getenv func(string) string) (cfg dance.OAuth2Config, userURL string) {
 	return dance.OAuth2Config{
 		Name:     name,
@@ -115,15 +114,15 @@ func newApp(cfg dance.OAuth2Config, userURL string, hashKey, blockKey []byte) (*
 		str := func(k string) string { s, _ := u[k].(string); return s }
 		return &dance.Profile{ID: fmt.Sprint(u["id"]), Login: str("login"), Name: str("name"), Email: str("email"), Raw: u}, nil
 	}
+	cfg.Hooks.OnError = func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
+		sess := sessions.Default(c)
+		sess.AddFlash("Login with OAuth Example failed: " + or(e.Description, e.Code, string(e.Stage)))
+		_ = sess.Save()
+	}
 	bp, err := dance.NewOAuth2(cfg)
 	if err != nil {
 		return nil, err
 	}
-	bp.Hooks().OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
-		sess := sessions.Default(c)
-		sess.AddFlash("Login with OAuth Example failed: " + or(e.Description, e.Code, string(e.Stage)))
-		_ = sess.Save()
-	})
 
 	// Signed and AES-encrypted; HttpOnly, SameSite=Lax; weak keys are refused.
 	store, err := sessionstore.NewCookie(sessionstore.Config{HashKey: hashKey, BlockKey: blockKey, MaxAge: 86400 * 7})
@@ -140,7 +139,7 @@ func newApp(cfg dance.OAuth2Config, userURL string, hashKey, blockKey []byte) (*
 		sess := sessions.Default(c)
 		page := homePage{Flashes: sess.Flashes()}
 		_ = sess.Save()
-		cl := bp.Client(c)
+		cl := c.MustGet(name).(*dance.Client)
 		if ok, err := cl.Authorized(); err != nil {
 			c.String(http.StatusInternalServerError, "cannot read your session: %v", err)
 			return
@@ -155,7 +154,7 @@ func newApp(cfg dance.OAuth2Config, userURL string, hashKey, blockKey []byte) (*
 		_ = home.Execute(c.Writer, page)
 	})
 	r.POST("/logout", func(c *gin.Context) {
-		_ = bp.Client(c).DeleteToken()
+		_ = c.MustGet(name).(*dance.Client).DeleteToken()
 		c.Redirect(http.StatusSeeOther, "/")
 	})
 	return &app{Engine: r, Blueprint: bp, Store: store}, nil

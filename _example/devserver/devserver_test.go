@@ -41,12 +41,14 @@ func TestExamplesFirstLineIsTheURL(t *testing.T) {
 	if len(names) < 7 {
 		t.Fatalf("found only the examples %v", names)
 	}
-	args := []string{"build", "-o", bin + string(filepath.Separator)}
+	// Each in its own folder, so that an example with a go.mod of its own
+	// (redis) builds in its module.
 	for _, n := range names {
-		args = append(args, "../"+n)
-	}
-	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		build := exec.Command("go", "build", "-o", filepath.Join(bin, n), ".")
+		build.Dir = filepath.Join("..", n)
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", n, err, out)
+		}
 	}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {

@@ -110,25 +110,25 @@ func newApp(cfg contrib.GoogleConfig, hashKey, blockKey []byte) (*app, error) {
 	cfg.Scopes = []string{"openid", "email", "profile"} // "openid": ID tokens, verified
 	cfg.Offline = true                                  // a refresh token, and refresh when expired
 	cfg.RepromptConsent = true                          // Google sends a refresh token on consent only
+	// Tell the user what went wrong, then let dance redirect home.
+	cfg.Hooks.OnError = func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
+		msg := "Login with Google failed: " + or(e.Description, e.Code, string(e.Stage))
+		switch e.Stage {
+		case dance.StageRefresh:
+			msg = "Could not refresh your Google token; please log in again."
+		case dance.StageToken: // the token, or its ID token, did not come through
+			msg = "Login with Google failed: Google did not complete the login."
+		}
+		flash(c, msg)
+	}
+	// The access token expired and dance refreshed it (and saved it).
+	cfg.Hooks.OnTokenRefreshed = func(c *gin.Context, _ *dance.Blueprint, _, tok *dance.Token) {
+		flash(c, "Your access token had expired; dance refreshed it. It is good until "+tok.ExpiresAt.Format(time.TimeOnly)+".")
+	}
 	google, err := contrib.Google(cfg)
 	if err != nil {
 		return nil, err
 	}
-	hooks := google.Hooks()
-	// Tell the user what went wrong, then let dance redirect home.
-	hooks.OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
-		msg := "Login with Google failed: " + or(e.Description, e.Code, string(e.Stage))
-		if e.Stage == dance.StageRefresh {
-			msg = "Could not refresh your Google token; please log in again."
-		} else if errors.Is(e, dance.ErrIDToken) {
-			msg = "Login with Google failed: the ID token did not verify."
-		}
-		flash(c, msg)
-	})
-	// The access token expired and dance refreshed it (and saved it).
-	hooks.OnTokenRefreshed(func(c *gin.Context, _ *dance.Blueprint, _, tok *dance.Token) {
-		flash(c, "Your access token had expired; dance refreshed it. It is good until "+tok.ExpiresAt.Format(time.TimeOnly)+".")
-	})
 
 	// Signed and AES-encrypted; HttpOnly, SameSite=Lax; weak keys are refused.
 	store, err := sessionstore.NewCookie(sessionstore.Config{HashKey: hashKey, BlockKey: blockKey, MaxAge: 86400 * 7})
@@ -141,40 +141,7 @@ func newApp(cfg contrib.GoogleConfig, hashKey, blockKey []byte) (*app, error) {
 	google.Register(r.Group("/login"))
 	r.Use(google.Middleware())
 
-	r.GET("/", func(c *gin.Context) {
-		g := c.MustGet("google").(*dance.Client)
-		var page homePage
-		if ok, err := g.Authorized(); err != nil {
-			c.String(http.StatusInternalServerError, "cannot read your session: %v", err)
-			return
-		} else if ok {
-			// The first API call refreshes an expired token.
-			prof, err := g.Profile()
-			if err != nil {
-				c.String(http.StatusBadGateway, "Google API: %v", err)
-				return
-			}
-			page.Profile = prof
-			if v := prof.EmailVerified; v != nil {
-				page.Verified = map[bool]string{true: "yes", false: "no"}[*v]
-			}
-			// Verified at login (signature, iss, aud, exp, nonce).
-			if page.Claims, err = g.Claims(); err != nil {
-				c.String(http.StatusInternalServerError, "no ID token claims: %v", err)
-				return
-			}
-			if tok, _ := g.Token(); tok != nil && !tok.ExpiresAt.IsZero() {
-				page.Expires = tok.ExpiresAt.Format(time.TimeOnly)
-				page.Refreshable = tok.RefreshToken != ""
-			}
-		}
-		sess := sessions.Default(c)
-		page.Flashes = sess.Flashes()
-		_ = sess.Save()
-		c.Status(http.StatusOK)
-		c.Header("Content-Type", "text/html; charset=utf-8")
-		_ = home.Execute(c.Writer, page)
-	})
+	r.GET("/", homeHandler)
 	// Make the stored access token look expired, as if an hour had passed;
 	// the home page's next API call then refreshes it.
 	r.POST("/expire", func(c *gin.Context) {
@@ -202,6 +169,43 @@ func newApp(cfg contrib.GoogleConfig, hashKey, blockKey []byte) (*app, error) {
 		c.Redirect(http.StatusSeeOther, "/")
 	})
 	return &app{Engine: r, Google: google, Store: store}, nil
+}
+
+// homeHandler shows who the user is: the profile, the verified ID token's
+// claims, and when the access token expires.
+func homeHandler(c *gin.Context) {
+	g := c.MustGet("google").(*dance.Client)
+	var page homePage
+	if ok, err := g.Authorized(); err != nil {
+		c.String(http.StatusInternalServerError, "cannot read your session: %v", err)
+		return
+	} else if ok {
+		// The first API call refreshes an expired token.
+		prof, err := g.Profile()
+		if err != nil {
+			c.String(http.StatusBadGateway, "Google API: %v", err)
+			return
+		}
+		page.Profile = prof
+		if v := prof.EmailVerified; v != nil {
+			page.Verified = map[bool]string{true: "yes", false: "no"}[*v]
+		}
+		// Verified at login (signature, iss, aud, exp, nonce).
+		if page.Claims, err = g.Claims(); err != nil {
+			c.String(http.StatusInternalServerError, "no ID token claims: %v", err)
+			return
+		}
+		if tok, _ := g.Token(); tok != nil && !tok.ExpiresAt.IsZero() {
+			page.Expires = tok.ExpiresAt.Format(time.TimeOnly)
+			page.Refreshable = tok.RefreshToken != ""
+		}
+	}
+	sess := sessions.Default(c)
+	page.Flashes = sess.Flashes()
+	_ = sess.Save()
+	c.Status(http.StatusOK)
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	_ = home.Execute(c.Writer, page)
 }
 
 func flash(c *gin.Context, msg string) {
@@ -234,10 +238,10 @@ var home = template.Must(template.New("home").Parse(`<!doctype html>
 </table>{{end}}
 {{if .Claims}}<h2>Verified ID token claims</h2>
 <table id="claims">
-<tr><td>iss</td><td id="claim-iss">{{.Claims.String "iss"}}</td></tr>
-<tr><td>sub</td><td id="claim-sub">{{.Claims.String "sub"}}</td></tr>
-<tr><td>email</td><td id="claim-email">{{.Claims.String "email"}}</td></tr>
-<tr><td>name</td><td id="claim-name">{{.Claims.String "name"}}</td></tr>
+<tr><td>iss</td><td id="claim-iss">{{index .Claims "iss"}}</td></tr>
+<tr><td>sub</td><td id="claim-sub">{{index .Claims "sub"}}</td></tr>
+<tr><td>email</td><td id="claim-email">{{index .Claims "email"}}</td></tr>
+<tr><td>name</td><td id="claim-name">{{index .Claims "name"}}</td></tr>
 </table>{{end}}
 {{if .Profile}}<h2>Token</h2>
 <p id="expiry">{{if .Expires}}The access token is good until {{.Expires}}{{else}}The access token does not expire{{end}}{{if .Refreshable}}, and dance will refresh it then{{end}}.</p>

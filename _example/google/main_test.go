@@ -170,8 +170,8 @@ func TestGoogleExpiredStoredTokenRefreshed(t *testing.T) {
 	// The refreshed token went to storage: read it back from the cookie.
 	var saved *dance.Token
 	r := gin.New()
-	r.Use(sessions.Sessions(sessionName, a.Store))
-	r.GET("/", func(c *gin.Context) { saved, _ = a.Google.Client(c).Token() })
+	r.Use(sessions.Sessions(sessionName, a.Store), a.Google.Middleware())
+	r.GET("/", func(c *gin.Context) { saved, _ = c.MustGet("google").(*dance.Client).Token() })
 	req := httptest.NewRequest("GET", "/", nil)
 	for _, c := range w.Result().Cookies() {
 		req.AddCookie(c)
@@ -193,7 +193,7 @@ func TestGoogleBadIDTokenRefused(t *testing.T) {
 	_, cb := click(t, br, base, fake, "authorize")
 	body(t, br.Get(cb.String()).Body)
 	page := body(t, br.Get(base+"/").Body)
-	if !strings.Contains(page, "Login with Google failed: the ID token did not verify.") || strings.Contains(page, "You are") {
+	if !strings.Contains(page, "Login with Google failed: Google did not complete the login.") || strings.Contains(page, "You are") {
 		t.Fatalf("home page after a forged ID token:\n%s", page)
 	}
 }

@@ -1,6 +1,5 @@
 // Command multiprovider links GitHub, Google and GitLab to one local user
-// account, with users and tokens in a database through GORM: Flask-Dance's
-// "multiple providers simultaneously" example (docs 1.2.2 and 1.5).
+// account, with users and tokens in a database through GORM.
 //
 //	go run ./_example/multiprovider
 //
@@ -44,7 +43,7 @@ type User struct {
 }
 
 // OAuth links a local account to one provider account and keeps its
-// token: Flask-Dance's OAuth model with a user association.
+// token.
 type OAuth struct {
 	gormstore.Model
 	// ProviderUserID is the user's ID at the provider.
@@ -132,7 +131,7 @@ func newApp(cfg Config) (*gin.Engine, error) {
 	if err := cfg.DB.AutoMigrate(&User{}, &OAuth{}); err != nil {
 		return nil, err
 	}
-	// Tokens are read for the logged-in user (Flask-Dance: user=current_user).
+	// Tokens are read for the logged-in user.
 	store, err := gormstore.New(cfg.DB, gormstore.Config{Model: &OAuth{}, User: a.currentUser})
 	if err != nil {
 		return nil, err
@@ -140,11 +139,12 @@ func newApp(cfg Config) (*gin.Engine, error) {
 	if err := store.Migrate(context.Background()); err != nil {
 		return nil, err
 	}
-	hooks := new(dance.Hooks) // one set of hooks for the three providers
-	hooks.OnAuthorized(a.loggedIn)
-	hooks.OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
-		flash(c, fmt.Sprintf("Login with %s failed: %s", bp.Name(), or(e.Description, e.Code, string(e.Stage))))
-	})
+	hooks := dance.Hooks{ // one set of hooks for the three providers
+		OnAuthorized: a.loggedIn,
+		OnError: func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
+			flash(c, fmt.Sprintf("Login with %s failed: %s", bp.Name(), or(e.Description, e.Code, string(e.Stage))))
+		},
+	}
 	gh, gg, gl := cfg.GitHub, cfg.Google, cfg.GitLab
 	gh.Storage, gh.Hooks = store, hooks
 	gg.Storage, gg.Hooks = store, hooks
@@ -216,12 +216,12 @@ type errRefused string
 
 func (e errRefused) Error() string { return string(e) }
 
-// loggedIn is the authorized hook of every provider (docs 1.5.3): find the
+// loggedIn is the authorized hook of every provider: find the
 // local user of this provider account, or link the account to the user
 // who is logged in, or create a user; save the token with the link; log
 // the user in. It vetoes dance's own storage, because it saved the token.
 func (a *app) loggedIn(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
-	p, err := bp.Client(c).Profile() // uses tok: it is not stored yet
+	p, err := c.MustGet(bp.Name()).(*dance.Client).Profile() // uses tok: it is not stored yet
 	if err != nil {
 		flash(c, "Failed to fetch user info from "+bp.Name()+".")
 		return false, nil
@@ -292,7 +292,7 @@ func (a *app) home(c *gin.Context) {
 			page.Others = append(page.Others, bp.Name())
 			continue
 		}
-		ok, err := bp.Client(c).Authorized()
+		ok, err := c.MustGet(bp.Name()).(*dance.Client).Authorized()
 		if err != nil {
 			c.String(http.StatusInternalServerError, "cannot read your accounts")
 			return

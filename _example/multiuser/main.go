@@ -1,6 +1,5 @@
 // Command multiuser is a dance app with local user accounts, created on
-// the first "log in with …", as in Flask-Dance's docs section 1.5.3: a
-// GORM/SQLite database with a User model and an OAuth model that belongs
+// the first "log in with …": a GORM/SQLite database with a User model and an OAuth model that belongs
 // to it, two providers (GitHub and GitLab) that can be linked to one
 // account, logout, and "revoke" that deletes a token.
 //
@@ -44,7 +43,7 @@ type User struct {
 }
 
 // OAuth is a link from a local account to a provider account, with its
-// token: Flask-Dance's OAuth model with a user association.
+// token.
 type OAuth struct {
 	gormstore.Model
 	// ProviderUserID is the user's ID at the provider.
@@ -167,7 +166,7 @@ func newApp(cfg Config) (*gin.Engine, error) {
 		return nil, err
 	}
 	var err error
-	// Tokens are read for the logged-in user (Flask-Dance: user=current_user).
+	// Tokens are read for the logged-in user.
 	a.store, err = gormstore.New(cfg.DB, gormstore.Config{Model: &OAuth{}, User: a.currentUser})
 	if err != nil {
 		return nil, err
@@ -175,11 +174,12 @@ func newApp(cfg Config) (*gin.Engine, error) {
 	if err := a.store.Migrate(context.Background()); err != nil {
 		return nil, err
 	}
-	hooks := new(dance.Hooks) // one set of hooks for both providers
-	hooks.OnAuthorized(a.loggedIn)
-	hooks.OnError(func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
-		flash(c, fmt.Sprintf("Login with %s failed: %s", bp.Name(), or(e.Description, e.Code, string(e.Stage))))
-	})
+	hooks := dance.Hooks{ // one set of hooks for both providers
+		OnAuthorized: a.loggedIn,
+		OnError: func(c *gin.Context, bp *dance.Blueprint, e *dance.Error) {
+			flash(c, fmt.Sprintf("Login with %s failed: %s", bp.Name(), or(e.Description, e.Code, string(e.Stage))))
+		},
+	}
 	gh := cfg.GitHub
 	gh.Storage, gh.Hooks, gh.Profile = a.store, hooks, profile
 	github, err := contrib.GitHub(gh)
@@ -254,11 +254,11 @@ type errRefused string
 
 func (e errRefused) Error() string { return string(e) }
 
-// loggedIn is the authorized hook of docs section 1.5.3: find or create
-// the OAuth row and the user, log the user in, and veto the default
-// storage, because the token is saved here.
+// loggedIn is the authorized hook: find or create the OAuth row and the
+// user, log the user in, and veto the default storage, because the token
+// is saved here.
 func (a *app) loggedIn(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
-	p, err := bp.Client(c).Profile() // uses tok: it is not stored yet
+	p, err := c.MustGet(bp.Name()).(*dance.Client).Profile() // uses tok: it is not stored yet
 	if err != nil {
 		flash(c, "Failed to fetch user info from "+bp.Name()+".")
 		return false, nil
@@ -317,8 +317,8 @@ func (a *app) loggedIn(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (b
 	return false, nil // saved above
 }
 
-// revoke deletes the current user's token for a provider (docs 1.6.3: a
-// real app would also revoke it at the provider first, where possible).
+// revoke deletes the current user's token for a provider (a real app
+// would also revoke it at the provider first, where possible).
 func (a *app) revoke(c *gin.Context) {
 	if a.user(c) == nil {
 		c.Redirect(http.StatusSeeOther, "/")
@@ -326,7 +326,7 @@ func (a *app) revoke(c *gin.Context) {
 	}
 	for _, bp := range a.bps {
 		if bp.Name() == c.Param("provider") {
-			if err := bp.Client(c).DeleteToken(); err != nil {
+			if err := c.MustGet(bp.Name()).(*dance.Client).DeleteToken(); err != nil {
 				c.String(http.StatusInternalServerError, "cannot delete the token")
 				return
 			}
@@ -352,7 +352,7 @@ func (a *app) home(c *gin.Context) {
 			page.Others = append(page.Others, bp.Name())
 			continue
 		}
-		ok, err := bp.Client(c).Authorized()
+		ok, err := c.MustGet(bp.Name()).(*dance.Client).Authorized()
 		if err != nil {
 			c.String(http.StatusInternalServerError, "cannot read your accounts")
 			return

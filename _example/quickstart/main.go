@@ -73,16 +73,16 @@ const sessionName = "quickstart"
 // newApp is the whole app: an encrypted cookie session, the GitHub
 // blueprint under /login, and a home page that greets the user.
 func newApp(cfg contrib.GitHubConfig, hashKey, blockKey []byte) (*app, error) {
+	// Tell the user what went wrong, then let dance redirect home.
+	cfg.Hooks.OnError = func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
+		sess := sessions.Default(c)
+		sess.AddFlash("Login with GitHub failed: " + or(e.Description, e.Code, string(e.Stage)))
+		_ = sess.Save()
+	}
 	github, err := contrib.GitHub(cfg)
 	if err != nil {
 		return nil, err
 	}
-	// Tell the user what went wrong, then let dance redirect home.
-	github.Hooks().OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
-		sess := sessions.Default(c)
-		sess.AddFlash("Login with GitHub failed: " + or(e.Description, e.Code, string(e.Stage)))
-		_ = sess.Save()
-	})
 
 	// Signed and AES-encrypted; HttpOnly, SameSite=Lax; weak keys are refused.
 	store, err := sessionstore.NewCookie(sessionstore.Config{HashKey: hashKey, BlockKey: blockKey, MaxAge: 86400 * 7})

@@ -129,21 +129,13 @@ func TestUnauthorizedIsSentToLogin(t *testing.T) {
 }
 
 // The home page of a logged-in user, with GitHub's answer replayed from
-// testdata/cassettes/TestAuthorizedHomeFromCassette.yaml.
+// testdata/cassettes/TestAuthorizedHomeFromCassette.yaml. (The committed
+// cassette was recorded with GITHUB_OAUTH_ACCESS_TOKEN set and a fake
+// provider standing in for api.github.com, since this machine cannot reach
+// GitHub.)
 func TestAuthorizedHomeFromCassette(t *testing.T) {
-	var hc *http.Client
-	if os.Getenv("DANCE_RECORD_WITH_FAKE") == "1" {
-		// How the committed cassette was made: this machine cannot reach
-		// GitHub, so the fake provider stood in for api.github.com.
-		fake := dancetest.NewProvider(dancetest.Config{})
-		defer fake.Close()
-		hc = fake.StandIn()
-		t.Setenv("GITHUB_OAUTH_ACCESS_TOKEN", fake.IssueToken())
-		t.Setenv("DANCE_RECORD", "1")
-	}
-	a := realGitHubVia(t, hc)
-	dancetest.Cassette(t, a.GitHub)
-	req := dancetest.AuthorizedRequest(t, "GET", "/", a.Store, sessionName, a.GitHub, dancetest.Token(dancetest.AccessToken(a.GitHub)))
+	a := realGitHubVia(t, dancetest.Cassette(t, "github"))
+	req := dancetest.AuthorizedRequest(t, "GET", "/", a.Store, sessionName, a.GitHub, dancetest.Token(dancetest.AccessToken("github")))
 	w := httptest.NewRecorder()
 	a.Engine.ServeHTTP(w, req)
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "You are @octocat on GitHub") {

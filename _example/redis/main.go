@@ -4,7 +4,10 @@
 // Redis store, and gormstore's token cache). A user who logs in on
 // instance A is logged in on instance B, and a logout on B is seen by A.
 //
-//	go run ./_example/redis
+//	cd _example/redis && go run .
+//
+// It is a module of its own, so that the PostgreSQL and Redis drivers stay
+// out of the library's go.mod.
 //
 // Both instances run in this one process, on PORT (default 8080, instance
 // A) and PORT_B (default PORT+1, instance B), each with its own database
@@ -41,8 +44,9 @@ import (
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-dance/dance/ginlog"
+	"github.com/gin-dance/dance/redis/rediscache"
+	"github.com/gin-dance/dance/redis/redisstate"
 	"github.com/gin-dance/dance/sessionstore"
-	"github.com/gin-dance/dance/statestore/redisstate"
 	"github.com/gin-dance/dance/storage/gormstore"
 	"github.com/gin-gonic/gin"
 	goredis "github.com/redis/go-redis/v9"
@@ -208,7 +212,7 @@ func (a *App) init(cfg Config) error {
 		Model:  &OAuth{},
 		Table:  cfg.Prefix + "oauth",
 		UserID: userID,
-		Cache:  gormstore.NewRedisCache(a.cache, cfg.Prefix+"token:", 0),
+		Cache:  rediscache.New(a.cache, cfg.Prefix+"token:", 0),
 	})
 	if err != nil {
 		return err
@@ -221,14 +225,16 @@ func (a *App) init(cfg Config) error {
 	// Used states in Redis: a callback replayed on another instance, or
 	// after a restart, is refused too.
 	gh.UsedStates = redisstate.New(a.cache, cfg.Prefix+"used:")
+	gh.Hooks = dance.Hooks{
+		OnAuthorized: a.loggedIn,
+		OnError: func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
+			flash(c, "Login with GitHub failed: "+or(e.Description, e.Code, string(e.Stage)))
+		},
+	}
 	a.github, err = contrib.GitHub(gh)
 	if err != nil {
 		return err
 	}
-	a.github.Hooks().OnAuthorized(a.loggedIn)
-	a.github.Hooks().OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
-		flash(c, "Login with GitHub failed: "+or(e.Description, e.Code, string(e.Stage)))
-	})
 
 	r := gin.New()
 	r.Use(ginlog.Logger(a.github), gin.Recovery()) // an access log without the callback's code and state
@@ -253,7 +259,7 @@ func userID(c *gin.Context) any {
 // it in; dance then stores the token for that user (the store reads the
 // user from the session).
 func (a *App) loggedIn(c *gin.Context, bp *dance.Blueprint, _ *dance.Token) (bool, error) {
-	p, err := bp.Client(c).Profile()
+	p, err := c.MustGet(bp.Name()).(*dance.Client).Profile()
 	if err != nil {
 		flash(c, "Failed to fetch user info from GitHub.")
 		return false, nil
@@ -275,7 +281,7 @@ func (a *App) loggedIn(c *gin.Context, bp *dance.Blueprint, _ *dance.Token) (boo
 // and the user from the session (in Redis): every instance sees it.
 func (a *App) logout(c *gin.Context) {
 	if userID(c) != nil {
-		if err := a.github.Client(c).DeleteToken(); err != nil {
+		if err := c.MustGet("github").(*dance.Client).DeleteToken(); err != nil {
 			c.String(http.StatusInternalServerError, "cannot delete the token")
 			return
 		}
@@ -302,7 +308,7 @@ func (a *App) home(c *gin.Context, instance string) {
 	page := homePage{Instance: instance, Flashes: sess.Flashes()}
 	_ = sess.Save()
 	if id := userID(c); id != nil {
-		gh := a.github.Client(c)
+		gh := c.MustGet("github").(*dance.Client)
 		ok, err := gh.Authorized()
 		if err != nil {
 			c.String(http.StatusInternalServerError, "cannot read your token")

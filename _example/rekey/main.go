@@ -5,7 +5,7 @@
 // a text progress bar, and is safe to run while the app serves dances.
 //
 //	DANCE_TOKEN_KEYS=2026:BASE64KEY,2025:BASE64KEY \
-//	go run ./_example/rekey -driver postgres -dsn 'host=… dbname=app'
+//	cd _example/rekey && go run . -driver postgres -dsn 'host=… dbname=app'
 //
 // DANCE_TOKEN_KEYS is the keyring, ID:key pairs separated by commas, each
 // key 32 bytes in standard base64; the first is the current key. Keys are

@@ -81,12 +81,8 @@ const sessionName = "twitter-example"
 // newApp is the whole app: an encrypted cookie session, the Twitter
 // blueprint under /login, and a home page that greets the user.
 func newApp(cfg contrib.TwitterConfig, hashKey, blockKey []byte) (*app, error) {
-	twitter, err := contrib.Twitter(cfg)
-	if err != nil {
-		return nil, err
-	}
 	// Tell the user what went wrong, then let dance redirect home.
-	twitter.Hooks().OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
+	cfg.Hooks.OnError = func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
 		msg := or(e.Description, e.Code, string(e.Stage))
 		if errors.Is(e, dance.ErrDenied) {
 			msg = "you did not authorize this app."
@@ -94,7 +90,11 @@ func newApp(cfg contrib.TwitterConfig, hashKey, blockKey []byte) (*app, error) {
 		sess := sessions.Default(c)
 		sess.AddFlash("Login with Twitter failed: " + msg)
 		_ = sess.Save()
-	})
+	}
+	twitter, err := contrib.Twitter(cfg)
+	if err != nil {
+		return nil, err
+	}
 
 	// Signed and AES-encrypted; HttpOnly, SameSite=Lax; weak keys are refused.
 	store, err := sessionstore.NewCookie(sessionstore.Config{HashKey: hashKey, BlockKey: blockKey, MaxAge: 86400 * 7})
