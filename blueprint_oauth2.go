@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"sync/atomic"
 
 	"github.com/gin-dance/dance/internal/flowstate"
@@ -82,6 +81,11 @@ type OAuth2Config struct {
 	// absolute or relative to BaseURL, for [Client.Revoke], for example
 	// Google's https://oauth2.googleapis.com/revoke.
 	RevokeURL string
+	// EndSessionURL is the provider's end_session_endpoint (OpenID Connect
+	// RP-Initiated Logout 1.0), absolute or relative to BaseURL: the
+	// logout route sends the browser there to end the provider session.
+	// [NewOIDC] fills it in from discovery. Empty: the logout is local.
+	EndSessionURL string
 	// Revoke revokes a token at a provider whose revocation API is not RFC
 	// 7009, for example GitHub's grant deletion (contrib.GitHub). It wins
 	// over RevokeURL. With neither, [Client.Revoke] returns
@@ -164,6 +168,9 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 		if f.oidc, err = newIDVerifier(bp, cfg, f.cfg.ClientID); err != nil {
 			return nil, err
 		}
+	}
+	if err := bp.logoutSettings(cfg.EndSessionURL, f.cfg.ClientID, f.verifier()); err != nil {
+		return nil, err
 	}
 	if cfg.FormPost {
 		bp.formPost, bp.relayKey = true, "_dance_"+cfg.Name+"_post"
@@ -265,17 +272,6 @@ func (f *oauth2Flow) config(c *gin.Context, bp *Blueprint) *redirectConfig {
 	rc.auth = oauth2x.NewTemplate(&rc.Config, f.authParams, f.pkce, f.openid)
 	f.last.Store(rc)
 	return rc
-}
-
-// isConcat reports whether s is the concatenation of parts.
-func isConcat(s string, parts ...string) bool {
-	for _, p := range parts {
-		if !strings.HasPrefix(s, p) {
-			return false
-		}
-		s = s[len(p):]
-	}
-	return s == ""
 }
 
 // answer reads the state, and the provider's error=… when it sent one.
@@ -391,6 +387,14 @@ func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
 	}
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	return nil
+}
+
+// verifier is the ID token verifier, nil when ID tokens are not verified.
+func (f *oauth2Flow) verifier() *idVerifier {
+	if !f.openid {
+		return nil
+	}
+	return f.oidc
 }
 
 func (f *oauth2Flow) scopes() []string { return slices.Clone(f.cfg.Scopes) }

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
@@ -120,17 +121,34 @@ type Client struct {
 
 // load returns the stored token, loading it on first use, without
 // refreshing it. It returns (nil, nil) when there is no token.
+//
+// A token whose session a back-channel logout ended is deleted, and the
+// user is logged out (see [Options].EndedSessions); when the record of
+// ended sessions cannot be read, the token is not used.
 func (cl *Client) load() (*Token, error) {
 	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	if !cl.loaded {
-		cl.tok, cl.err = cl.bp.storage.Get(cl.c, cl.bp.name)
-		if cl.err != nil {
-			cl.err = &Error{Provider: cl.bp.name, Stage: StageStore, Err: cl.err}
-		}
-		cl.loaded = true
+	if cl.loaded {
+		defer cl.mu.Unlock()
+		return cl.tok, cl.err
 	}
-	return cl.tok, cl.err
+	cl.tok, cl.err = cl.bp.storage.Get(cl.c, cl.bp.name)
+	ended := false
+	if cl.err == nil && cl.tok != nil && cl.bp.bcl != nil {
+		ended, cl.err = cl.bp.sessionEnded(cl.c.Request.Context(), cl.tok)
+		if ended || cl.err != nil {
+			cl.tok = nil
+		}
+	}
+	if cl.err != nil {
+		cl.err = &Error{Provider: cl.bp.name, Stage: StageStore, Err: cl.err}
+	}
+	cl.loaded = true
+	tok, err := cl.tok, cl.err
+	cl.mu.Unlock()
+	if ended { // outside the lock: the hook may use the client
+		cl.bp.endLoggedOut(cl.c)
+	}
+	return tok, err
 }
 
 // Authorized reports whether the current user has a usable token: one that
@@ -241,6 +259,52 @@ func (cl *Client) GetJSON(ref string, v any) error {
 	}
 	if err := core.DecodeJSON(resp.Body, v); err != nil {
 		return &Error{Provider: cl.bp.name, Stage: StageAPI, Err: err}
+	}
+	return nil
+}
+
+// checkPaths checks the route paths: each starts with "/", and no two
+// are the same.
+func (bp *Blueprint) checkPaths() error {
+	seen := map[string]bool{}
+	for _, p := range []string{bp.loginPath, bp.authorizedPath, bp.logoutPath, bp.backChannel} {
+		switch {
+		case p == "" && p == bp.backChannel: // no back-channel route
+			continue
+		case !strings.HasPrefix(p, "/"):
+			return fmt.Errorf("dance: %s: route path %q must start with '/'", bp.name, p)
+		case seen[p]:
+			return fmt.Errorf("dance: %s: two routes have the path %q", bp.name, p)
+		}
+		seen[p] = true
+	}
+	return nil
+}
+
+// parseURLs checks and keeps BaseURL, PublicURL and TrustedProxies.
+func (bp *Blueprint) parseURLs(o Options) error {
+	if o.BaseURL != "" {
+		u, err := httpx.ParseAbsolute(o.BaseURL)
+		if err != nil {
+			return fmt.Errorf("dance: %s: BaseURL: %w", bp.name, err)
+		}
+		bp.base = u
+	}
+	if o.PublicURL != "" {
+		u, err := httpx.ParseAbsolute(o.PublicURL)
+		if err != nil {
+			return fmt.Errorf("dance: %s: PublicURL: %w", bp.name, err)
+		}
+		u.Path = strings.TrimSuffix(u.Path, "/")
+		u.RawQuery, u.Fragment = "", ""
+		bp.public = u
+	}
+	for _, s := range o.TrustedProxies {
+		pfx, err := httpx.ParsePrefix(s)
+		if err != nil {
+			return fmt.Errorf("dance: %s: TrustedProxies: %w", bp.name, err)
+		}
+		bp.trusted = append(bp.trusted, pfx)
 	}
 	return nil
 }

@@ -36,6 +36,7 @@ const (
 	StageAPI       Stage = "api"       // a call to the provider's API through a Client
 	StageRefresh   Stage = "refresh"   // refreshing an expired token
 	StageRevoke    Stage = "revoke"    // revoking a token at the provider
+	StageLogout    Stage = "logout"    // the logout route, and the provider's way back from its end-session endpoint
 )
 
 // Error is the error that dance hands to error hooks and returns from its

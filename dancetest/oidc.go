@@ -91,6 +91,9 @@ func (p *Provider) discovery(w http.ResponseWriter) {
 		"jwks_uri":                                       iss + p.jwksPath(),
 		"userinfo_endpoint":                              iss + "/user",
 		"revocation_endpoint":                            iss + "/revoke",
+		"end_session_endpoint":                           iss + "/end_session",
+		"backchannel_logout_supported":                   true,
+		"backchannel_logout_session_supported":           true,
 		"response_types_supported":                       []string{"code"},
 		"subject_types_supported":                        []string{"public"},
 		"id_token_signing_alg_values_supported":          []string{"ES256"},
@@ -121,6 +124,7 @@ func (p *Provider) idToken(nonce string, who *Persona, aud string) string {
 		"aud": or(aud, p.cfg.ClientID),
 		"iat": t.Unix(),
 		"exp": t.Add(time.Hour).Unix(),
+		"sid": p.SessionID(),
 	}
 	for _, k := range []string{"email", "name"} {
 		if v, ok := p.cfg.User[k]; ok {

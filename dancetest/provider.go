@@ -177,6 +177,10 @@ type Config struct {
 	// does (Shopify's hmac parameter). [Provider.Configure] sets it for a
 	// preset whose provider signs, with the fake's client secret.
 	SignCallback func(q url.Values)
+	// BackChannelLogoutURL is the app's back-channel logout route, as
+	// registered at a provider: when set, the end-session endpoint POSTs
+	// a logout token for the session it ends there.
+	BackChannelLogoutURL string
 }
 
 // Request is one request that the fake provider received.
@@ -232,6 +236,7 @@ type refreshGrant struct {
 //	DELETE /applications/{client_id}/grant   GitHub-style grant deletion
 //	GET  /.well-known/openid-configuration   OpenID Connect discovery
 //	GET  /jwks             the key set that signs ID tokens
+//	GET  /end_session      RP-Initiated Logout's end-session endpoint
 //
 // When the scope holds "openid", the token response carries an ID token
 // signed with ES256, with the nonce of the authorization request; see
@@ -270,6 +275,9 @@ type Provider struct {
 	refreshPath string
 	// registered are the clients of RegisterPath, secret by ID.
 	registered map[string]string
+	// sid is the provider session's ID, the ID tokens' "sid"; the
+	// end-session endpoint starts a new one.
+	sid string
 }
 
 // NewProvider starts a fake provider on a loopback port. Close it when
@@ -463,6 +471,8 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.discovery(w)
 	case r.URL.Path == p.jwksPath() && r.Method == http.MethodGet:
 		p.jwks(w)
+	case r.URL.Path == "/end_session" && r.Method == http.MethodGet:
+		p.endSession(w, r)
 	default:
 		http.NotFound(w, r)
 	}
