@@ -23,6 +23,18 @@ func init() { gin.SetMode(gin.TestMode) }
 // soon as it is stored, so a test refreshes without waiting.
 const expireAtOnce = 2 * time.Minute
 
+// offline is the configuration of a blueprint that gets a refresh token
+// from oidc-provider (offline_access, which it grants only with
+// prompt=consent) and whose access tokens count as expired at once.
+func offline(name string) dance.OAuth2Config {
+	return dance.OAuth2Config{
+		Name:       name,
+		Scopes:     []string{"openid", "profile", "email", "offline_access"},
+		AuthParams: map[string]string{"prompt": "consent"},
+		Options:    dance.Options{ExpiryLeeway: expireAtOnce},
+	}
+}
+
 // newOIDC builds a blueprint by discovery, as the docs show, named after
 // its client at the provider, with an HTTP client whose calls are
 // recorded. cfg.Name names the client; ClientID defaults to it, and the

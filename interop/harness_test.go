@@ -38,7 +38,9 @@ var op struct {
 	parIssuer string // the one whose discovery requires PAR
 	err       error  // why it is not running, when DANCE_INTEROP=1
 	logs      syncBuffer
-	keyPEM    string // the private_key_jwt client's private key
+	keyPEM    string // the private_key_jwt client's private key, as PEM
+	keyJWK    string // the same key as a JWK, with its kid
+	keyID     string // its kid: its RFC 7638 thumbprint
 }
 
 // apps is the test apps' origin: one listener, whose handler each test
@@ -184,6 +186,13 @@ func clientKey() (string, error) {
 		return "", err
 	}
 	pub.KeyID = base64.RawURLEncoding.EncodeToString(tp)
+	op.keyID = pub.KeyID
+	priv := jose.JSONWebKey{Key: key, KeyID: pub.KeyID, Algorithm: "ES256", Use: "sig"}
+	pj, err := priv.MarshalJSON()
+	if err != nil {
+		return "", err
+	}
+	op.keyJWK = string(pj)
 	b, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{pub}})
 	return string(b), err
 }
@@ -206,6 +215,46 @@ func (s *appServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	(*h).ServeHTTP(w, r)
+}
+
+// requests records what an app answered, by method and path.
+type requests struct {
+	mu   sync.Mutex
+	list []string // "POST /path 200"
+}
+
+// wrap returns h, recording each request's answer.
+func (r *requests) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, req)
+		r.mu.Lock()
+		r.list = append(r.list, fmt.Sprintf("%s %s %d", req.Method, req.URL.Path, sw.status))
+		r.mu.Unlock()
+	})
+}
+
+// count returns how many answers were "METHOD /path STATUS".
+func (r *requests) count(line string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, l := range r.list {
+		if l == line {
+			n++
+		}
+	}
+	return n
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // serve makes h the app until the test ends.
@@ -276,7 +325,9 @@ func (b *browser) follow(method string, u *url.URL, form url.Values) *page {
 			b.t.Fatal(err)
 		}
 		if form != nil {
+			// A form of the page at u's origin, as a browser posts it.
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", u.Scheme+"://"+u.Host)
 		}
 		req.Header.Set("Accept", "text/html")
 		resp, err := b.client.Do(req)
@@ -339,6 +390,7 @@ type call struct {
 	auth         string // the Authorization scheme, "Basic", "DPoP", ...
 	form         url.Values
 	status       int
+	body         string // the answer's body, when it is an error (>= 400)
 }
 
 func (c *calls) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -361,6 +413,12 @@ func (c *calls) RoundTrip(req *http.Request) (*http.Response, error) {
 	cl.auth, _, _ = strings.Cut(req.Header.Get("Authorization"), " ")
 	if resp != nil {
 		cl.status = resp.StatusCode
+		if resp.StatusCode >= 400 {
+			b, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			cl.body = string(b)
+			resp.Body = io.NopCloser(bytes.NewReader(b))
+		}
 		if c.edit != nil {
 			c.edit(req, resp)
 		}
@@ -393,23 +451,32 @@ func (c *calls) httpClient() *http.Client {
 // the "resource" client (a resource server).
 func introspect(t *testing.T, issuer, tok string) map[string]any {
 	t.Helper()
+	out, err := introspection(issuer, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// introspection is introspect for handlers, which must not stop a test.
+func introspection(issuer, tok string) (map[string]any, error) {
 	form := url.Values{"token": {tok}}
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, issuer+"/token/introspection", strings.NewReader(form.Encode()))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth("resource", secret("resource"))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer resp.Body.Close()
 	var out map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("introspection: status %d, %v", resp.StatusCode, err)
+		return nil, fmt.Errorf("introspection: status %d, %v", resp.StatusCode, err)
 	}
-	return out
+	return out, nil
 }
 
 // sha is base64url(SHA-256(s)), as in ath and jkt.
