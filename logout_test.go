@@ -13,6 +13,8 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/flowstate"
+	"github.com/gin-dance/dance/internal/logout"
 	"github.com/gin-gonic/gin"
 )
 
@@ -398,5 +400,54 @@ func TestBackChannelLogoutPathOff(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("back-channel route with the path \"-\" = %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestBackChannelLogoutAcrossInstances: two instances of an app (two Gin
+// engines, each with its own blueprint) share the session keys, the
+// record of used states and the record of ended sessions; a back-channel
+// logout that the second receives logs the user out on the first, with a
+// cookie-only session (nothing on the server to delete).
+func TestBackChannelLogoutAcrossInstances(t *testing.T) {
+	p := dancetest.NewProvider(dancetest.Config{})
+	t.Cleanup(p.Close)
+	ended := logout.NewMemory(time.Now)
+	used := flowstate.NewReplayCache(time.Now)
+	instance := func() string {
+		cfg := dance.OAuth2Config{Name: "oidc", ClientID: p.ClientID(), ClientSecret: p.ClientSecret(), Issuer: p.Issuer()}
+		cfg.EndedSessions, cfg.UsedStates = ended, used
+		bp, err := dance.NewOIDC(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newTestServer(t, newRouter(bp))
+	}
+	a, b := instance(), instance()
+	browser := dancetest.NewBrowser(t)
+	browser.Dance(a+"/login/oidc", dancetest.Want{Stored: "/private"})
+	resp, err := p.BackChannelLogout(b+"/login/oidc/backchannel-logout", p.LogoutToken(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("back-channel logout on instance b = %d", resp.StatusCode)
+	}
+	resp = browser.Get(a + "/private")
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("instance a after the logout on b: /private = %d, want 302 to login", resp.StatusCode)
+	}
+	// The same token sent to instance a is a replay.
+	tok := p.LogoutToken(nil)
+	for i, app := range []string{a, b} {
+		resp, err := p.BackChannelLogout(app+"/login/oidc/backchannel-logout", tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := []int{http.StatusOK, http.StatusBadRequest}[i]; resp.StatusCode != want {
+			t.Fatalf("logout token sent to instance %d = %d, want %d", i, resp.StatusCode, want)
+		}
 	}
 }

@@ -28,7 +28,8 @@ func (p *Provider) SessionID() string {
 }
 
 // LogoutToken makes a back-channel logout token for the provider's user
-// and session, signed like its ID tokens: iss, aud (the client ID), iat,
+// and session (the sub and aud of the last ID token issued, else the
+// configured user and client ID), signed like its ID tokens: iss, aud, iat,
 // exp (two minutes on), a fresh jti, the logout event, sub and sid, with
 // typ logout+jwt. claims replace the defaults, so that a test can spoil
 // one at a time ({"aud": "someone-else"}, {"nonce": "n"}); a nil value
@@ -36,14 +37,17 @@ func (p *Provider) SessionID() string {
 // instead, and "wrong_key" signs with a key that is not in the JWKS.
 func (p *Provider) LogoutToken(claims map[string]any) string {
 	now := time.Now()
+	p.mu.Lock()
+	sub, aud := p.lastSub, p.lastAud
+	p.mu.Unlock()
 	c := map[string]any{
 		"iss":    p.Issuer(),
-		"aud":    p.cfg.ClientID,
+		"aud":    or(aud, p.cfg.ClientID),
 		"iat":    now.Unix(),
 		"exp":    now.Add(2 * time.Minute).Unix(),
 		"jti":    "jti-" + random(),
 		"events": map[string]any{BackChannelLogoutEvent: map[string]any{}},
-		"sub":    p.subject(),
+		"sub":    or(sub, p.subject()),
 		"sid":    p.SessionID(),
 	}
 	typ, key := "logout+jwt", p.oidc.good

@@ -148,6 +148,10 @@ func (p *Provider) idToken(nonce string, who *Persona, aud string) string {
 			claims[k] = v
 		}
 	}
+	p.mu.Lock()
+	p.lastSub, _ = claims["sub"].(string)
+	p.lastAud, _ = claims["aud"].(string)
+	p.mu.Unlock()
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		panic(err) // claims are plain JSON values

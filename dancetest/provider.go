@@ -278,6 +278,9 @@ type Provider struct {
 	// sid is the provider session's ID, the ID tokens' "sid"; the
 	// end-session endpoint starts a new one.
 	sid string
+	// lastSub and lastAud are the sub and aud of the last ID token, whom
+	// a logout token names by default.
+	lastSub, lastAud string
 }
 
 // NewProvider starts a fake provider on a loopback port. Close it when

@@ -25,6 +25,13 @@ type Config struct {
 	// ClientID and ClientSecret, when set, are the only credentials
 	// accepted; by default any are.
 	ClientID, ClientSecret string
+	// BackChannelLogoutURL is the app's back-channel logout route, with
+	// "{name}" for the preset's name: when set, an OpenID Connect
+	// stand-in's end-session endpoint (/{name}/end_session, which the
+	// discovery document names) sends a logout token there for the
+	// session it ends, whether the app's logout route sent the browser
+	// or one visits it to log out "elsewhere".
+	BackChannelLogoutURL string
 }
 
 // DefaultPersonas are the personas when none are configured.
@@ -109,6 +116,9 @@ func oauth2Stand(cfg Config, d *presets.Provider) *stand {
 		}
 		fc.Issuer = iss
 		fc.JWKSPath = pathOf(d.JWKSURL)
+		if cfg.BackChannelLogoutURL != "" {
+			fc.BackChannelLogoutURL = strings.ReplaceAll(cfg.BackChannelLogoutURL, "{name}", d.Name)
+		}
 	}
 	if sh := d.Profile; sh != nil {
 		fc.PersonaPaths[sh.Path(d.BaseURL)] = func(who dancetest.Persona) any {
