@@ -183,3 +183,16 @@ func ATH(accessToken string) string {
 	sum := sha256.Sum256([]byte(accessToken))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
+
+// ExtraJKT is the key of a token's Extra that holds the thumbprint of the
+// key whose proof came with the token request: the key the token (or at
+// least its refresh token, RFC 9449, 5) is bound to.
+const ExtraJKT = "dpop_jkt"
+
+// LoadKey is ParseKey of text, or a new P-256 key when text is empty.
+func LoadKey(text string) (*Key, error) {
+	if strings.TrimSpace(text) == "" {
+		return Generate()
+	}
+	return ParseKey(text)
+}

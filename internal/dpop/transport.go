@@ -45,7 +45,7 @@ const maxErrorBody = 64 << 10
 func NewTransport(key *Key, base http.RoundTripper, now func() time.Time, tokenURLs ...string) *Transport {
 	t := &Transport{key: key, base: base, now: now, nonces: map[string]string{}}
 	for _, s := range tokenURLs {
-		if u, err := url.Parse(s); err == nil {
+		if u, err := url.Parse(s); err == nil && s != "" {
 			t.tokenURLs = append(t.tokenURLs, HTU(u))
 		}
 	}
