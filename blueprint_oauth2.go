@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/gin-dance/dance/internal/dpop"
 	"github.com/gin-dance/dance/internal/flowstate"
 	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/internal/oauth2x"
@@ -118,9 +119,16 @@ type OAuth2Config struct {
 	// PKCE (S256) is on by default.
 	DisablePKCE bool
 	// Authorize adds the token to an API request. Default: the
-	// "Authorization: Bearer <access token>" header. Presets with other
+	// "Authorization: Bearer <access token>" header ("DPoP <access
+	// token>" and a proof for a DPoP-bound token). Presets with other
 	// conventions (a query parameter, another scheme) set their own.
 	Authorize func(req *http.Request, tok *Token) error
+	// DPoP binds the tokens to a key (RFC 9449), which token requests
+	// and API calls prove they hold: see docs/dpop.md.
+	DPoP bool
+	// DPoPKey is the key: PEM text, a PEM file's path, or a JWK; else
+	// {NAME}_OAUTH_DPOP_KEY, else one made at build. It implies DPoP.
+	DPoPKey string
 
 	// Options are the settings that every blueprint has.
 	Options
@@ -140,6 +148,7 @@ type oauth2Flow struct {
 	oidc        *idVerifier                    // nil when ID tokens are not verified
 	last        atomic.Pointer[redirectConfig] // see config
 	secretFn    func(context.Context) (string, error)
+	dpop        *dpop.Transport // nil without DPoP
 }
 
 // NewOAuth2 builds a generic OAuth 2 blueprint. It fails when the
@@ -181,6 +190,9 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 			}
 			cfg.AuthParams["response_mode"] = "form_post"
 		}
+	}
+	if err := f.useDPoP(bp, &cfg); err != nil {
+		return nil, err
 	}
 	bp.callbackParams = slices.Clone(cfg.CallbackParams)
 	bp.callbackCheck = cfg.CallbackCheck
@@ -264,7 +276,7 @@ type redirectConfig struct {
 func (f *oauth2Flow) config(c *gin.Context, bp *Blueprint) *redirectConfig {
 	scheme, host, prefix := httpx.Origin(c.Request, bp.public, bp.trusted)
 	path := bp.AuthorizedURL()
-	if last := f.last.Load(); last != nil && isConcat(last.RedirectURL, scheme, "://", host, prefix, path) {
+	if last := f.last.Load(); last != nil && httpx.IsConcat(last.RedirectURL, scheme, "://", host, prefix, path) {
 		return last
 	}
 	rc := &redirectConfig{Config: f.cfg}
@@ -361,6 +373,7 @@ func (f *oauth2Flow) fetch(ctx context.Context, bp *Blueprint, stage Stage, sent
 	if err != nil {
 		return nil, &Error{Provider: bp.name, Stage: stage, Err: wrapf(sentinel, err)}
 	}
+	f.bind(ctx, bp, tok)
 	return tok, nil
 }
 
@@ -380,13 +393,12 @@ func (f *oauth2Flow) refreshable(tok *Token) bool {
 	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
 }
 
-// authorize adds the bearer token (or the preset's own scheme).
+// authorize adds the bearer or DPoP token (or the preset's own scheme).
 func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
 	if f.authorizeFn != nil {
 		return f.authorizeFn(req, tok)
 	}
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	return nil
+	return f.bearerOrDPoP(req, tok)
 }
 
 // verifier is the ID token verifier, nil when ID tokens are not verified.

@@ -1,16 +1,20 @@
 package dance
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/dpop"
 	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-dance/dance/storage"
@@ -394,3 +398,64 @@ func (cl *Client) apiError(re *core.ResponseError) *Error {
 		Err: errors.New(re.Error()),
 	}
 }
+
+// useDPoP binds the blueprint's tokens to a key (RFC 9449) when the
+// config asks: the blueprint's transport signs the proofs of token
+// requests and of API calls with a DPoP-bound token, and the login sends
+// the key's thumbprint as dpop_jkt (pushed with PAR).
+func (f *oauth2Flow) useDPoP(bp *Blueprint, cfg *OAuth2Config) error {
+	if !cfg.DPoP && cfg.DPoPKey == "" {
+		return nil
+	}
+	text, _ := credential(cfg.Name, cfg.DPoPKey, "DPOP_KEY")
+	key, err := dpop.LoadKey(text)
+	if err != nil {
+		return fmt.Errorf("dance: %s: DPoPKey: %w", cfg.Name, err)
+	}
+	// A proof's iat is checked against the server's clock, so it is the
+	// wall clock's, not the dance's.
+	f.dpop = dpop.NewTransport(key, oauth2x.Transport(bp.httpClient), time.Now, f.cfg.Endpoint.TokenURL, f.refreshURL)
+	hc := *bp.httpClient
+	hc.Transport = f.dpop
+	bp.httpClient = &hc
+	cfg.AuthParams = maps.Clone(cfg.AuthParams)
+	if cfg.AuthParams == nil {
+		cfg.AuthParams = map[string]string{}
+	}
+	cfg.AuthParams["dpop_jkt"] = key.Thumbprint()
+	return nil
+}
+
+// bind notes in tok, the answer to a token request, the thumbprint of
+// the key whose proof came with it, and warns when the server chose a
+// bearer token (RFC 9449, 5 lets it: the access token is then not bound,
+// and is sent as a bearer token).
+func (f *oauth2Flow) bind(ctx context.Context, bp *Blueprint, tok *Token) {
+	if f.dpop == nil {
+		return
+	}
+	if tok.Extra == nil {
+		tok.Extra = map[string]any{}
+	}
+	tok.Extra[dpop.ExtraJKT] = f.dpop.Key().Thumbprint()
+	if !isDPoP(tok) {
+		bp.log.WarnContext(ctx, "dance: the provider answered a DPoP token request with a token that is not DPoP-bound", "provider", bp.name, "token_type", tok.TokenType)
+	}
+}
+
+// bearerOrDPoP writes the Authorization of an API call: a bearer token,
+// or a DPoP-bound one, whose proof the blueprint's transport adds.
+func (f *oauth2Flow) bearerOrDPoP(req *http.Request, tok *Token) error {
+	if !isDPoP(tok) {
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		return nil
+	}
+	if f.keyless(tok) {
+		return errDPoPKeyless
+	}
+	req.Header.Set("Authorization", "DPoP "+tok.AccessToken)
+	return nil
+}
+
+// isDPoP reports whether tok's access token is DPoP-bound.
+func isDPoP(tok *Token) bool { return strings.EqualFold(tok.TokenType, "DPoP") }

@@ -127,6 +127,7 @@ var (
 	errTokenExchange    = errors.New("token exchange failed")
 	errIDToken          = errors.New("ID token verification failed")
 	errRefresh          = errors.New("token refresh failed")
+	errDPoPKeyless      = errors.New("the token is bound to a DPoP key that this blueprint does not have (give every instance the same DPoPKey)")
 	errRevoke           = errors.New("token revocation failed")
 )
 

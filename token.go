@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/dpop"
 	"github.com/gin-dance/dance/internal/expiring"
 	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-dance/dance/storage"
@@ -243,7 +244,7 @@ func (f *oauth2Flow) refresh(ctx context.Context, bp *Blueprint, old *Token) (*T
 	})
 	if e != nil {
 		if e.Code == "invalid_grant" {
-			e.Err = ErrTokenExpired
+			e.Err = f.refusal(ctx, bp, old)
 		}
 		return nil, e
 	}
@@ -259,6 +260,32 @@ func (f *oauth2Flow) refresh(ctx context.Context, bp *Blueprint, old *Token) (*T
 		}
 	}
 	return mergeRefreshed(old, fresh), nil
+}
+
+// refusal is what an invalid_grant answer to the refresh of old means: a
+// dead grant ([ErrTokenExpired]: the stored token is deleted), unless old
+// is bound to a DPoP key whose proof the request could not carry, since a
+// server may answer invalid_grant to a missing or wrong proof
+// (oidc-provider does): then the token is kept, for the instance that has
+// the key. A refused proof (invalid_dpop_proof, use_dpop_nonce) is not an
+// invalid_grant, and keeps the token too.
+func (f *oauth2Flow) refusal(ctx context.Context, bp *Blueprint, old *Token) error {
+	if !f.keyless(old) {
+		return ErrTokenExpired
+	}
+	bp.log.ErrorContext(ctx, "dance: the provider refused to refresh a DPoP-bound token without its key's proof; the token is kept",
+		"provider", bp.name, "hint", "give every instance the same DPoPKey")
+	return fmt.Errorf("%w: %w", errRefresh, errDPoPKeyless)
+}
+
+// keyless reports whether tok is bound to a DPoP key that the blueprint
+// does not have (none, or another one).
+func (f *oauth2Flow) keyless(tok *Token) bool {
+	jkt, _ := tok.Extra[dpop.ExtraJKT].(string)
+	if jkt == "" && !isDPoP(tok) {
+		return false
+	}
+	return f.dpop == nil || (jkt != "" && jkt != f.dpop.Key().Thumbprint())
 }
 
 func (f *oauth2Flow) revoke(ctx context.Context, bp *Blueprint, tok *Token) error {

@@ -181,6 +181,18 @@ type Config struct {
 	// registered at a provider: when set, the end-session endpoint POSTs
 	// a logout token for the session it ends there.
 	BackChannelLogoutURL string
+	// DPoP makes the provider speak RFC 9449 (DPoP): a token request with
+	// a valid proof gets a DPoP-bound token (token_type DPoP), whose
+	// refresh token is bound to the same key, and the API endpoints want
+	// it as "Authorization: DPoP <token>" with a proof of that key; an
+	// authorization request's dpop_jkt binds its code to a key. Bad
+	// proofs are refused as panva's oidc-provider refuses them. A token
+	// request without a proof still gets a bearer token.
+	DPoP bool
+	// DPoPNonce, with DPoP, makes every proof carry the provider's nonce
+	// (RFC 9449, 8 and 9): one without it is refused with use_dpop_nonce
+	// and the nonce in a DPoP-Nonce header. See [Provider.RotateDPoPNonce].
+	DPoPNonce bool
 }
 
 // Request is one request that the fake provider received.
@@ -211,6 +223,7 @@ func (r Request) ClientAuth() string {
 
 type grant struct {
 	clientID, redirectURI, challenge, method, scope, nonce string
+	dpopJKT                                                string // the authorization request's dpop_jkt
 	used                                                   bool
 	persona                                                *Persona
 }
@@ -281,6 +294,7 @@ type Provider struct {
 	// lastSub and lastAud are the sub and aud of the last ID token, whom
 	// a logout token names by default.
 	lastSub, lastAud string
+	dpop             dpopState
 }
 
 // NewProvider starts a fake provider on a loopback port. Close it when
@@ -325,7 +339,9 @@ func newProvider(cfg Config) *Provider {
 	if cfg.Delay == 0 {
 		cfg.Delay = 5 * time.Second
 	}
-	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, scopeOf: map[string]string{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys(), owners: map[string]*family{}}
+	p := &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, scopeOf: map[string]string{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys(), owners: map[string]*family{}}
+	p.dpop = dpopState{jkt: map[string]string{}, jti: map[string]bool{}, nonce: "nonce-" + random()}
+	return p
 }
 
 // ClientID returns the client ID the provider accepts.
@@ -458,6 +474,8 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.token(w, r)
 	case register != "" && r.URL.Path == register && r.Method == http.MethodPost:
 		p.register(w, r)
+	case p.cfg.DPoP && p.isAPI(r.URL.Path) && !p.dpopGate(w, r):
+		// refused: the gate answered
 	case p.cfg.PersonaPaths[r.URL.Path] != nil:
 		p.personaAPI(w, r, p.cfg.PersonaPaths[r.URL.Path])
 	case p.cfg.Paths[r.URL.Path] != nil:
@@ -582,6 +600,7 @@ func (p *Provider) approve(q url.Values) url.Values {
 		clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"),
 		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
 		scope: p.granted(q.Get("scope")), nonce: q.Get("nonce"), persona: p.persona(q),
+		dpopJKT: q.Get("dpop_jkt"),
 	}
 	p.mu.Unlock()
 	v := url.Values{"code": {code}}
@@ -657,15 +676,21 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	byID := p.cfg.RefreshByClientID
 	p.mu.Unlock()
 	if byID && r.PostForm.Get("grant_type") == "refresh_token" && r.PostForm.Get("client_secret") == "" && p.knownClient(r.PostForm.Get("client_id")) {
-		p.refreshGrant(w, r)
+		if jkt, ok := p.tokenProof(w, r); ok {
+			p.refreshGrant(w, r, jkt)
+		}
 		return
 	}
 	clientID, ok := p.clientAuth(w, r)
 	if !ok {
 		return
 	}
+	jkt, ok := p.tokenProof(w, r)
+	if !ok {
+		return
+	}
 	if r.PostForm.Get("grant_type") == "refresh_token" {
-		p.refreshGrant(w, r)
+		p.refreshGrant(w, r, jkt)
 		return
 	}
 	if r.PostForm.Get("grant_type") != "authorization_code" {
@@ -676,10 +701,14 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	if g == nil {
 		return
 	}
+	if g.dpopJKT != "" && g.dpopJKT != jkt { // oidc-provider's answer
+		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "grant request is invalid"})
+		return
+	}
 	at := p.issueScoped(g.scope)
 	fam := &family{persona: g.persona, clientID: g.clientID}
 	p.join(fam, at)
-	resp := map[string]any{"access_token": at, "token_type": "bearer", "scope": g.scope}
+	resp := map[string]any{"access_token": at, "token_type": p.tokenType(jkt, at), "scope": g.scope}
 	for k, v := range p.cfg.Extra {
 		resp[k] = v
 	}
@@ -690,7 +719,9 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		resp["expires_in"] = p.cfg.ExpiresIn
 	}
 	if p.cfg.RefreshToken {
-		resp["refresh_token"] = p.issueRefresh(g.scope, fam)
+		rt := p.issueRefresh(g.scope, fam)
+		p.tokenType(jkt, rt)
+		resp["refresh_token"] = rt
 	}
 	if hasScope(g.scope, "openid") {
 		resp["id_token"] = p.idToken(g.nonce, g.persona, g.clientID)
@@ -852,11 +883,19 @@ func (p *Provider) clientAuth(w http.ResponseWriter, r *http.Request) (clientID 
 
 // refreshGrant answers the refresh_token grant: a new access token, and a
 // new refresh token only with RotateRefreshTokens.
-func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request) {
+func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request, jkt string) {
 	rt := r.PostForm.Get("refresh_token")
 	p.mu.Lock()
 	g := p.refresh[rt]
 	ok := g != nil && g.valid
+	bound := p.dpop.jkt[rt]
+	if ok && bound != "" && bound != jkt {
+		// A bound refresh token without its key's proof: oidc-provider
+		// answers as it does for a dead grant.
+		p.mu.Unlock()
+		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "grant request is invalid"})
+		return
+	}
 	if ok && p.cfg.RotateRefreshTokens {
 		g.valid, g.rotated = false, true
 	}
@@ -871,12 +910,14 @@ func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request) {
 	}
 	at := p.issueScoped(g.scope)
 	p.join(g.grant, at)
-	resp := map[string]any{"access_token": at, "token_type": "bearer"}
+	resp := map[string]any{"access_token": at, "token_type": p.tokenType(jkt, at)}
 	if p.cfg.ExpiresIn > 0 {
 		resp["expires_in"] = p.cfg.ExpiresIn
 	}
 	if p.cfg.RotateRefreshTokens {
-		resp["refresh_token"] = p.issueRefresh(g.scope, g.grant)
+		next := p.issueRefresh(g.scope, g.grant)
+		p.BindDPoP(bound, next) // the new one is bound as the old one was
+		resp["refresh_token"] = next
 	}
 	if hasScope(g.scope, "openid") {
 		resp["id_token"] = p.idToken("", g.grant.persona, g.grant.clientID)
@@ -1006,6 +1047,9 @@ func hasScope(scope, s string) bool {
 // user answers an API call with body, when it carries a valid token.
 func (p *Provider) user(w http.ResponseWriter, r *http.Request, body any) {
 	at, ok := strings.CutPrefix(r.Header.Get("Authorization"), p.cfg.AuthScheme+" ")
+	if dat, bound := strings.CutPrefix(r.Header.Get("Authorization"), "DPoP "); bound && p.cfg.DPoP {
+		at, ok = dat, true // the gate checked its proof
+	}
 	if th := p.tokenHeader(); th != "" && r.Header.Get(th) != "" {
 		at, ok = r.Header.Get(th), true
 	}
