@@ -260,3 +260,58 @@ func TestDPoPBoundAPICall(t *testing.T) {
 		t.Errorf("the provider's userinfo with a DPoP-bound token: %d %s", p.status, p.body)
 	}
 }
+
+// TestDefect4DPoPRefusalKeepsToken: oidc-provider refuses the refresh
+// of a DPoP-bound token with invalid_grant when the proof is missing
+// ("DPoP proof JWT not provided", for a client whose tokens must be
+// bound) or made with another key than the one a public client's refresh
+// token is bound to ("failed jkt verification"). Those refusals are about
+// the proof, not the grant: the stored token is kept, and the instance
+// with the right key refreshes it afterwards.
+func TestDefect4DPoPRefusalKeepsToken(t *testing.T) {
+	issuer := provider(t)
+	cfg := dpopConfig(true)
+	cfg.RefreshURL = issuer + "/token"
+	right, _ := newOIDC(t, issuer, cfg)
+	cfg.DPoP = false // an instance without the key: no proof at all
+	keyless, rec := newOIDC(t, issuer, cfg)
+	refusedKeepsToken(t, right, keyless, rec, "DPoP proof JWT not provided")
+}
+
+// refusedKeepsToken logs in through right, refreshes through wrong,
+// which the provider must refuse with invalid_grant (for the reason
+// why), and checks
+// that the token is kept and that right then refreshes it.
+func refusedKeepsToken(t *testing.T, right, wrong *dance.Blueprint, rec *calls, why string) {
+	t.Helper()
+	b := newBrowser(t)
+	serve(t, newApp(t, right, nil))
+	login(t, b)
+	before, _ := tokenOf(t, b, "/stored")
+	if before == nil || before["refresh_token"] == nil {
+		t.Fatalf("no refresh token stored: %v", before)
+	}
+
+	serve(t, newApp(t, wrong, nil))
+	if p := b.get("/token"); p.status == http.StatusOK || p.status == http.StatusGone {
+		t.Fatalf("/token answered %d %s, want a failure that is not an expiry", p.status, p.body)
+	}
+	refused := false
+	for _, c := range rec.to("/token") {
+		// oidc-provider says only "grant request is invalid" to the client;
+		// why is what its source (lib/actions/grants/refresh_token.js) says.
+		refused = refused || (c.status == http.StatusBadRequest && strings.Contains(c.body, `"invalid_grant"`))
+	}
+	if !refused {
+		t.Fatalf("the provider did not refuse the refresh with invalid_grant (%s): %+v", why, rec.to("/token"))
+	}
+	after, p := tokenOf(t, b, "/stored")
+	if after == nil || after["refresh_token"] != before["refresh_token"] {
+		t.Fatalf("the stored token was deleted or changed by a refusal of the proof: %d", p.status)
+	}
+
+	serve(t, newApp(t, right, nil))
+	if tok, p := tokenOf(t, b, "/token"); tok == nil || tok["token_type"] != "DPoP" {
+		t.Fatalf("the right key could not refresh the kept token: %d %s", p.status, p.body)
+	}
+}
