@@ -127,6 +127,7 @@ var (
 	errIDToken          = errors.New("ID token verification failed")
 	errRefresh          = errors.New("token refresh failed")
 	errRevoke           = errors.New("token revocation failed")
+	errPushedAuth       = errors.New("pushed authorization request failed")
 )
 
 // wrapf wraps sentinel with the text of err, without wrapping err itself.
