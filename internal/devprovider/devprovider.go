@@ -25,6 +25,10 @@ type Config struct {
 	// ClientID and ClientSecret, when set, are the only credentials
 	// accepted; by default any are.
 	ClientID, ClientSecret string
+	// ClientKey, when set, is the public key that verifies apps'
+	// private_key_jwt client assertions (see dancetest.Config.ClientKey);
+	// client_secret_jwt needs ClientID and ClientSecret set.
+	ClientKey any
 }
 
 // DefaultPersonas are the personas when none are configured.
@@ -84,6 +88,7 @@ func oauth2Stand(cfg Config, d *presets.Provider) *stand {
 		RefreshToken: true, RotateRefreshTokens: true, DetectRefreshReuse: true,
 		DiscardRequests: true,
 		TokenHeader:     d.TokenHeader,
+		ClientKey:       cfg.ClientKey,
 	}
 	if sign := d.SignCallback; sign != nil {
 		secret := cfg.ClientSecret
