@@ -2,6 +2,7 @@ package dance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/dpop"
 	"github.com/gin-dance/dance/internal/flowstate"
 	"github.com/gin-dance/dance/internal/httpx"
@@ -71,12 +73,21 @@ type OAuth2Config struct {
 	TokenURL string
 	// TokenParams are added to the token request.
 	TokenParams map[string]string
-	// AuthStyle says how client credentials reach the token endpoint.
-	// Default [oauth2.AuthStyleInHeader], HTTP Basic auth;
-	// [oauth2.AuthStyleInParams] sends them in the body.
-	AuthStyle oauth2.AuthStyle
+	// TokenAuthMethod is how the client authenticates at the token,
+	// refresh, revocation and PAR endpoints, by its registration name:
+	// "client_secret_basic" (default), "client_secret_post",
+	// "client_secret_jwt", "private_key_jwt" (with PrivateKey) or "none"
+	// (a public client). See docs/client-auth.md.
+	TokenAuthMethod string
+	// PrivateKey signs the private_key_jwt client assertions: PEM text,
+	// a path to a PEM file, or a JWK. Empty: {NAME}_OAUTH_PRIVATE_KEY.
+	PrivateKey string
+	// PushedAuthURL is the provider's PAR endpoint (RFC 9126): when set,
+	// every login pushes its authorization request there first.
+	// [NewOIDC] sets it when discovery requires PAR.
+	PushedAuthURL string
 	// RefreshURL is the endpoint used to refresh expired tokens, absolute
-	// or relative to BaseURL; empty means the blueprint is not refreshable.
+	// or relative to BaseURL; empty means TokenURL.
 	RefreshURL string
 	// RevokeURL is the provider's RFC 7009 token revocation endpoint,
 	// absolute or relative to BaseURL, for [Client.Revoke], for example
@@ -149,6 +160,9 @@ type oauth2Flow struct {
 	last        atomic.Pointer[redirectConfig] // see config
 	secretFn    func(context.Context) (string, error)
 	dpop        *dpop.Transport // nil without DPoP
+	auth        *oauth2x.ClientAuth
+	parURL      string     // absolute; empty without PAR
+	tokenForm   url.Values // TokenParams, sent at exchange and refresh
 }
 
 // NewOAuth2 builds a generic OAuth 2 blueprint. It fails when the
@@ -159,18 +173,25 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	if err != nil {
 		return nil, err
 	}
-	var idEnv string
+	var idEnv, secretEnv, keyEnv string
 	f.cfg.ClientID, idEnv = credential(cfg.Name, cfg.ClientID, "CLIENT_ID")
-	f.cfg.ClientSecret, _ = credential(cfg.Name, cfg.ClientSecret, "CLIENT_SECRET")
+	f.cfg.ClientSecret, secretEnv = credential(cfg.Name, cfg.ClientSecret, "CLIENT_SECRET")
 	if f.cfg.ClientID == "" {
 		return nil, fmt.Errorf("dance: %s: no client ID: set ClientID or the environment variable %s", cfg.Name, idEnv)
+	}
+	ac := oauth2x.AuthConfig{Method: cfg.TokenAuthMethod, ClientID: f.cfg.ClientID, Secret: f.cfg.ClientSecret, SecretEnv: secretEnv,
+		SecretFunc: cfg.ClientSecretFunc != nil, ExplicitKey: cfg.PrivateKey, Issuer: cfg.Issuer}
+	ac.PrivateKey, keyEnv = credential(cfg.Name, cfg.PrivateKey, "PRIVATE_KEY")
+	ac.KeyEnv = keyEnv
+	if f.auth, err = oauth2x.NewClientAuth(ac, bp.now); err != nil {
+		return nil, fmt.Errorf("dance: %s: %w", cfg.Name, err)
 	}
 	if err := f.endpoints(bp, cfg); err != nil {
 		return nil, err
 	}
 	f.cfg.Scopes = slices.Clone(cfg.Scopes)
 	f.openid = slices.Contains(f.cfg.Scopes, "openid")
-	if f.revokeFn, err = revokeFunc(bp, cfg); err != nil {
+	if f.revokeFn, err = f.revokeFunc(bp, cfg); err != nil {
 		return nil, err
 	}
 	if cfg.Issuer != "" {
@@ -200,6 +221,7 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	f.authParams = oauth2x.Params(cfg.AuthParams)
 	f.stepUp = oauth2x.Params(cfg.StepUpParams)
 	f.tokenParams = oauth2x.Params(cfg.TokenParams)
+	f.tokenForm = oauth2x.Form(cfg.TokenParams)
 	return bp, nil
 }
 
@@ -216,18 +238,21 @@ func (f *oauth2Flow) endpoints(bp *Blueprint, cfg OAuth2Config) error {
 	if err != nil {
 		return err
 	}
-	f.cfg.Endpoint = oauth2.Endpoint{AuthURL: authURL.String(), TokenURL: tokenURL.String(), AuthStyle: cfg.AuthStyle}
-	if f.cfg.Endpoint.AuthStyle == oauth2.AuthStyleAutoDetect {
-		// Auto-detection retries a failed exchange with the other style,
-		// sending the code twice; be explicit instead.
-		f.cfg.Endpoint.AuthStyle = oauth2.AuthStyleInHeader
-	}
-	if cfg.RefreshURL != "" {
-		u, err := bp.resolve(cfg.RefreshURL)
-		if err != nil {
-			return err
+	// x/oauth2 sends the client_id in the form; f.auth's transport then
+	// authenticates each request as TokenAuthMethod says.
+	f.cfg.Endpoint = oauth2.Endpoint{AuthURL: authURL.String(), TokenURL: tokenURL.String(), AuthStyle: oauth2.AuthStyleInParams}
+	f.refreshURL = f.cfg.Endpoint.TokenURL
+	for _, u := range []struct {
+		ref string
+		to  *string
+	}{{cfg.RefreshURL, &f.refreshURL}, {cfg.PushedAuthURL, &f.parURL}} {
+		if u.ref != "" {
+			abs, err := bp.resolve(u.ref)
+			if err != nil {
+				return err
+			}
+			*u.to = abs.String()
 		}
-		f.refreshURL = u.String()
 	}
 	return nil
 }
@@ -248,16 +273,44 @@ func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flowstate.Record) 
 		}
 	}
 	rc := f.config(c, bp)
+	var u string
 	if fl.Scope == nil && rc.auth != nil {
-		return rc.auth.Fill(fl.State, challenge, fl.Nonce), nil
+		u = rc.auth.Fill(fl.State, challenge, fl.Nonce)
+	} else {
+		cfg, params := &rc.Config, f.authParams
+		if fl.Scope != nil { // a step-up: the scopes the server chose
+			stepUp := *cfg
+			stepUp.Scopes = fl.Scope
+			cfg, params = &stepUp, append(slices.Clip(params), f.stepUp...)
+		}
+		u = cfg.AuthCodeURL(fl.State, oauth2x.AuthOptions(params, challenge, fl.Nonce)...)
 	}
-	cfg, params := &rc.Config, f.authParams
-	if fl.Scope != nil { // a step-up: the scopes the server chose
-		stepUp := *cfg
-		stepUp.Scopes = fl.Scope
-		cfg, params = &stepUp, append(slices.Clip(params), f.stepUp...)
+	if f.parURL == "" {
+		return u, nil
 	}
-	return cfg.AuthCodeURL(fl.State, oauth2x.AuthOptions(params, challenge, fl.Nonce)...), nil
+	return f.push(c.Request.Context(), bp, u)
+}
+
+// push sends the authorization request of URL u to the PAR endpoint and
+// returns the URL with its request_uri.
+func (f *oauth2Flow) push(ctx context.Context, bp *Blueprint, u string) (string, *failure) {
+	ctx, cancel := context.WithTimeout(ctx, bp.timeout)
+	defer cancel()
+	secret, e := f.secret(ctx, bp, StageLogin)
+	if e == nil {
+		var err error
+		if u, err = oauth2x.Push(ctx, bp.httpClient, f.auth, secret, f.parURL, f.cfg.Endpoint.AuthURL, u); err != nil {
+			e = &Error{Provider: bp.name, Stage: StageLogin, Err: fmt.Errorf("%w: %w", errPushedAuth, err)}
+			var re *core.ResponseError
+			if errors.As(err, &re) {
+				e.Status, e.Code, e.Description, e.Err = re.Status, re.Code, re.Description, fmt.Errorf("%w: %w", errPushedAuth, err)
+			}
+		}
+	}
+	if e != nil {
+		return "", &failure{http.StatusBadGateway, e}
+	}
+	return u, nil
 }
 
 // redirectConfig is the OAuth 2 configuration for one redirect URL, with
@@ -343,13 +396,6 @@ func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flowstate.Recor
 // field of the provider's response.
 func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier string) (*Token, *Error) {
 	cfg := &f.config(c, bp).Config
-	if f.secretFn != nil {
-		withSecret := *cfg
-		if e := f.secret(c.Request.Context(), bp, &withSecret, StageToken); e != nil {
-			return nil, e
-		}
-		cfg = &withSecret
-	}
 	opts := f.tokenParams
 	if verifier != "" {
 		opts = append(slices.Clip(opts), oauth2.VerifierOption(verifier))
@@ -362,9 +408,16 @@ func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier stri
 }
 
 // fetch runs one x/oauth2 call to a token endpoint on the blueprint's
-// transport and reads the token from the raw answer.
+// transport, with the client authentication and the token parameters,
+// and reads the token from the raw answer.
 func (f *oauth2Flow) fetch(ctx context.Context, bp *Blueprint, stage Stage, sentinel error, call func(context.Context) (*oauth2.Token, error)) (*Token, *Error) {
-	capture := oauth2x.NewCapture(ctx, bp.httpClient, false)
+	secret, e := f.secret(ctx, bp, stage)
+	if e != nil {
+		return nil, e
+	}
+	hc := *bp.httpClient
+	hc.Transport = f.auth.Transport(oauth2x.Transport(bp.httpClient), secret, f.tokenForm)
+	capture := oauth2x.NewCapture(ctx, &hc, false)
 	otok, err := call(context.WithValue(ctx, oauth2.HTTPClient, &capture.Client))
 	if err != nil {
 		return nil, endpointError(bp.name, stage, sentinel, capture, err)
@@ -377,14 +430,16 @@ func (f *oauth2Flow) fetch(ctx context.Context, bp *Blueprint, stage Stage, sent
 	return tok, nil
 }
 
-// secret sets cfg's client secret from ClientSecretFunc.
-func (f *oauth2Flow) secret(ctx context.Context, bp *Blueprint, cfg *oauth2.Config, stage Stage) *Error {
+// secret is the client secret: ClientSecretFunc's, else the configured.
+func (f *oauth2Flow) secret(ctx context.Context, bp *Blueprint, stage Stage) (string, *Error) {
+	if f.secretFn == nil || !oauth2x.NeedsSecret(f.auth.Method) {
+		return f.cfg.ClientSecret, nil
+	}
 	s, err := f.secretFn(ctx)
 	if err != nil {
-		return &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("making the client secret: %w", err)}
+		return "", &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("making the client secret: %w", err)}
 	}
-	cfg.ClientSecret = s
-	return nil
+	return s, nil
 }
 
 // refreshable reports whether tok can be refreshed: the blueprint has a

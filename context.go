@@ -157,8 +157,8 @@ func (cl *Client) load() (*Token, error) {
 
 // Authorized reports whether the current user has a usable token: one that
 // has not expired (within [Options].ExpiryLeeway), or that has expired but
-// can be refreshed (the blueprint has a RefreshURL and the token a refresh
-// token; the refresh itself happens on the first API call, not here, so
+// can be refreshed (the token has a refresh token, refreshed at RefreshURL
+// or else the token endpoint; the refresh itself happens on the first API call, not here, so
 // Authorized makes no provider call). An expired token that cannot be
 // refreshed is not usable, so Authorized reports false and
 // [Blueprint.Required] sends the user to log in again; the token stays

@@ -129,6 +129,7 @@ var (
 	errRefresh          = errors.New("token refresh failed")
 	errDPoPKeyless      = errors.New("the token is bound to a DPoP key that this blueprint does not have (give every instance the same DPoPKey)")
 	errRevoke           = errors.New("token revocation failed")
+	errPushedAuth       = errors.New("pushed authorization request failed")
 )
 
 // wrapf wraps sentinel with the text of err, without wrapping err itself.

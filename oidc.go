@@ -16,6 +16,7 @@ import (
 	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/internal/logout"
+	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-dance/dance/internal/session"
 	"github.com/gin-gonic/gin"
 	"github.com/go-jose/go-jose/v4"
@@ -229,10 +230,12 @@ var joseAlgs = func() []jose.SignatureAlgorithm {
 
 // NewOIDC builds an OpenID Connect blueprint from cfg.Issuer by discovery
 // (the issuer's /.well-known/openid-configuration, through go-oidc): the
-// authorization, token, JWKS and (when advertised) revocation and
-// end-session endpoints,
-// and whether the provider sends RFC 9207's "iss" parameter. Fields of cfg
-// that are set win over discovery. The scope defaults to "openid profile
+// authorization, token (which refreshes too), JWKS and (when advertised)
+// revocation and end-session endpoints, whether the provider sends RFC 9207's "iss"
+// parameter, client_secret_post when the provider does not take Basic
+// auth, the PAR endpoint when the provider requires PAR, and a
+// [ProfileFunc] that reads the userinfo endpoint. Fields of cfg that are
+// set win over discovery. The scope defaults to "openid profile
 // email", and "openid" is added when missing, so every login sends a nonce
 // and every ID token is verified.
 //
@@ -251,10 +254,14 @@ func NewOIDC(ctx context.Context, cfg OAuth2Config) (*Blueprint, error) {
 		return nil, fmt.Errorf("dance: %s: OpenID Connect discovery: %w", cfg.Name, err)
 	}
 	var meta struct {
-		JWKS       string `json:"jwks_uri"`
-		Revocation string `json:"revocation_endpoint"`
-		IssParam   bool   `json:"authorization_response_iss_parameter_supported"`
-		EndSession string `json:"end_session_endpoint"`
+		JWKS        string   `json:"jwks_uri"`
+		Revocation  string   `json:"revocation_endpoint"`
+		IssParam    bool     `json:"authorization_response_iss_parameter_supported"`
+		AuthMethods []string `json:"token_endpoint_auth_methods_supported"`
+		PAR         string   `json:"pushed_authorization_request_endpoint"`
+		RequirePAR  bool     `json:"require_pushed_authorization_requests"`
+		UserInfo    string   `json:"userinfo_endpoint"`
+		EndSession  string   `json:"end_session_endpoint"`
 	}
 	if err := p.Claims(&meta); err != nil {
 		return nil, fmt.Errorf("dance: %s: OpenID Connect discovery: %w", cfg.Name, err)
@@ -268,6 +275,16 @@ func NewOIDC(ctx context.Context, cfg OAuth2Config) (*Blueprint, error) {
 	}
 	cfg.EndSessionURL = or(cfg.EndSessionURL, meta.EndSession)
 	cfg.RequireIssuerParam = cfg.RequireIssuerParam || meta.IssParam
+	if cfg.TokenAuthMethod == "" && len(meta.AuthMethods) > 0 &&
+		!slices.Contains(meta.AuthMethods, oauth2x.MethodBasic) && slices.Contains(meta.AuthMethods, oauth2x.MethodPost) {
+		cfg.TokenAuthMethod = oauth2x.MethodPost
+	}
+	if meta.RequirePAR && meta.PAR != "" {
+		cfg.PushedAuthURL = or(cfg.PushedAuthURL, meta.PAR)
+	}
+	if cfg.Profile == nil && meta.UserInfo != "" {
+		cfg.Profile = userinfoProfile(meta.UserInfo)
+	}
 	if len(cfg.Scopes) == 0 {
 		cfg.Scopes = []string{"openid", "profile", "email"}
 	} else if !slices.Contains(cfg.Scopes, "openid") {
@@ -383,4 +400,32 @@ func (bp *Blueprint) endLoggedOut(c *gin.Context) {
 	}
 	bp.runLogout(c)
 	bp.log.InfoContext(ctx, "dance: session ended by a back-channel logout", "provider", bp.name)
+}
+
+// userinfoProfile is a [ProfileFunc] that reads the OpenID Connect
+// userinfo endpoint (absolute) through the client and maps the standard
+// claims. Its sub must be the ID token's (OpenID Connect Core 5.3.2).
+func userinfoProfile(endpoint string) ProfileFunc {
+	return func(cl *Client) (*Profile, error) {
+		var raw map[string]any
+		if err := cl.GetJSON(endpoint, &raw); err != nil {
+			return nil, err
+		}
+		str := func(k string) string { s, _ := raw[k].(string); return s }
+		p := &Profile{ID: str("sub"), Login: str("preferred_username"), Name: str("name"), Email: str("email"), AvatarURL: str("picture"), Raw: raw}
+		if p.ID == "" {
+			return nil, errors.New("the userinfo answer has no sub")
+		}
+		claims, err := cl.Claims()
+		if err != nil {
+			return nil, err
+		}
+		if sub, _ := claims["sub"].(string); claims != nil && subtle.ConstantTimeCompare([]byte(sub), []byte(p.ID)) != 1 {
+			return nil, errors.New("the userinfo sub is not the ID token's")
+		}
+		if v, ok := raw["email_verified"].(bool); ok {
+			p.EmailVerified = &v
+		}
+		return p, nil
+	}
 }

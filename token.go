@@ -232,11 +232,6 @@ func (f *oauth2Flow) refresh(ctx context.Context, bp *Blueprint, old *Token) (*T
 	defer cancel()
 	cfg := f.cfg
 	cfg.Endpoint.TokenURL = f.refreshURL
-	if f.secretFn != nil {
-		if e := f.secret(ctx, bp, &cfg, StageRefresh); e != nil {
-			return nil, e
-		}
-	}
 	// Only the refresh token is passed, so that the TokenSource refreshes
 	// whatever its own idea of expiry is.
 	fresh, e := f.fetch(ctx, bp, StageRefresh, errRefresh, func(ctx context.Context) (*oauth2.Token, error) {
@@ -293,17 +288,16 @@ func (f *oauth2Flow) revoke(ctx context.Context, bp *Blueprint, tok *Token) erro
 		return &Error{Err: ErrRevocationUnsupported}
 	}
 	cfg := f.cfg
-	if f.secretFn != nil {
-		if e := f.secret(ctx, bp, &cfg, StageRevoke); e != nil {
-			return e
-		}
+	var e *Error
+	if cfg.ClientSecret, e = f.secret(ctx, bp, StageRevoke); e != nil {
+		return e
 	}
 	return f.revokeFn(ctx, bp.httpClient, &cfg, tok)
 }
 
 // revokeFunc picks the blueprint's way to revoke: the config's func, else
 // RFC 7009 at RevokeURL, else none.
-func revokeFunc(bp *Blueprint, cfg OAuth2Config) (RevokeFunc, error) {
+func (f *oauth2Flow) revokeFunc(bp *Blueprint, cfg OAuth2Config) (RevokeFunc, error) {
 	if cfg.Revoke != nil {
 		return cfg.Revoke, nil
 	}
@@ -316,7 +310,7 @@ func revokeFunc(bp *Blueprint, cfg OAuth2Config) (RevokeFunc, error) {
 	}
 	endpoint := u.String()
 	return func(ctx context.Context, hc *http.Client, cfg *oauth2.Config, tok *Token) error {
-		req, err := oauth2x.RevokeRequest(ctx, endpoint, cfg, tok.AccessToken, tok.RefreshToken)
+		req, err := oauth2x.RevokeRequest(ctx, endpoint, f.auth, cfg.ClientSecret, tok.AccessToken, tok.RefreshToken)
 		if err != nil {
 			return err
 		}

@@ -23,7 +23,6 @@ import (
 	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/presets"
 	"github.com/gin-gonic/gin"
-	"golang.org/x/oauth2"
 )
 
 // Endpoints override a preset's provider URLs. Empty fields keep the
@@ -178,7 +177,10 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 		cfg.Revoke = p.revokeAt(resolve(cfg.BaseURL, cfg.TokenURL), resolve(cfg.BaseURL, cfg.RevokeURL))
 	}
 	if p.clientIDInBody {
-		cfg.AuthStyle = oauth2.AuthStyleInParams
+		cfg.TokenAuthMethod = "client_secret_post"
+		if cfg.ClientSecret == "" && cfg.ClientSecretFunc == nil && os.Getenv(core.EnvName(cfg.Name)+"_OAUTH_CLIENT_SECRET") == "" {
+			cfg.TokenAuthMethod = "none" // a public client: its client_id alone
+		}
 	}
 	if p.Refreshable {
 		cfg.RefreshURL = or(ep.RefreshURL, or(refreshURL, cfg.TokenURL))

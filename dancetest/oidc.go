@@ -84,6 +84,12 @@ func (p *Provider) SetIDToken(c IDTokenConfig) {
 // discovery serves the OpenID Connect discovery document.
 func (p *Provider) discovery(w http.ResponseWriter) {
 	iss := p.Issuer()
+	p.mu.Lock()
+	methods := p.cfg.TokenAuthMethods
+	p.mu.Unlock()
+	if len(methods) == 0 {
+		methods = []string{"client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"}
+	}
 	writeJSON(w, 200, map[string]any{
 		"issuer":                                         iss,
 		"authorization_endpoint":                         iss + "/authorize",
@@ -99,6 +105,9 @@ func (p *Provider) discovery(w http.ResponseWriter) {
 		"id_token_signing_alg_values_supported":          []string{"ES256"},
 		"code_challenge_methods_supported":               []string{"S256"},
 		"authorization_response_iss_parameter_supported": p.cfg.IssParameter,
+		"pushed_authorization_request_endpoint":          iss + "/par",
+		"require_pushed_authorization_requests":          p.cfg.RequirePAR,
+		"token_endpoint_auth_methods_supported":          methods,
 	})
 }
 

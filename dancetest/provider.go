@@ -193,6 +193,20 @@ type Config struct {
 	// (RFC 9449, 8 and 9): one without it is refused with use_dpop_nonce
 	// and the nonce in a DPoP-Nonce header. See [Provider.RotateDPoPNonce].
 	DPoPNonce bool
+	// ClientKey is the public key (an *rsa.PublicKey, *ecdsa.PublicKey,
+	// ed25519.PublicKey or a jose.JSONWebKey) that verifies the client's
+	// private_key_jwt assertions (RFC 7523). client_secret_jwt assertions
+	// are verified with ClientSecret. Either is accepted at /token,
+	// /revoke and /par, each jti once.
+	ClientKey any
+	// TokenAuthMethods, when set, are the only client authentication
+	// methods the provider accepts ("client_secret_basic",
+	// "client_secret_post", "client_secret_jwt", "private_key_jwt",
+	// "none" for a client_id alone), and what discovery advertises.
+	TokenAuthMethods []string
+	// RequirePAR refuses an authorization request that was not pushed to
+	// /par first (RFC 9126), and says so in the discovery document.
+	RequirePAR bool
 }
 
 // Request is one request that the fake provider received.
@@ -295,6 +309,10 @@ type Provider struct {
 	// a logout token names by default.
 	lastSub, lastAud string
 	dpop             dpopState
+	// pushed are the PAR requests by request_uri; jtis the client
+	// assertions' IDs seen.
+	pushed map[string]*pushedRequest
+	jtis   map[string]bool
 }
 
 // NewProvider starts a fake provider on a loopback port. Close it when
@@ -339,7 +357,8 @@ func newProvider(cfg Config) *Provider {
 	if cfg.Delay == 0 {
 		cfg.Delay = 5 * time.Second
 	}
-	p := &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, scopeOf: map[string]string{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys(), owners: map[string]*family{}}
+	p := &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, scopeOf: map[string]string{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys(), owners: map[string]*family{},
+		pushed: map[string]*pushedRequest{}, jtis: map[string]bool{}}
 	p.dpop = dpopState{jkt: map[string]string{}, jti: map[string]bool{}, nonce: "nonce-" + random()}
 	return p
 }
@@ -472,6 +491,8 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.decide(w, r)
 	case (r.URL.Path == "/token" || r.URL.Path == refreshPath) && r.Method == http.MethodPost:
 		p.token(w, r)
+	case r.URL.Path == "/par" && r.Method == http.MethodPost:
+		p.par(w, r)
 	case register != "" && r.URL.Path == register && r.Method == http.MethodPost:
 		p.register(w, r)
 	case p.cfg.DPoP && p.isAPI(r.URL.Path) && !p.dpopGate(w, r):
@@ -526,7 +547,11 @@ func (p *Provider) record(r *http.Request, body string) {
 }
 
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q := p.pushedParams(r.URL.Query())
+	if q == nil {
+		http.Error(w, "unknown, used or expired request_uri, or a request that was not pushed", http.StatusBadRequest)
+		return
+	}
 	redirectURI := q.Get("redirect_uri")
 	if !p.knownClient(q.Get("client_id")) || q.Get("response_type") != "code" {
 		http.Error(w, "unknown client_id or bad response_type", http.StatusBadRequest)
@@ -868,13 +893,25 @@ func failTruncated(w http.ResponseWriter) {
 // are wrong.
 func (p *Provider) clientAuth(w http.ResponseWriter, r *http.Request) (clientID string, ok bool) {
 	clientID, secret, basic := r.BasicAuth()
+	method := "client_secret_basic"
 	if basic {
 		clientID, _ = url.QueryUnescape(clientID)
 		secret, _ = url.QueryUnescape(secret)
 	} else {
 		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+		method = "client_secret_post"
 	}
-	if !p.clientOK(clientID, secret) {
+	good := false
+	switch {
+	case !basic && r.PostForm.Has("client_assertion"):
+		clientID, method = p.assertedClient(r)
+		good = clientID != ""
+	case !basic && secret == "" && p.allows("none"):
+		method, good = "none", p.knownClient(clientID)
+	default:
+		good = p.clientOK(clientID, secret)
+	}
+	if !good || !p.allows(method) {
 		writeJSON(w, 401, map[string]any{"error": "invalid_client"})
 		return "", false
 	}
@@ -1158,3 +1195,14 @@ func (p *Provider) StandIn() *http.Client {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// allows reports whether the provider accepts client authentication
+// method (Config.TokenAuthMethods; all but "none" when it is empty).
+func (p *Provider) allows(method string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.cfg.TokenAuthMethods) == 0 {
+		return method != "none"
+	}
+	return slices.Contains(p.cfg.TokenAuthMethods, method)
+}

@@ -32,6 +32,10 @@ type Config struct {
 	// session it ends, whether the app's logout route sent the browser
 	// or one visits it to log out "elsewhere".
 	BackChannelLogoutURL string
+	// ClientKey, when set, is the public key that verifies apps'
+	// private_key_jwt client assertions (see dancetest.Config.ClientKey);
+	// client_secret_jwt needs ClientID and ClientSecret set.
+	ClientKey any
 }
 
 // DefaultPersonas are the personas when none are configured.
@@ -91,6 +95,7 @@ func oauth2Stand(cfg Config, d *presets.Provider) *stand {
 		RefreshToken: true, RotateRefreshTokens: true, DetectRefreshReuse: true,
 		DiscardRequests: true,
 		TokenHeader:     d.TokenHeader,
+		ClientKey:       cfg.ClientKey,
 	}
 	if sign := d.SignCallback; sign != nil {
 		secret := cfg.ClientSecret

@@ -5,6 +5,7 @@ package oauth2x
 
 import (
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -116,4 +117,16 @@ func Params(params map[string]string) []oauth2.AuthCodeOption {
 		opts = append(opts, oauth2.SetAuthURLParam(k, params[k]))
 	}
 	return opts
+}
+
+// Form is params as a form, nil when there are none.
+func Form(params map[string]string) url.Values {
+	if len(params) == 0 {
+		return nil
+	}
+	v := make(url.Values, len(params))
+	for k, p := range params {
+		v.Set(k, p)
+	}
+	return v
 }
