@@ -27,6 +27,11 @@ func Push(ctx context.Context, hc *http.Client, auth *ClientAuth, secret, parURL
 	if err != nil {
 		return "", err
 	}
+	// client_id is an authorization request parameter, which the push
+	// must carry (RFC 9126 2.1; oidc-provider refuses a push without it)
+	// even when Basic auth names the client and Apply dropped it.
+	form.Set("client_id", auth.ClientID)
+	setForm(req, form)
 	resp, err := hc.Do(req)
 	if err != nil {
 		var ue *url.Error
