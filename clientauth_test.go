@@ -155,7 +155,9 @@ func TestEmptySecretRefusedAtBuild(t *testing.T) {
 		}, ""},
 		{"private key JWT without a key", func(c *dance.OAuth2Config) { c.TokenAuthMethod = "private_key_jwt" }, "ACME_OAUTH_PRIVATE_KEY"},
 		{"private key JWT", func(c *dance.OAuth2Config) { c.TokenAuthMethod, c.PrivateKey = "private_key_jwt", pemKey }, ""},
-		{"private key JWT, bad key", func(c *dance.OAuth2Config) { c.TokenAuthMethod, c.PrivateKey = "private_key_jwt", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" }, "PrivateKey"},
+		{"private key JWT, bad key", func(c *dance.OAuth2Config) {
+			c.TokenAuthMethod, c.PrivateKey = "private_key_jwt", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"
+		}, "PrivateKey"},
 		{"key with another method", func(c *dance.OAuth2Config) { c.ClientSecret, c.PrivateKey = "s", pemKey }, "private_key_jwt"},
 		{"unknown method", func(c *dance.OAuth2Config) { c.ClientSecret, c.TokenAuthMethod = "s", "client_secret_header" }, "unknown TokenAuthMethod"},
 	} {
