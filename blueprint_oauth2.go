@@ -2,16 +2,12 @@ package dance
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"sync/atomic"
 
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/flowstate"
 	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/internal/oauth2x"
@@ -188,13 +184,7 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	}
 	if cfg.FormPost {
 		bp.formPost, bp.relayKey = true, "_dance_"+cfg.Name+"_post"
-		if _, set := cfg.AuthParams["response_mode"]; !set {
-			cfg.AuthParams = maps.Clone(cfg.AuthParams)
-			if cfg.AuthParams == nil {
-				cfg.AuthParams = map[string]string{}
-			}
-			cfg.AuthParams["response_mode"] = "form_post"
-		}
+		cfg.AuthParams = oauth2x.WithDefault(cfg.AuthParams, "response_mode", "form_post")
 	}
 	bp.callbackParams = slices.Clone(cfg.CallbackParams)
 	bp.callbackCheck = cfg.CallbackCheck
@@ -272,28 +262,6 @@ func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flowstate.Record) 
 	return f.push(c.Request.Context(), bp, u)
 }
 
-// push sends the authorization request of URL u to the PAR endpoint and
-// returns the URL with its request_uri.
-func (f *oauth2Flow) push(ctx context.Context, bp *Blueprint, u string) (string, *failure) {
-	ctx, cancel := context.WithTimeout(ctx, bp.timeout)
-	defer cancel()
-	secret, e := f.secret(ctx, bp, StageLogin)
-	if e == nil {
-		var err error
-		if u, err = oauth2x.Push(ctx, bp.httpClient, f.auth, secret, f.parURL, f.cfg.Endpoint.AuthURL, u); err != nil {
-			e = &Error{Provider: bp.name, Stage: StageLogin, Err: fmt.Errorf("%w: %w", errPushedAuth, err)}
-			var re *core.ResponseError
-			if errors.As(err, &re) {
-				e.Status, e.Code, e.Description, e.Err = re.Status, re.Code, re.Description, fmt.Errorf("%w: %w", errPushedAuth, err)
-			}
-		}
-	}
-	if e != nil {
-		return "", &failure{http.StatusBadGateway, e}
-	}
-	return u, nil
-}
-
 // redirectConfig is the OAuth 2 configuration for one redirect URL, with
 // its authorization URL template (nil when none could be made: x/oauth2
 // then writes every URL).
@@ -310,7 +278,7 @@ type redirectConfig struct {
 func (f *oauth2Flow) config(c *gin.Context, bp *Blueprint) *redirectConfig {
 	scheme, host, prefix := httpx.Origin(c.Request, bp.public, bp.trusted)
 	path := bp.AuthorizedURL()
-	if last := f.last.Load(); last != nil && isConcat(last.RedirectURL, scheme, "://", host, prefix, path) {
+	if last := f.last.Load(); last != nil && httpx.IsConcat(last.RedirectURL, scheme, "://", host, prefix, path) {
 		return last
 	}
 	rc := &redirectConfig{Config: f.cfg}
@@ -318,17 +286,6 @@ func (f *oauth2Flow) config(c *gin.Context, bp *Blueprint) *redirectConfig {
 	rc.auth = oauth2x.NewTemplate(&rc.Config, f.authParams, f.pkce, f.openid)
 	f.last.Store(rc)
 	return rc
-}
-
-// isConcat reports whether s is the concatenation of parts.
-func isConcat(s string, parts ...string) bool {
-	for _, p := range parts {
-		if !strings.HasPrefix(s, p) {
-			return false
-		}
-		s = s[len(p):]
-	}
-	return s == ""
 }
 
 // answer reads the state, and the provider's error=… when it sent one.
@@ -431,21 +388,6 @@ func (f *oauth2Flow) secret(ctx context.Context, bp *Blueprint, stage Stage) (st
 		return "", &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("making the client secret: %w", err)}
 	}
 	return s, nil
-}
-
-// refreshable reports whether tok can be refreshed: the blueprint has a
-// refresh URL and the token a refresh token.
-func (f *oauth2Flow) refreshable(tok *Token) bool {
-	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
-}
-
-// authorize adds the bearer token (or the preset's own scheme).
-func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
-	if f.authorizeFn != nil {
-		return f.authorizeFn(req, tok)
-	}
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	return nil
 }
 
 func (f *oauth2Flow) scopes() []string { return slices.Clone(f.cfg.Scopes) }

@@ -330,3 +330,18 @@ func (cl *Client) apiError(re *core.ResponseError) *Error {
 		Err: errors.New(re.Error()),
 	}
 }
+
+// refreshable reports whether tok can be refreshed: the blueprint has a
+// refresh URL and the token a refresh token.
+func (f *oauth2Flow) refreshable(tok *Token) bool {
+	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
+}
+
+// authorize adds the bearer token (or the preset's own scheme).
+func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
+	if f.authorizeFn != nil {
+		return f.authorizeFn(req, tok)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -311,4 +312,26 @@ func userinfoProfile(endpoint string) ProfileFunc {
 		}
 		return p, nil
 	}
+}
+
+// push sends the authorization request of URL u to the PAR endpoint (RFC
+// 9126) and returns the URL with its request_uri. A failure is the login's
+// (stage login, 502), with the provider's OAuth error when it sent one.
+func (f *oauth2Flow) push(ctx context.Context, bp *Blueprint, u string) (string, *failure) {
+	ctx, cancel := context.WithTimeout(ctx, bp.timeout)
+	defer cancel()
+	secret, e := f.secret(ctx, bp, StageLogin)
+	if e != nil {
+		return "", &failure{http.StatusBadGateway, e}
+	}
+	front, err := oauth2x.Push(ctx, bp.httpClient, f.auth, secret, f.parURL, f.cfg.Endpoint.AuthURL, u)
+	if err != nil {
+		e = &Error{Provider: bp.name, Stage: StageLogin, Err: fmt.Errorf("%w: %w", errPushedAuth, err)}
+		var re *core.ResponseError
+		if errors.As(err, &re) {
+			e.Status, e.Code, e.Description = re.Status, re.Code, re.Description
+		}
+		return "", &failure{http.StatusBadGateway, e}
+	}
+	return front, nil
 }
