@@ -78,6 +78,10 @@ type OAuth2Config struct {
 	// PrivateKey signs the private_key_jwt client assertions: PEM text,
 	// a path to a PEM file, or a JWK. Empty: {NAME}_OAUTH_PRIVATE_KEY.
 	PrivateKey string
+	// AssertionAudience is the aud of client assertions: by default the
+	// Issuer when set, else the URL of the endpoint called; "endpoint"
+	// always uses that URL (Okta, Entra ID), any other value is used.
+	AssertionAudience string
 	// PushedAuthURL is the provider's PAR endpoint (RFC 9126): when set,
 	// every login pushes its authorization request there first.
 	// [NewOIDC] sets it when discovery requires PAR.
@@ -163,7 +167,7 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 		return nil, fmt.Errorf("dance: %s: no client ID: set ClientID or the environment variable %s", cfg.Name, idEnv)
 	}
 	ac := oauth2x.AuthConfig{Method: cfg.TokenAuthMethod, ClientID: f.cfg.ClientID, Secret: f.cfg.ClientSecret, SecretEnv: secretEnv,
-		SecretFunc: cfg.ClientSecretFunc != nil, ExplicitKey: cfg.PrivateKey, Issuer: cfg.Issuer}
+		SecretFunc: cfg.ClientSecretFunc != nil, ExplicitKey: cfg.PrivateKey, Audience: or(cfg.AssertionAudience, cfg.Issuer)}
 	ac.PrivateKey, keyEnv = credential(cfg.Name, cfg.PrivateKey, "PRIVATE_KEY")
 	ac.KeyEnv = keyEnv
 	if f.auth, err = oauth2x.NewClientAuth(ac, bp.now); err != nil {

@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"net/http"
 	"strings"
@@ -289,6 +290,40 @@ func TestPARFailureShowsErrorPage(t *testing.T) {
 			}
 			if len(h.p.RequestsTo("/token")) != 0 {
 				t.Error("a token request after a failed push")
+			}
+		})
+	}
+}
+
+// The assertions' aud is the issuer when there is one, else the endpoint
+// called; AssertionAudience "endpoint" asks for the endpoint always.
+func TestAssertionAudience(t *testing.T) {
+	pemKey, pub := newClientKey(t)
+	for _, tc := range []struct{ name, setting, issuerOrPath string }{
+		{"issuer", "", "issuer"},
+		{"endpoint", "endpoint", "/token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			build := func(p *dancetest.Provider, opts func(*dance.Options)) (*dance.Blueprint, error) {
+				cfg := dance.OAuth2Config{Name: "oidc", ClientID: p.ClientID(), Issuer: p.Issuer(),
+					TokenAuthMethod: "private_key_jwt", PrivateKey: pemKey, AssertionAudience: tc.setting}
+				opts(&cfg.Options)
+				return dance.NewOIDC(context.Background(), cfg)
+			}
+			h, _ := newOIDCHarness(t, dancetest.Config{ClientKey: pub}, build)
+			loginThrough(t, h)
+			raw := h.p.RequestsTo("/token")[0].Form.Get("client_assertion")
+			parts := strings.Split(raw, ".")
+			if len(parts) != 3 {
+				t.Fatal("no client assertion")
+			}
+			payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+			want := h.p.Issuer()
+			if tc.issuerOrPath != "issuer" {
+				want += tc.issuerOrPath
+			}
+			if !strings.Contains(string(payload), `"aud":"`+want+`"`) && !strings.Contains(string(payload), `"aud":["`+want+`"]`) {
+				t.Fatalf("assertion claims %s, want aud %s", payload, want)
 			}
 		})
 	}
