@@ -307,8 +307,12 @@ func userinfoProfile(endpoint string) ProfileFunc {
 		if sub, _ := claims["sub"].(string); claims != nil && subtle.ConstantTimeCompare([]byte(sub), []byte(p.ID)) != 1 {
 			return nil, errors.New("the userinfo sub is not the ID token's")
 		}
-		if v, ok := raw["email_verified"].(bool); ok {
+		switch v := raw["email_verified"].(type) {
+		case bool:
 			p.EmailVerified = &v
+		case string: // "true" or "false", as Cognito sends it
+			b := v == "true"
+			p.EmailVerified = &b
 		}
 		return p, nil
 	}
