@@ -2,15 +2,12 @@ package dance
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"sync/atomic"
 
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/dpop"
 	"github.com/gin-dance/dance/internal/flowstate"
 	"github.com/gin-dance/dance/internal/httpx"
@@ -82,6 +79,10 @@ type OAuth2Config struct {
 	// PrivateKey signs the private_key_jwt client assertions: PEM text,
 	// a path to a PEM file, or a JWK. Empty: {NAME}_OAUTH_PRIVATE_KEY.
 	PrivateKey string
+	// AssertionAudience is the aud of client assertions: by default the
+	// Issuer when set, else the URL of the endpoint called; "endpoint"
+	// always uses that URL (Okta, Entra ID), any other value is used.
+	AssertionAudience string
 	// PushedAuthURL is the provider's PAR endpoint (RFC 9126): when set,
 	// every login pushes its authorization request there first.
 	// [NewOIDC] sets it when discovery requires PAR.
@@ -180,7 +181,7 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 		return nil, fmt.Errorf("dance: %s: no client ID: set ClientID or the environment variable %s", cfg.Name, idEnv)
 	}
 	ac := oauth2x.AuthConfig{Method: cfg.TokenAuthMethod, ClientID: f.cfg.ClientID, Secret: f.cfg.ClientSecret, SecretEnv: secretEnv,
-		SecretFunc: cfg.ClientSecretFunc != nil, ExplicitKey: cfg.PrivateKey, Issuer: cfg.Issuer}
+		SecretFunc: cfg.ClientSecretFunc != nil, ExplicitKey: cfg.PrivateKey, Audience: or(cfg.AssertionAudience, cfg.Issuer)}
 	ac.PrivateKey, keyEnv = credential(cfg.Name, cfg.PrivateKey, "PRIVATE_KEY")
 	ac.KeyEnv = keyEnv
 	if f.auth, err = oauth2x.NewClientAuth(ac, bp.now); err != nil {
@@ -204,13 +205,7 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	}
 	if cfg.FormPost {
 		bp.formPost, bp.relayKey = true, "_dance_"+cfg.Name+"_post"
-		if _, set := cfg.AuthParams["response_mode"]; !set {
-			cfg.AuthParams = maps.Clone(cfg.AuthParams)
-			if cfg.AuthParams == nil {
-				cfg.AuthParams = map[string]string{}
-			}
-			cfg.AuthParams["response_mode"] = "form_post"
-		}
+		cfg.AuthParams = oauth2x.WithDefault(cfg.AuthParams, "response_mode", "form_post")
 	}
 	if err := f.useDPoP(bp, &cfg); err != nil {
 		return nil, err
@@ -289,28 +284,6 @@ func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flowstate.Record) 
 		return u, nil
 	}
 	return f.push(c.Request.Context(), bp, u)
-}
-
-// push sends the authorization request of URL u to the PAR endpoint and
-// returns the URL with its request_uri.
-func (f *oauth2Flow) push(ctx context.Context, bp *Blueprint, u string) (string, *failure) {
-	ctx, cancel := context.WithTimeout(ctx, bp.timeout)
-	defer cancel()
-	secret, e := f.secret(ctx, bp, StageLogin)
-	if e == nil {
-		var err error
-		if u, err = oauth2x.Push(ctx, bp.httpClient, f.auth, secret, f.parURL, f.cfg.Endpoint.AuthURL, u); err != nil {
-			e = &Error{Provider: bp.name, Stage: StageLogin, Err: fmt.Errorf("%w: %w", errPushedAuth, err)}
-			var re *core.ResponseError
-			if errors.As(err, &re) {
-				e.Status, e.Code, e.Description, e.Err = re.Status, re.Code, re.Description, fmt.Errorf("%w: %w", errPushedAuth, err)
-			}
-		}
-	}
-	if e != nil {
-		return "", &failure{http.StatusBadGateway, e}
-	}
-	return u, nil
 }
 
 // redirectConfig is the OAuth 2 configuration for one redirect URL, with
@@ -440,20 +413,6 @@ func (f *oauth2Flow) secret(ctx context.Context, bp *Blueprint, stage Stage) (st
 		return "", &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("making the client secret: %w", err)}
 	}
 	return s, nil
-}
-
-// refreshable reports whether tok can be refreshed: the blueprint has a
-// refresh URL and the token a refresh token.
-func (f *oauth2Flow) refreshable(tok *Token) bool {
-	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
-}
-
-// authorize adds the bearer or DPoP token (or the preset's own scheme).
-func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
-	if f.authorizeFn != nil {
-		return f.authorizeFn(req, tok)
-	}
-	return f.bearerOrDPoP(req, tok)
 }
 
 // verifier is the ID token verifier, nil when ID tokens are not verified.

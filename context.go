@@ -459,3 +459,17 @@ func (f *oauth2Flow) bearerOrDPoP(req *http.Request, tok *Token) error {
 
 // isDPoP reports whether tok's access token is DPoP-bound.
 func isDPoP(tok *Token) bool { return strings.EqualFold(tok.TokenType, "DPoP") }
+
+// refreshable reports whether tok can be refreshed: the blueprint has a
+// refresh URL and the token a refresh token.
+func (f *oauth2Flow) refreshable(tok *Token) bool {
+	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
+}
+
+// authorize adds the bearer or DPoP token (or the preset's own scheme).
+func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
+	if f.authorizeFn != nil {
+		return f.authorizeFn(req, tok)
+	}
+	return f.bearerOrDPoP(req, tok)
+}

@@ -423,9 +423,35 @@ func userinfoProfile(endpoint string) ProfileFunc {
 		if sub, _ := claims["sub"].(string); claims != nil && subtle.ConstantTimeCompare([]byte(sub), []byte(p.ID)) != 1 {
 			return nil, errors.New("the userinfo sub is not the ID token's")
 		}
-		if v, ok := raw["email_verified"].(bool); ok {
+		switch v := raw["email_verified"].(type) {
+		case bool:
 			p.EmailVerified = &v
+		case string: // "true" or "false", as Cognito sends it
+			b := v == "true"
+			p.EmailVerified = &b
 		}
 		return p, nil
 	}
+}
+
+// push sends the authorization request of URL u to the PAR endpoint (RFC
+// 9126) and returns the URL with its request_uri. A failure is the login's
+// (stage login, 502), with the provider's OAuth error when it sent one.
+func (f *oauth2Flow) push(ctx context.Context, bp *Blueprint, u string) (string, *failure) {
+	ctx, cancel := context.WithTimeout(ctx, bp.timeout)
+	defer cancel()
+	secret, e := f.secret(ctx, bp, StageLogin)
+	if e != nil {
+		return "", &failure{http.StatusBadGateway, e}
+	}
+	front, err := oauth2x.Push(ctx, bp.httpClient, f.auth, secret, f.parURL, f.cfg.Endpoint.AuthURL, u)
+	if err != nil {
+		e = &Error{Provider: bp.name, Stage: StageLogin, Err: fmt.Errorf("%w: %w", errPushedAuth, err)}
+		var re *core.ResponseError
+		if errors.As(err, &re) {
+			e.Status, e.Code, e.Description = re.Status, re.Code, re.Description
+		}
+		return "", &failure{http.StatusBadGateway, e}
+	}
+	return front, nil
 }

@@ -130,3 +130,17 @@ func Form(params map[string]string) url.Values {
 	}
 	return v
 }
+
+// WithDefault is params with k set to v unless params sets k; params
+// itself is not changed.
+func WithDefault(params map[string]string, k, v string) map[string]string {
+	if _, set := params[k]; set {
+		return params
+	}
+	out := maps.Clone(params)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out[k] = v
+	return out
+}

@@ -205,11 +205,12 @@ func (t authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // AuthConfig is what a blueprint's configuration says of its client
 // authentication.
 type AuthConfig struct {
-	Method, ClientID    string
-	Secret, SecretEnv   string // the static secret and its variable's name
-	SecretFunc          bool   // a func makes the secret
-	PrivateKey, KeyEnv  string // the key (PEM, path or JWK) and its variable's name
-	ExplicitKey, Issuer string
+	Method, ClientID   string
+	Secret, SecretEnv  string // the static secret and its variable's name
+	SecretFunc         bool   // a func makes the secret
+	PrivateKey, KeyEnv string // the key (PEM, path or JWK) and its variable's name
+	ExplicitKey        string // PrivateKey as configured, not from the environment
+	Audience           string // the assertions' aud; "" or "endpoint": each endpoint's URL
 }
 
 // NewClientAuth checks c and makes its client authentication: an unknown
@@ -222,7 +223,10 @@ func NewClientAuth(c AuthConfig, now func() time.Time) (*ClientAuth, error) {
 	if err := CheckMethod(c.Method); err != nil {
 		return nil, err
 	}
-	a := &ClientAuth{Method: c.Method, ClientID: c.ClientID, Audience: c.Issuer, Now: now}
+	a := &ClientAuth{Method: c.Method, ClientID: c.ClientID, Now: now}
+	if c.Audience != "endpoint" && !strings.Contains(c.Audience, "{tenantid}") { // a multi-tenant issuer names no one
+		a.Audience = c.Audience
+	}
 	if NeedsSecret(c.Method) && c.Secret == "" && !c.SecretFunc {
 		return nil, fmt.Errorf("no client secret for %s: set ClientSecret or the environment variable %s, or a TokenAuthMethod that needs none (\"none\" for a public client, \"private_key_jwt\")", c.Method, c.SecretEnv)
 	}
