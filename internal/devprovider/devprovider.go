@@ -25,6 +25,9 @@ type Config struct {
 	// ClientID and ClientSecret, when set, are the only credentials
 	// accepted; by default any are.
 	ClientID, ClientSecret string
+	// DPoPNonce makes every stand-in demand its DPoP nonce (RFC 9449, 8
+	// and 9) of the DPoP proofs it gets, which they all check.
+	DPoPNonce bool
 }
 
 // DefaultPersonas are the personas when none are configured.
@@ -84,6 +87,7 @@ func oauth2Stand(cfg Config, d *presets.Provider) *stand {
 		RefreshToken: true, RotateRefreshTokens: true, DetectRefreshReuse: true,
 		DiscardRequests: true,
 		TokenHeader:     d.TokenHeader,
+		DPoP:            true, DPoPNonce: cfg.DPoPNonce,
 	}
 	if sign := d.SignCallback; sign != nil {
 		secret := cfg.ClientSecret
