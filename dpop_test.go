@@ -33,7 +33,7 @@ type proof struct {
 
 func readProof(t *testing.T, s string) proof {
 	t.Helper()
-	jws, err := jose.ParseSigned(s, []jose.SignatureAlgorithm{jose.ES256, jose.EdDSA, jose.RS256})
+	jws, err := jose.ParseSignedCompact(s, []jose.SignatureAlgorithm{jose.ES256, jose.EdDSA, jose.RS256})
 	if err != nil {
 		t.Fatalf("the DPoP proof is not a JWS: %v", err)
 	}
@@ -163,9 +163,9 @@ func TestDPoPResourceHandlerChecksProof(t *testing.T) {
 		mu.Unlock()
 		switch {
 		case !ok || p.jkt != h.p.BoundKey(at):
-			http.Error(w, "not bound to the proof's key", 401)
+			http.Error(w, "not bound to the proof's key", http.StatusUnauthorized)
 		case p.claims["ath"] != athOf(at), p.claims["htm"] != r.Method, p.claims["htu"] != "http://"+r.Host+r.URL.Path, dup:
-			http.Error(w, "bad proof", 401)
+			http.Error(w, "bad proof", http.StatusUnauthorized)
 		default:
 			io.WriteString(w, "resource ok")
 		}

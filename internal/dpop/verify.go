@@ -33,7 +33,7 @@ func Verify(r *http.Request, htu, accessToken string, now time.Time, window time
 	if len(values) != 1 {
 		return nil, errors.New("the request needs exactly one DPoP header")
 	}
-	jws, err := jose.ParseSigned(values[0], algorithms)
+	jws, err := jose.ParseSignedCompact(values[0], algorithms)
 	if err != nil || len(jws.Signatures) != 1 {
 		return nil, errors.New("the DPoP proof is not a JWS with an asymmetric algorithm")
 	}
