@@ -35,7 +35,9 @@ import (
 // is deleted if it still carries the refused refresh token; when another
 // instance of the app stored a newer token meanwhile, Token returns that
 // one instead). A refresh that fails for another reason returns an
-// [*Error] of stage [StageRefresh] and keeps the stored token. The error
+// [*Error] of stage [StageRefresh] and keeps the stored token, as does an
+// invalid_grant to a token bound to a DPoP key this blueprint lacks,
+// which may be a refusal of the proof (docs/dpop.md). The error
 // hook runs whenever a refresh was attempted and failed.
 func (cl *Client) Token() (*Token, error) {
 	tok, err := cl.load()

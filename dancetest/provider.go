@@ -726,7 +726,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	if g == nil {
 		return
 	}
-	if g.dpopJKT != "" && g.dpopJKT != jkt { // oidc-provider's answer
+	if p.cfg.DPoP && g.dpopJKT != "" && g.dpopJKT != jkt { // oidc-provider's answer
 		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "grant request is invalid"})
 		return
 	}

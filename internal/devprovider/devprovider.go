@@ -36,6 +36,9 @@ type Config struct {
 	// private_key_jwt client assertions (see dancetest.Config.ClientKey);
 	// client_secret_jwt needs ClientID and ClientSecret set.
 	ClientKey any
+	// DPoPNonce makes every stand-in demand its DPoP nonce (RFC 9449, 8
+	// and 9) of the DPoP proofs it gets, which they all check.
+	DPoPNonce bool
 }
 
 // DefaultPersonas are the personas when none are configured.
@@ -96,6 +99,7 @@ func oauth2Stand(cfg Config, d *presets.Provider) *stand {
 		DiscardRequests: true,
 		TokenHeader:     d.TokenHeader,
 		ClientKey:       cfg.ClientKey,
+		DPoP:            true, DPoPNonce: cfg.DPoPNonce,
 	}
 	if sign := d.SignCallback; sign != nil {
 		secret := cfg.ClientSecret

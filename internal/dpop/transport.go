@@ -66,6 +66,9 @@ func HTU(u *url.URL) string {
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	at, bound := strings.CutPrefix(req.Header.Get("Authorization"), "DPoP ")
+	if !bound {
+		at = "" // a token request's Authorization is the client's
+	}
 	htu := HTU(req.URL)
 	token := !bound && req.Method == http.MethodPost && slices.Contains(t.tokenURLs, htu)
 	if !bound && !token {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -32,7 +33,7 @@ func Verify(r *http.Request, htu, accessToken string, now time.Time, window time
 	if len(values) != 1 {
 		return nil, errors.New("the request needs exactly one DPoP header")
 	}
-	jws, err := jose.ParseSigned(values[0], algorithms)
+	jws, err := jose.ParseSignedCompact(values[0], algorithms)
 	if err != nil || len(jws.Signatures) != 1 {
 		return nil, errors.New("the DPoP proof is not a JWS with an asymmetric algorithm")
 	}
@@ -75,11 +76,16 @@ func Verify(r *http.Request, htu, accessToken string, now time.Time, window time
 }
 
 // RequestHTU is the htu that a proof for r, as a server received it,
-// must carry: its scheme (https with TLS), host and path.
+// must carry: its scheme (https with TLS), host and path, the path as
+// the client sent it (RequestURI) even when a handler rewrote r.URL.
 func RequestHTU(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + r.URL.EscapedPath()
+	path := r.URL.EscapedPath()
+	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && r.RequestURI != "" {
+		path = u.EscapedPath()
+	}
+	return scheme + "://" + r.Host + path
 }
