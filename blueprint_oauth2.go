@@ -160,7 +160,7 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	if err != nil {
 		return nil, err
 	}
-	var idEnv, secretEnv, keyEnv string
+	var idEnv, secretEnv string
 	f.cfg.ClientID, idEnv = credential(cfg.Name, cfg.ClientID, "CLIENT_ID")
 	f.cfg.ClientSecret, secretEnv = credential(cfg.Name, cfg.ClientSecret, "CLIENT_SECRET")
 	if f.cfg.ClientID == "" {
@@ -168,8 +168,7 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	}
 	ac := oauth2x.AuthConfig{Method: cfg.TokenAuthMethod, ClientID: f.cfg.ClientID, Secret: f.cfg.ClientSecret, SecretEnv: secretEnv,
 		SecretFunc: cfg.ClientSecretFunc != nil, ExplicitKey: cfg.PrivateKey, Audience: or(cfg.AssertionAudience, cfg.Issuer)}
-	ac.PrivateKey, keyEnv = credential(cfg.Name, cfg.PrivateKey, "PRIVATE_KEY")
-	ac.KeyEnv = keyEnv
+	ac.PrivateKey, ac.KeyEnv = credential(cfg.Name, cfg.PrivateKey, "PRIVATE_KEY")
 	if f.auth, err = oauth2x.NewClientAuth(ac, bp.now); err != nil {
 		return nil, fmt.Errorf("dance: %s: %w", cfg.Name, err)
 	}
