@@ -174,7 +174,7 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	if err != nil {
 		return nil, err
 	}
-	var idEnv, secretEnv, keyEnv string
+	var idEnv, secretEnv string
 	f.cfg.ClientID, idEnv = credential(cfg.Name, cfg.ClientID, "CLIENT_ID")
 	f.cfg.ClientSecret, secretEnv = credential(cfg.Name, cfg.ClientSecret, "CLIENT_SECRET")
 	if f.cfg.ClientID == "" {
@@ -182,8 +182,7 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	}
 	ac := oauth2x.AuthConfig{Method: cfg.TokenAuthMethod, ClientID: f.cfg.ClientID, Secret: f.cfg.ClientSecret, SecretEnv: secretEnv,
 		SecretFunc: cfg.ClientSecretFunc != nil, ExplicitKey: cfg.PrivateKey, Audience: or(cfg.AssertionAudience, cfg.Issuer)}
-	ac.PrivateKey, keyEnv = credential(cfg.Name, cfg.PrivateKey, "PRIVATE_KEY")
-	ac.KeyEnv = keyEnv
+	ac.PrivateKey, ac.KeyEnv = credential(cfg.Name, cfg.PrivateKey, "PRIVATE_KEY")
 	if f.auth, err = oauth2x.NewClientAuth(ac, bp.now); err != nil {
 		return nil, fmt.Errorf("dance: %s: %w", cfg.Name, err)
 	}
@@ -368,44 +367,24 @@ func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flowstate.Recor
 // exchange trades the code for a token through x/oauth2, keeping every
 // field of the provider's response.
 func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier string) (*Token, *Error) {
-	cfg := &f.config(c, bp).Config
 	opts := f.tokenParams
 	if verifier != "" {
 		opts = append(slices.Clip(opts), oauth2.VerifierOption(verifier))
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
 	defer cancel()
-	return f.fetch(ctx, bp, StageToken, errTokenExchange, func(ctx context.Context) (*oauth2.Token, error) {
+	return f.fetch(ctx, bp, StageToken, errTokenExchange, f.config(c, bp).Config, nil, func(ctx context.Context, cfg *oauth2.Config) (*oauth2.Token, error) {
 		return cfg.Exchange(ctx, code, opts...)
 	})
 }
 
-// fetch runs one x/oauth2 call to a token endpoint on the blueprint's
-// transport, with the client authentication and the token parameters,
-// and reads the token from the raw answer.
-func (f *oauth2Flow) fetch(ctx context.Context, bp *Blueprint, stage Stage, sentinel error, call func(context.Context) (*oauth2.Token, error)) (*Token, *Error) {
-	secret, e := f.secret(ctx, bp, stage)
-	if e != nil {
-		return nil, e
-	}
-	hc := *bp.httpClient
-	hc.Transport = f.auth.Transport(oauth2x.Transport(bp.httpClient), secret, f.tokenForm)
-	capture := oauth2x.NewCapture(ctx, &hc, false)
-	otok, err := call(context.WithValue(ctx, oauth2.HTTPClient, &capture.Client))
-	if err != nil {
-		return nil, endpointError(bp.name, stage, sentinel, capture, err)
-	}
-	tok, err := capture.Token(otok)
-	if err != nil {
-		return nil, &Error{Provider: bp.name, Stage: stage, Err: wrapf(sentinel, err)}
-	}
-	f.bind(ctx, bp, tok)
-	return tok, nil
-}
-
-// secret is the client secret: ClientSecretFunc's, else the configured.
+// secret is the client secret: ClientSecretFunc's, else the configured;
+// none for a method that does not use one.
 func (f *oauth2Flow) secret(ctx context.Context, bp *Blueprint, stage Stage) (string, *Error) {
-	if f.secretFn == nil || !oauth2x.NeedsSecret(f.auth.Method) {
+	if !oauth2x.NeedsSecret(f.auth.Method) {
+		return "", nil
+	}
+	if f.secretFn == nil {
 		return f.cfg.ClientSecret, nil
 	}
 	s, err := f.secretFn(ctx)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/gin-dance/dance/internal/core"
@@ -225,6 +226,37 @@ func mergeRefreshed(old, fresh *Token) *Token {
 	return n
 }
 
+// fetch runs one x/oauth2 call with cfg to a token endpoint on the
+// blueprint's transport, authenticated as TokenAuthMethod says and with
+// extra in the form, and reads the token from the raw answer. x/oauth2
+// sends the secret methods itself when there is no extra; otherwise the
+// client authentication's transport rewrites its request.
+func (f *oauth2Flow) fetch(ctx context.Context, bp *Blueprint, stage Stage, sentinel error, cfg oauth2.Config, extra url.Values, call func(context.Context, *oauth2.Config) (*oauth2.Token, error)) (*Token, *Error) {
+	secret, e := f.secret(ctx, bp, stage)
+	if e != nil {
+		return nil, e
+	}
+	hc := bp.httpClient
+	if style, ok := f.auth.Style(); ok && len(extra) == 0 {
+		cfg.ClientSecret, cfg.Endpoint.AuthStyle = secret, style
+	} else {
+		withAuth := *hc
+		withAuth.Transport = f.auth.Transport(oauth2x.Transport(hc), secret, extra)
+		hc = &withAuth
+	}
+	capture := oauth2x.NewCapture(ctx, hc, false)
+	otok, err := call(context.WithValue(ctx, oauth2.HTTPClient, &capture.Client), &cfg)
+	if err != nil {
+		return nil, endpointError(bp.name, stage, sentinel, capture, err)
+	}
+	tok, err := capture.Token(otok)
+	if err != nil {
+		return nil, &Error{Provider: bp.name, Stage: stage, Err: wrapf(sentinel, err)}
+	}
+	f.bind(ctx, bp, tok)
+	return tok, nil
+}
+
 // refresh asks the refresh endpoint for a new token through x/oauth2's
 // TokenSource and merges it into old. It runs on behalf of every caller
 // waiting for it, so a client disconnect does not cancel it; the
@@ -236,7 +268,7 @@ func (f *oauth2Flow) refresh(ctx context.Context, bp *Blueprint, old *Token) (*T
 	cfg.Endpoint.TokenURL = f.refreshURL
 	// Only the refresh token is passed, so that the TokenSource refreshes
 	// whatever its own idea of expiry is.
-	fresh, e := f.fetch(ctx, bp, StageRefresh, errRefresh, func(ctx context.Context) (*oauth2.Token, error) {
+	fresh, e := f.fetch(ctx, bp, StageRefresh, errRefresh, cfg, f.tokenForm, func(ctx context.Context, cfg *oauth2.Config) (*oauth2.Token, error) {
 		return cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
 	})
 	if e != nil {

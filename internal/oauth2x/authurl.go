@@ -1,6 +1,8 @@
 // Package oauth2x is what dance adds to golang.org/x/oauth2: a template of
-// the authorization URL, the capture of a token endpoint's raw answer, and
-// the token read from it.
+// the authorization URL, the capture of a token endpoint's raw answer and
+// the token read from it, and the client authentication (secrets and RFC
+// 7523 assertions) that the exchange, refresh, revocation and pushed
+// authorization requests share.
 package oauth2x
 
 import (

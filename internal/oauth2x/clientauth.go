@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/oauth2"
 )
 
 // The client authentication methods of the OAuth registration (RFC 7591,
@@ -133,6 +134,19 @@ func (a *ClientAuth) assertion(signer jose.Signer, aud string) (string, error) {
 	return s, nil
 }
 
+// Style is the x/oauth2 AuthStyle that sends this authentication by
+// itself, given the secret, and whether there is one: there is for the
+// secret methods and "none", not for client assertions.
+func (a *ClientAuth) Style() (oauth2.AuthStyle, bool) {
+	switch a.Method {
+	case MethodBasic:
+		return oauth2.AuthStyleInHeader, true
+	case MethodPost, MethodNone:
+		return oauth2.AuthStyleInParams, true
+	}
+	return oauth2.AuthStyleInParams, false
+}
+
 // Post is a form POST of form to endpoint with the client
 // authentication: a revocation or a pushed authorization request.
 func (a *ClientAuth) Post(ctx context.Context, endpoint string, form url.Values, secret string) (*http.Request, error) {
@@ -192,7 +206,10 @@ func (t authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for k, v := range t.extra {
 		form[k] = v
 	}
-	req = req.Clone(req.Context())
+	// A shallow copy with its own header: the form is a new body.
+	r2 := *req
+	r2.Header = req.Header.Clone()
+	req = &r2
 	endpoint := *req.URL
 	endpoint.RawQuery, endpoint.Fragment = "", ""
 	if err := t.a.Apply(form, req.Header, endpoint.String(), t.secret); err != nil {

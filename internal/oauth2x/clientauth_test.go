@@ -249,3 +249,38 @@ func TestPush(t *testing.T) {
 		t.Errorf("pushed %v with Authorization %q", pushed, auth)
 	}
 }
+
+// BenchmarkClientAuthApply is the cost of authenticating one request, by
+// method: the JWT methods sign an assertion each time.
+func BenchmarkClientAuthApply(b *testing.B) {
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	key := func(k any) *Key {
+		der, _ := x509.MarshalPKCS8PrivateKey(k)
+		parsed, err := ParseKey(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return parsed
+	}
+	for _, a := range []*ClientAuth{
+		{Method: MethodBasic, ClientID: "id"},
+		{Method: MethodPost, ClientID: "id"},
+		{Method: MethodSecretJWT, ClientID: "id"},
+		{Method: MethodKeyJWT, ClientID: "id", Key: key(ecKey)},
+		{Method: MethodKeyJWT, ClientID: "id", Key: key(rsaKey)},
+	} {
+		name := a.Method
+		if a.Key != nil {
+			name += "-" + a.Key.JWK.Algorithm
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := a.Apply(url.Values{}, http.Header{}, "https://p.example/token", "0123456789abcdef0123456789abcdef"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
