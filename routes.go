@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strings"
 
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance/internal/core"
@@ -348,17 +347,6 @@ func setExtra(extra map[string]any, k string, v any) map[string]any {
 	}
 	extra[k] = v
 	return extra
-}
-
-// isConcat reports whether s is the concatenation of parts.
-func isConcat(s string, parts ...string) bool {
-	for _, p := range parts {
-		if !strings.HasPrefix(s, p) {
-			return false
-		}
-		s = s[len(p):]
-	}
-	return s == ""
 }
 
 // credential reads a credential: v, else the environment variable
