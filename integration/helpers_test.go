@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -49,9 +48,8 @@ func (s *syncBuffer) String() string {
 // loopback port, against a fake provider.
 type harness struct {
 	t       *testing.T
-	name    string                    // the blueprint's name
-	p       *dancetest.Provider       // the OAuth 2 provider, or nil
-	p1      *dancetest.OAuth1Provider // the OAuth 1 provider, or nil
+	name    string              // the blueprint's name
+	p       *dancetest.Provider // the OAuth 2 provider, or nil
 	bp      *dance.Blueprint
 	router  *gin.Engine
 	app     *httptest.Server
@@ -163,19 +161,6 @@ func (k *testClock) now() time.Time {
 	return time.Now().Add(k.offset)
 }
 
-// set puts the clock off by d until the returned func puts it back.
-func (k *testClock) set(d time.Duration) (restore func()) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	old := k.offset
-	k.offset = d
-	return func() {
-		k.mu.Lock()
-		k.offset = old
-		k.mu.Unlock()
-	}
-}
-
 // client is the request's client of bp.
 func client(c *gin.Context, bp *dance.Blueprint) *dance.Client {
 	return c.MustGet(bp.Name()).(*dance.Client)
@@ -228,13 +213,6 @@ func (h *harness) serve(bp *dance.Blueprint, st storage.Storage) {
 	t.Cleanup(h.app.Close)
 	h.browser = dancetest.NewBrowser(t)
 }
-
-// loginPath is the path of the blueprint's login route.
-func (h *harness) loginPath() string { return "/login/" + h.name }
-
-// tokenID is what identifies a token of either protocol: the OAuth 2
-// access token or the OAuth 1 oauth_token.
-func tokenID(tok *dance.Token) string { return tok.AccessToken + tok.OAuthToken }
 
 // newRouter is the app: sessions, the blueprint under /login, and a few
 // handlers that use the client. The blueprints keep their tokens in the
@@ -329,21 +307,8 @@ func (h *harness) storedToken() map[string]any {
 	return m
 }
 
-func (h *harness) errors() []*dance.Error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]*dance.Error(nil), h.errs...)
-}
-
 // tokenPosts counts the token endpoint requests the provider received.
 func (h *harness) tokenPosts() int { return len(h.p.RequestsTo("/token")) }
-
-func mustContain(t *testing.T, s, sub string) {
-	t.Helper()
-	if !strings.Contains(s, sub) {
-		t.Errorf("%q does not contain %q", s, sub)
-	}
-}
 
 func newTestServer(t *testing.T, h http.Handler) string {
 	t.Helper()
@@ -351,5 +316,3 @@ func newTestServer(t *testing.T, h http.Handler) string {
 	t.Cleanup(s.Close)
 	return s.URL
 }
-
-func sessionOf(c *gin.Context) sessions.Session { return sessions.Default(c) }
