@@ -27,7 +27,8 @@ type OAuth2Config struct {
 	// other than a letter or digit turned into "_").
 	ClientID string
 	// ClientSecret is the OAuth client secret. When empty it is read from
-	// {NAME}_OAUTH_CLIENT_SECRET.
+	// {NAME}_OAUTH_CLIENT_SECRET; with neither, the blueprint is refused
+	// unless TokenAuthMethod needs no secret.
 	ClientSecret string
 	// ClientSecretFunc, when set, makes the client secret for each call to
 	// the token endpoint, for providers whose secret is a short-lived

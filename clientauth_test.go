@@ -328,3 +328,24 @@ func TestAssertionAudience(t *testing.T) {
 		})
 	}
 }
+
+// RFC 7009 revocation authenticates like the token requests: with
+// private_key_jwt, a client assertion the provider verifies, and no secret.
+func TestRevokeWithClientAssertion(t *testing.T) {
+	pemKey, pub := newClientKey(t)
+	a := newTokenApp(t, dancetest.Config{ClientKey: pub, TokenAuthMethods: []string{"private_key_jwt"}}, func(c *dance.OAuth2Config) {
+		c.RevokeURL = "/revoke"
+		c.TokenAuthMethod, c.ClientSecret, c.PrivateKey = "private_key_jwt", "", pemKey
+	})
+	tok := a.seedValid("alice", true)
+	if code, body, _ := a.get("alice", "/revoke"); code != 200 {
+		t.Fatalf("/revoke = %d %q", code, body)
+	}
+	reqs := a.p.RequestsTo("/revoke")
+	if len(reqs) != 1 || reqs[0].Form.Get("client_assertion") == "" || reqs[0].Form.Has("client_secret") || reqs[0].Header.Get("Authorization") != "" {
+		t.Fatal("the revocation did not authenticate with a client assertion alone")
+	}
+	if a.p.TokenActive(tok.RefreshToken) {
+		t.Error("the provider did not revoke the token")
+	}
+}

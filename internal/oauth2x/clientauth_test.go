@@ -67,6 +67,7 @@ func keyForms(t *testing.T) []struct {
 		{"EC SEC1", pemOf("EC PRIVATE KEY", sec1), &ecKey.PublicKey, jose.ES256},
 		{"EC JWK", string(jwk), &ecKey.PublicKey, jose.ES256},
 		{"Ed25519 PKCS#8", pemOf("PRIVATE KEY", pkcs8(edKey)), edPub, jose.EdDSA},
+		{"EC SEC1 in one line", strings.ReplaceAll(pemOf("EC PRIVATE KEY", sec1), "\n", `\n`), &ecKey.PublicKey, jose.ES256},
 	}
 }
 

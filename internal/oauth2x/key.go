@@ -39,6 +39,9 @@ func ParseKey(s string) (*Key, error) {
 		}
 		s = strings.TrimSpace(string(b))
 	}
+	if strings.HasPrefix(s, "-----BEGIN") && !strings.Contains(s, "\n") {
+		s = strings.ReplaceAll(s, `\n`, "\n") // PEM in one line of an environment variable
+	}
 	var k jose.JSONWebKey
 	if strings.HasPrefix(s, "{") {
 		if err := k.UnmarshalJSON([]byte(s)); err != nil {
