@@ -3,13 +3,12 @@ package dance
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"sync/atomic"
 
+	"github.com/gin-dance/dance/internal/dpop"
 	"github.com/gin-dance/dance/internal/flowstate"
 	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/internal/oauth2x"
@@ -28,7 +27,8 @@ type OAuth2Config struct {
 	// other than a letter or digit turned into "_").
 	ClientID string
 	// ClientSecret is the OAuth client secret. When empty it is read from
-	// {NAME}_OAUTH_CLIENT_SECRET.
+	// {NAME}_OAUTH_CLIENT_SECRET; with neither, the blueprint is refused
+	// unless TokenAuthMethod needs no secret.
 	ClientSecret string
 	// ClientSecretFunc, when set, makes the client secret for each call to
 	// the token endpoint, for providers whose secret is a short-lived
@@ -71,17 +71,35 @@ type OAuth2Config struct {
 	TokenURL string
 	// TokenParams are added to the token request.
 	TokenParams map[string]string
-	// AuthStyle says how client credentials reach the token endpoint.
-	// Default [oauth2.AuthStyleInHeader], HTTP Basic auth;
-	// [oauth2.AuthStyleInParams] sends them in the body.
-	AuthStyle oauth2.AuthStyle
+	// TokenAuthMethod is how the client authenticates at the token,
+	// refresh, revocation and PAR endpoints, by its registration name:
+	// "client_secret_basic" (default), "client_secret_post",
+	// "client_secret_jwt", "private_key_jwt" (with PrivateKey) or "none"
+	// (a public client). See docs/client-auth.md.
+	TokenAuthMethod string
+	// PrivateKey signs the private_key_jwt client assertions: PEM text,
+	// a path to a PEM file, or a JWK. Empty: {NAME}_OAUTH_PRIVATE_KEY.
+	PrivateKey string
+	// AssertionAudience is the aud of client assertions: by default the
+	// Issuer when set, else the URL of the endpoint called; "endpoint"
+	// always uses that URL (Okta, Entra ID), any other value is used.
+	AssertionAudience string
+	// PushedAuthURL is the provider's PAR endpoint (RFC 9126): when set,
+	// every login pushes its authorization request there first.
+	// [NewOIDC] sets it when discovery requires PAR.
+	PushedAuthURL string
 	// RefreshURL is the endpoint used to refresh expired tokens, absolute
-	// or relative to BaseURL; empty means the blueprint is not refreshable.
+	// or relative to BaseURL; empty means TokenURL.
 	RefreshURL string
 	// RevokeURL is the provider's RFC 7009 token revocation endpoint,
 	// absolute or relative to BaseURL, for [Client.Revoke], for example
 	// Google's https://oauth2.googleapis.com/revoke.
 	RevokeURL string
+	// EndSessionURL is the provider's end_session_endpoint (OpenID Connect
+	// RP-Initiated Logout 1.0), absolute or relative to BaseURL: the
+	// logout route sends the browser there to end the provider session.
+	// [NewOIDC] fills it in from discovery. Empty: the logout is local.
+	EndSessionURL string
 	// Revoke revokes a token at a provider whose revocation API is not RFC
 	// 7009, for example GitHub's grant deletion (contrib.GitHub). It wins
 	// over RevokeURL. With neither, [Client.Revoke] returns
@@ -114,9 +132,16 @@ type OAuth2Config struct {
 	// PKCE (S256) is on by default.
 	DisablePKCE bool
 	// Authorize adds the token to an API request. Default: the
-	// "Authorization: Bearer <access token>" header. Presets with other
+	// "Authorization: Bearer <access token>" header ("DPoP <access
+	// token>" and a proof for a DPoP-bound token). Presets with other
 	// conventions (a query parameter, another scheme) set their own.
 	Authorize func(req *http.Request, tok *Token) error
+	// DPoP binds the tokens to a key (RFC 9449), which token requests
+	// and API calls prove they hold: see docs/dpop.md.
+	DPoP bool
+	// DPoPKey is the key: PEM text, a PEM file's path, or a JWK; else
+	// {NAME}_OAUTH_DPOP_KEY, else one made at build. It implies DPoP.
+	DPoPKey string
 
 	// Options are the settings that every blueprint has.
 	Options
@@ -136,6 +161,10 @@ type oauth2Flow struct {
 	oidc        *idVerifier                    // nil when ID tokens are not verified
 	last        atomic.Pointer[redirectConfig] // see config
 	secretFn    func(context.Context) (string, error)
+	dpop        *dpop.Transport // nil without DPoP
+	auth        *oauth2x.ClientAuth
+	parURL      string     // absolute; empty without PAR
+	tokenForm   url.Values // TokenParams, sent at exchange and refresh
 }
 
 // NewOAuth2 builds a generic OAuth 2 blueprint. It fails when the
@@ -146,18 +175,24 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	if err != nil {
 		return nil, err
 	}
-	var idEnv string
+	var idEnv, secretEnv string
 	f.cfg.ClientID, idEnv = credential(cfg.Name, cfg.ClientID, "CLIENT_ID")
-	f.cfg.ClientSecret, _ = credential(cfg.Name, cfg.ClientSecret, "CLIENT_SECRET")
+	f.cfg.ClientSecret, secretEnv = credential(cfg.Name, cfg.ClientSecret, "CLIENT_SECRET")
 	if f.cfg.ClientID == "" {
 		return nil, fmt.Errorf("dance: %s: no client ID: set ClientID or the environment variable %s", cfg.Name, idEnv)
+	}
+	ac := oauth2x.AuthConfig{Method: cfg.TokenAuthMethod, ClientID: f.cfg.ClientID, Secret: f.cfg.ClientSecret, SecretEnv: secretEnv,
+		SecretFunc: cfg.ClientSecretFunc != nil, ExplicitKey: cfg.PrivateKey, Audience: or(cfg.AssertionAudience, cfg.Issuer)}
+	ac.PrivateKey, ac.KeyEnv = credential(cfg.Name, cfg.PrivateKey, "PRIVATE_KEY")
+	if f.auth, err = oauth2x.NewClientAuth(ac, bp.now); err != nil {
+		return nil, fmt.Errorf("dance: %s: %w", cfg.Name, err)
 	}
 	if err := f.endpoints(bp, cfg); err != nil {
 		return nil, err
 	}
 	f.cfg.Scopes = slices.Clone(cfg.Scopes)
 	f.openid = slices.Contains(f.cfg.Scopes, "openid")
-	if f.revokeFn, err = revokeFunc(bp, cfg); err != nil {
+	if f.revokeFn, err = f.revokeFunc(bp, cfg); err != nil {
 		return nil, err
 	}
 	if cfg.Issuer != "" {
@@ -165,15 +200,15 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 			return nil, err
 		}
 	}
+	if err := bp.logoutSettings(cfg.EndSessionURL, f.cfg.ClientID, f.verifier()); err != nil {
+		return nil, err
+	}
 	if cfg.FormPost {
 		bp.formPost, bp.relayKey = true, "_dance_"+cfg.Name+"_post"
-		if _, set := cfg.AuthParams["response_mode"]; !set {
-			cfg.AuthParams = maps.Clone(cfg.AuthParams)
-			if cfg.AuthParams == nil {
-				cfg.AuthParams = map[string]string{}
-			}
-			cfg.AuthParams["response_mode"] = "form_post"
-		}
+		cfg.AuthParams = oauth2x.WithDefault(cfg.AuthParams, "response_mode", "form_post")
+	}
+	if err := f.useDPoP(bp, &cfg); err != nil {
+		return nil, err
 	}
 	bp.callbackParams = slices.Clone(cfg.CallbackParams)
 	bp.callbackCheck = cfg.CallbackCheck
@@ -181,6 +216,7 @@ func NewOAuth2(cfg OAuth2Config) (*Blueprint, error) {
 	f.authParams = oauth2x.Params(cfg.AuthParams)
 	f.stepUp = oauth2x.Params(cfg.StepUpParams)
 	f.tokenParams = oauth2x.Params(cfg.TokenParams)
+	f.tokenForm = oauth2x.Form(cfg.TokenParams)
 	return bp, nil
 }
 
@@ -197,18 +233,21 @@ func (f *oauth2Flow) endpoints(bp *Blueprint, cfg OAuth2Config) error {
 	if err != nil {
 		return err
 	}
-	f.cfg.Endpoint = oauth2.Endpoint{AuthURL: authURL.String(), TokenURL: tokenURL.String(), AuthStyle: cfg.AuthStyle}
-	if f.cfg.Endpoint.AuthStyle == oauth2.AuthStyleAutoDetect {
-		// Auto-detection retries a failed exchange with the other style,
-		// sending the code twice; be explicit instead.
-		f.cfg.Endpoint.AuthStyle = oauth2.AuthStyleInHeader
-	}
-	if cfg.RefreshURL != "" {
-		u, err := bp.resolve(cfg.RefreshURL)
-		if err != nil {
-			return err
+	// x/oauth2 sends the client_id in the form; f.auth's transport then
+	// authenticates each request as TokenAuthMethod says.
+	f.cfg.Endpoint = oauth2.Endpoint{AuthURL: authURL.String(), TokenURL: tokenURL.String(), AuthStyle: oauth2.AuthStyleInParams}
+	f.refreshURL = f.cfg.Endpoint.TokenURL
+	for _, u := range []struct {
+		ref string
+		to  *string
+	}{{cfg.RefreshURL, &f.refreshURL}, {cfg.PushedAuthURL, &f.parURL}} {
+		if u.ref != "" {
+			abs, err := bp.resolve(u.ref)
+			if err != nil {
+				return err
+			}
+			*u.to = abs.String()
 		}
-		f.refreshURL = u.String()
 	}
 	return nil
 }
@@ -229,16 +268,22 @@ func (f *oauth2Flow) begin(c *gin.Context, bp *Blueprint, fl *flowstate.Record) 
 		}
 	}
 	rc := f.config(c, bp)
+	var u string
 	if fl.Scope == nil && rc.auth != nil {
-		return rc.auth.Fill(fl.State, challenge, fl.Nonce), nil
+		u = rc.auth.Fill(fl.State, challenge, fl.Nonce)
+	} else {
+		cfg, params := &rc.Config, f.authParams
+		if fl.Scope != nil { // a step-up: the scopes the server chose
+			stepUp := *cfg
+			stepUp.Scopes = fl.Scope
+			cfg, params = &stepUp, append(slices.Clip(params), f.stepUp...)
+		}
+		u = cfg.AuthCodeURL(fl.State, oauth2x.AuthOptions(params, challenge, fl.Nonce)...)
 	}
-	cfg, params := &rc.Config, f.authParams
-	if fl.Scope != nil { // a step-up: the scopes the server chose
-		stepUp := *cfg
-		stepUp.Scopes = fl.Scope
-		cfg, params = &stepUp, append(slices.Clip(params), f.stepUp...)
+	if f.parURL == "" {
+		return u, nil
 	}
-	return cfg.AuthCodeURL(fl.State, oauth2x.AuthOptions(params, challenge, fl.Nonce)...), nil
+	return f.push(c.Request.Context(), bp, u)
 }
 
 // redirectConfig is the OAuth 2 configuration for one redirect URL, with
@@ -257,7 +302,7 @@ type redirectConfig struct {
 func (f *oauth2Flow) config(c *gin.Context, bp *Blueprint) *redirectConfig {
 	scheme, host, prefix := httpx.Origin(c.Request, bp.public, bp.trusted)
 	path := bp.AuthorizedURL()
-	if last := f.last.Load(); last != nil && isConcat(last.RedirectURL, scheme, "://", host, prefix, path) {
+	if last := f.last.Load(); last != nil && httpx.IsConcat(last.RedirectURL, scheme, "://", host, prefix, path) {
 		return last
 	}
 	rc := &redirectConfig{Config: f.cfg}
@@ -265,17 +310,6 @@ func (f *oauth2Flow) config(c *gin.Context, bp *Blueprint) *redirectConfig {
 	rc.auth = oauth2x.NewTemplate(&rc.Config, f.authParams, f.pkce, f.openid)
 	f.last.Store(rc)
 	return rc
-}
-
-// isConcat reports whether s is the concatenation of parts.
-func isConcat(s string, parts ...string) bool {
-	for _, p := range parts {
-		if !strings.HasPrefix(s, p) {
-			return false
-		}
-		s = s[len(p):]
-	}
-	return s == ""
 }
 
 // answer reads the state, and the provider's error=… when it sent one.
@@ -334,63 +368,39 @@ func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flowstate.Recor
 // exchange trades the code for a token through x/oauth2, keeping every
 // field of the provider's response.
 func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier string) (*Token, *Error) {
-	cfg := &f.config(c, bp).Config
-	if f.secretFn != nil {
-		withSecret := *cfg
-		if e := f.secret(c.Request.Context(), bp, &withSecret, StageToken); e != nil {
-			return nil, e
-		}
-		cfg = &withSecret
-	}
 	opts := f.tokenParams
 	if verifier != "" {
 		opts = append(slices.Clip(opts), oauth2.VerifierOption(verifier))
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
 	defer cancel()
-	return f.fetch(ctx, bp, StageToken, errTokenExchange, func(ctx context.Context) (*oauth2.Token, error) {
+	return f.fetch(ctx, bp, StageToken, errTokenExchange, f.config(c, bp).Config, nil, func(ctx context.Context, cfg *oauth2.Config) (*oauth2.Token, error) {
 		return cfg.Exchange(ctx, code, opts...)
 	})
 }
 
-// fetch runs one x/oauth2 call to a token endpoint on the blueprint's
-// transport and reads the token from the raw answer.
-func (f *oauth2Flow) fetch(ctx context.Context, bp *Blueprint, stage Stage, sentinel error, call func(context.Context) (*oauth2.Token, error)) (*Token, *Error) {
-	capture := oauth2x.NewCapture(ctx, bp.httpClient, false)
-	otok, err := call(context.WithValue(ctx, oauth2.HTTPClient, &capture.Client))
-	if err != nil {
-		return nil, endpointError(bp.name, stage, sentinel, capture, err)
+// secret is the client secret: ClientSecretFunc's, else the configured;
+// none for a method that does not use one.
+func (f *oauth2Flow) secret(ctx context.Context, bp *Blueprint, stage Stage) (string, *Error) {
+	if !oauth2x.NeedsSecret(f.auth.Method) {
+		return "", nil
 	}
-	tok, err := capture.Token(otok)
-	if err != nil {
-		return nil, &Error{Provider: bp.name, Stage: stage, Err: wrapf(sentinel, err)}
+	if f.secretFn == nil {
+		return f.cfg.ClientSecret, nil
 	}
-	return tok, nil
-}
-
-// secret sets cfg's client secret from ClientSecretFunc.
-func (f *oauth2Flow) secret(ctx context.Context, bp *Blueprint, cfg *oauth2.Config, stage Stage) *Error {
 	s, err := f.secretFn(ctx)
 	if err != nil {
-		return &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("making the client secret: %w", err)}
+		return "", &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("making the client secret: %w", err)}
 	}
-	cfg.ClientSecret = s
-	return nil
+	return s, nil
 }
 
-// refreshable reports whether tok can be refreshed: the blueprint has a
-// refresh URL and the token a refresh token.
-func (f *oauth2Flow) refreshable(tok *Token) bool {
-	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
-}
-
-// authorize adds the bearer token (or the preset's own scheme).
-func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
-	if f.authorizeFn != nil {
-		return f.authorizeFn(req, tok)
+// verifier is the ID token verifier, nil when ID tokens are not verified.
+func (f *oauth2Flow) verifier() *idVerifier {
+	if !f.openid {
+		return nil
 	}
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	return nil
+	return f.oidc
 }
 
 func (f *oauth2Flow) scopes() []string { return slices.Clone(f.cfg.Scopes) }

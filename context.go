@@ -1,16 +1,21 @@
 package dance
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/dpop"
+	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
@@ -120,23 +125,40 @@ type Client struct {
 
 // load returns the stored token, loading it on first use, without
 // refreshing it. It returns (nil, nil) when there is no token.
+//
+// A token whose session a back-channel logout ended is deleted, and the
+// user is logged out (see [Options].EndedSessions); when the record of
+// ended sessions cannot be read, the token is not used.
 func (cl *Client) load() (*Token, error) {
 	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	if !cl.loaded {
-		cl.tok, cl.err = cl.bp.storage.Get(cl.c, cl.bp.name)
-		if cl.err != nil {
-			cl.err = &Error{Provider: cl.bp.name, Stage: StageStore, Err: cl.err}
-		}
-		cl.loaded = true
+	if cl.loaded {
+		defer cl.mu.Unlock()
+		return cl.tok, cl.err
 	}
-	return cl.tok, cl.err
+	cl.tok, cl.err = cl.bp.storage.Get(cl.c, cl.bp.name)
+	ended := false
+	if cl.err == nil && cl.tok != nil && cl.bp.bcl != nil {
+		ended, cl.err = cl.bp.sessionEnded(cl.c.Request.Context(), cl.tok)
+		if ended || cl.err != nil {
+			cl.tok = nil
+		}
+	}
+	if cl.err != nil {
+		cl.err = &Error{Provider: cl.bp.name, Stage: StageStore, Err: cl.err}
+	}
+	cl.loaded = true
+	tok, err := cl.tok, cl.err
+	cl.mu.Unlock()
+	if ended { // outside the lock: the hook may use the client
+		cl.bp.endLoggedOut(cl.c)
+	}
+	return tok, err
 }
 
 // Authorized reports whether the current user has a usable token: one that
 // has not expired (within [Options].ExpiryLeeway), or that has expired but
-// can be refreshed (the blueprint has a RefreshURL and the token a refresh
-// token; the refresh itself happens on the first API call, not here, so
+// can be refreshed (the token has a refresh token, refreshed at RefreshURL
+// or else the token endpoint; the refresh itself happens on the first API call, not here, so
 // Authorized makes no provider call). An expired token that cannot be
 // refreshed is not usable, so Authorized reports false and
 // [Blueprint.Required] sends the user to log in again; the token stays
@@ -245,6 +267,52 @@ func (cl *Client) GetJSON(ref string, v any) error {
 	return nil
 }
 
+// checkPaths checks the route paths: each starts with "/", and no two
+// are the same.
+func (bp *Blueprint) checkPaths() error {
+	seen := map[string]bool{}
+	for _, p := range []string{bp.loginPath, bp.authorizedPath, bp.logoutPath, bp.backChannel} {
+		switch {
+		case p == "" && p == bp.backChannel: // no back-channel route
+			continue
+		case !strings.HasPrefix(p, "/"):
+			return fmt.Errorf("dance: %s: route path %q must start with '/'", bp.name, p)
+		case seen[p]:
+			return fmt.Errorf("dance: %s: two routes have the path %q", bp.name, p)
+		}
+		seen[p] = true
+	}
+	return nil
+}
+
+// parseURLs checks and keeps BaseURL, PublicURL and TrustedProxies.
+func (bp *Blueprint) parseURLs(o Options) error {
+	if o.BaseURL != "" {
+		u, err := httpx.ParseAbsolute(o.BaseURL)
+		if err != nil {
+			return fmt.Errorf("dance: %s: BaseURL: %w", bp.name, err)
+		}
+		bp.base = u
+	}
+	if o.PublicURL != "" {
+		u, err := httpx.ParseAbsolute(o.PublicURL)
+		if err != nil {
+			return fmt.Errorf("dance: %s: PublicURL: %w", bp.name, err)
+		}
+		u.Path = strings.TrimSuffix(u.Path, "/")
+		u.RawQuery, u.Fragment = "", ""
+		bp.public = u
+	}
+	for _, s := range o.TrustedProxies {
+		pfx, err := httpx.ParsePrefix(s)
+		if err != nil {
+			return fmt.Errorf("dance: %s: TrustedProxies: %w", bp.name, err)
+		}
+		bp.trusted = append(bp.trusted, pfx)
+	}
+	return nil
+}
+
 // resolve resolves ref against the base URL (RFC 3986). Without a base
 // URL, ref must be absolute.
 func (bp *Blueprint) resolve(ref string) (*url.URL, error) {
@@ -329,4 +397,79 @@ func (cl *Client) apiError(re *core.ResponseError) *Error {
 		Provider: cl.bp.name, Stage: StageAPI, Status: re.Status, Description: re.Description,
 		Err: errors.New(re.Error()),
 	}
+}
+
+// useDPoP binds the blueprint's tokens to a key (RFC 9449) when the
+// config asks: the blueprint's transport signs the proofs of token
+// requests and of API calls with a DPoP-bound token, and the login sends
+// the key's thumbprint as dpop_jkt (pushed with PAR).
+func (f *oauth2Flow) useDPoP(bp *Blueprint, cfg *OAuth2Config) error {
+	if !cfg.DPoP && cfg.DPoPKey == "" {
+		return nil
+	}
+	text, _ := credential(cfg.Name, cfg.DPoPKey, "DPOP_KEY")
+	key, err := dpop.LoadKey(text)
+	if err != nil {
+		return fmt.Errorf("dance: %s: DPoPKey: %w", cfg.Name, err)
+	}
+	// A proof's iat is checked against the server's clock, so it is the
+	// wall clock's, not the dance's.
+	f.dpop = dpop.NewTransport(key, oauth2x.Transport(bp.httpClient), time.Now, f.cfg.Endpoint.TokenURL, f.refreshURL)
+	hc := *bp.httpClient
+	hc.Transport = f.dpop
+	bp.httpClient = &hc
+	cfg.AuthParams = maps.Clone(cfg.AuthParams)
+	if cfg.AuthParams == nil {
+		cfg.AuthParams = map[string]string{}
+	}
+	cfg.AuthParams["dpop_jkt"] = key.Thumbprint()
+	return nil
+}
+
+// bind notes in tok, the answer to a token request, the thumbprint of
+// the key whose proof came with it, and warns when the server chose a
+// bearer token (RFC 9449, 5 lets it: the access token is then not bound,
+// and is sent as a bearer token).
+func (f *oauth2Flow) bind(ctx context.Context, bp *Blueprint, tok *Token) {
+	if f.dpop == nil {
+		return
+	}
+	if tok.Extra == nil {
+		tok.Extra = map[string]any{}
+	}
+	tok.Extra[dpop.ExtraJKT] = f.dpop.Key().Thumbprint()
+	if !isDPoP(tok) {
+		bp.log.WarnContext(ctx, "dance: the provider answered a DPoP token request with a token that is not DPoP-bound", "provider", bp.name, "token_type", tok.TokenType)
+	}
+}
+
+// bearerOrDPoP writes the Authorization of an API call: a bearer token,
+// or a DPoP-bound one, whose proof the blueprint's transport adds.
+func (f *oauth2Flow) bearerOrDPoP(req *http.Request, tok *Token) error {
+	if !isDPoP(tok) {
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		return nil
+	}
+	if f.keyless(tok) {
+		return errDPoPKeyless
+	}
+	req.Header.Set("Authorization", "DPoP "+tok.AccessToken)
+	return nil
+}
+
+// isDPoP reports whether tok's access token is DPoP-bound.
+func isDPoP(tok *Token) bool { return strings.EqualFold(tok.TokenType, "DPoP") }
+
+// refreshable reports whether tok can be refreshed: the blueprint has a
+// refresh URL and the token a refresh token.
+func (f *oauth2Flow) refreshable(tok *Token) bool {
+	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
+}
+
+// authorize adds the bearer or DPoP token (or the preset's own scheme).
+func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
+	if f.authorizeFn != nil {
+		return f.authorizeFn(req, tok)
+	}
+	return f.bearerOrDPoP(req, tok)
 }

@@ -55,7 +55,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -64,7 +63,8 @@ import (
 
 	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/flowstate"
-	"github.com/gin-dance/dance/internal/httpx"
+	"github.com/gin-dance/dance/internal/logout"
+	"github.com/gin-dance/dance/logoutstore"
 	"github.com/gin-dance/dance/statestore"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
@@ -77,6 +77,8 @@ type Token = storage.Token
 const (
 	defaultLoginPath      = "/{name}"
 	defaultAuthorizedPath = "/{name}/authorized"
+	defaultLogoutPath     = "/{name}/logout"
+	defaultBackChannel    = "/{name}/backchannel-logout"
 	defaultTimeout        = 30 * time.Second
 	defaultExpiryLeeway   = 30 * time.Second
 )
@@ -95,6 +97,20 @@ type Options struct {
 	// AuthorizedPath is the callback route; "{name}" is replaced by the
 	// blueprint's name. Default "/{name}/authorized".
 	AuthorizedPath string
+	// LogoutPath is the logout route (POST, from the app's own pages; and
+	// GET, the provider's way back); "{name}" is replaced by the
+	// blueprint's name. Default "/{name}/logout". See docs/logout.md.
+	LogoutPath string
+	// BackChannelLogoutPath is the OpenID Connect back-channel logout
+	// route (POST, from the provider), registered for blueprints that
+	// verify ID tokens; "-" registers none. Default
+	// "/{name}/backchannel-logout".
+	BackChannelLogoutPath string
+	// EndedSessions records the sessions that back-channel logouts ended,
+	// for every instance to log those users out on their next request.
+	// Default: a record in this process; give every instance the same
+	// store, such as the redis module's redislogout.
+	EndedSessions logoutstore.Store
 	// NextURL is where the user goes after the dance when the login was
 	// not given a "next" path. Default "/".
 	NextURL string
@@ -183,44 +199,50 @@ type Options struct {
 // API client. Build one with [NewOAuth2], [NewOAuth1], [NewOIDC] or a
 // contrib preset; it is safe for concurrent use once built.
 type Blueprint struct {
-	name           string
-	proto          protocol
-	base           *url.URL
-	loginPath      string // relative to the router, as configured
-	authorizedPath string
-	routes         atomic.Pointer[routes] // set by Register
-	registerMu     sync.Mutex
-	nextURL        string
-	storage        storage.Storage
-	httpClient     *http.Client
-	routeHandlers  []gin.HandlerFunc
-	hooks          Hooks
-	public         *url.URL
-	trusted        []netip.Prefix
-	timeout        time.Duration
-	header         http.Header
-	log            *slog.Logger
-	profile        ProfileFunc
-	observe        func(ctx context.Context, step string) (context.Context, func(error))
-	flowKey        any // a string; an interface already, so session lookups do not allocate
-	shortKey       any // the same, for the scopes a step-up did not get
-	nameKey        any // name, boxed once: the key of the request's *Client in the gin.Context
-	claimsKey      string
-	used           statestore.Store
-	anonymousURL   string
-	leeway         time.Duration
-	refresher      *refresher
-	slashWarned    sync.Once // see warnLeadingSlash
-	refreshLock    func(ctx context.Context, key string) (func(), error)
-	now            func() time.Time
-	formPost       bool     // the provider answers with a POST (response_mode=form_post)
-	relayKey       string   // the cookie that carries a POSTed answer to the GET callback
-	callbackParams []string // callback parameters kept in the token's Extra
-	callbackCheck  func(url.Values) error
+	name             string
+	proto            protocol
+	base             *url.URL
+	loginPath        string // relative to the router, as configured
+	authorizedPath   string
+	logoutPath       string
+	backChannel      string                 // "" when off
+	ended            logoutstore.Store      // nil unless back-channel logout is on
+	endSession       string                 // RP-initiated logout: the provider's end_session_endpoint
+	endSessionClient string                 // the client_id sent there
+	bcl              *logout.Verifier       // nil unless back-channel logout is on
+	routes           atomic.Pointer[routes] // set by Register
+	registerMu       sync.Mutex
+	nextURL          string
+	storage          storage.Storage
+	httpClient       *http.Client
+	routeHandlers    []gin.HandlerFunc
+	hooks            Hooks
+	public           *url.URL
+	trusted          []netip.Prefix
+	timeout          time.Duration
+	header           http.Header
+	log              *slog.Logger
+	profile          ProfileFunc
+	observe          func(ctx context.Context, step string) (context.Context, func(error))
+	flowKey          any // a string; an interface already, so session lookups do not allocate
+	shortKey         any // the same, for the scopes a step-up did not get
+	nameKey          any // name, boxed once: the key of the request's *Client in the gin.Context
+	claimsKey        string
+	used             statestore.Store
+	anonymousURL     string
+	leeway           time.Duration
+	refresher        *refresher
+	slashWarned      sync.Once // see warnLeadingSlash
+	refreshLock      func(ctx context.Context, key string) (func(), error)
+	now              func() time.Time
+	formPost         bool     // the provider answers with a POST (response_mode=form_post)
+	relayKey         string   // the cookie that carries a POSTed answer to the GET callback
+	callbackParams   []string // callback parameters kept in the token's Extra
+	callbackCheck    func(url.Values) error
 }
 
 // routes are a blueprint's full route paths, once registered.
-type routes struct{ login, authorized string }
+type routes struct{ login, authorized, logout, backChannel string }
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
@@ -234,6 +256,9 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		proto:          p,
 		loginPath:      strings.ReplaceAll(or(o.LoginPath, defaultLoginPath), "{name}", name),
 		authorizedPath: strings.ReplaceAll(or(o.AuthorizedPath, defaultAuthorizedPath), "{name}", name),
+		logoutPath:     strings.ReplaceAll(or(o.LogoutPath, defaultLogoutPath), "{name}", name),
+		backChannel:    strings.ReplaceAll(or(o.BackChannelLogoutPath, defaultBackChannel), "{name}", name),
+		ended:          o.EndedSessions,
 		nextURL:        or(o.NextURL, "/"),
 		storage:        o.Storage,
 		httpClient:     o.HTTPClient,
@@ -254,13 +279,11 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		refreshLock:    o.RefreshLock,
 		now:            o.Now,
 	}
-	for _, p := range []string{bp.loginPath, bp.authorizedPath} {
-		if !strings.HasPrefix(p, "/") {
-			return nil, fmt.Errorf("dance: %s: route path %q must start with '/'", name, p)
-		}
+	if bp.backChannel == "-" {
+		bp.backChannel = ""
 	}
-	if bp.loginPath == bp.authorizedPath {
-		return nil, fmt.Errorf("dance: %s: login and authorized paths are both %q", name, bp.loginPath)
+	if err := bp.checkPaths(); err != nil {
+		return nil, err
 	}
 	if err := bp.parseURLs(o); err != nil {
 		return nil, err
@@ -298,34 +321,6 @@ func (bp *Blueprint) defaults() {
 	bp.refresher = newRefresher(bp.now)
 }
 
-// parseURLs checks and keeps BaseURL, PublicURL and TrustedProxies.
-func (bp *Blueprint) parseURLs(o Options) error {
-	if o.BaseURL != "" {
-		u, err := httpx.ParseAbsolute(o.BaseURL)
-		if err != nil {
-			return fmt.Errorf("dance: %s: BaseURL: %w", bp.name, err)
-		}
-		bp.base = u
-	}
-	if o.PublicURL != "" {
-		u, err := httpx.ParseAbsolute(o.PublicURL)
-		if err != nil {
-			return fmt.Errorf("dance: %s: PublicURL: %w", bp.name, err)
-		}
-		u.Path = strings.TrimSuffix(u.Path, "/")
-		u.RawQuery, u.Fragment = "", ""
-		bp.public = u
-	}
-	for _, s := range o.TrustedProxies {
-		pfx, err := httpx.ParsePrefix(s)
-		if err != nil {
-			return fmt.Errorf("dance: %s: TrustedProxies: %w", bp.name, err)
-		}
-		bp.trusted = append(bp.trusted, pfx)
-	}
-	return nil
-}
-
 // Name returns the blueprint's name: its context key, its default route
 // segment, and its storage key.
 func (bp *Blueprint) Name() string { return bp.name }
@@ -339,16 +334,22 @@ func (bp *Blueprint) LoginURL() string { return bp.currentRoutes().login }
 // before.
 func (bp *Blueprint) AuthorizedURL() string { return bp.currentRoutes().authorized }
 
+// LogoutURL returns the full path of the logout route, to which a form
+// on the app's pages POSTs (see docs/logout.md), as LoginURL does.
+func (bp *Blueprint) LogoutURL() string { return bp.currentRoutes().logout }
+
 func (bp *Blueprint) currentRoutes() *routes {
 	if r := bp.routes.Load(); r != nil {
 		return r
 	}
-	return &routes{login: bp.loginPath, authorized: bp.authorizedPath}
+	return &routes{login: bp.loginPath, authorized: bp.authorizedPath, logout: bp.logoutPath, backChannel: bp.backChannel}
 }
 
-// Register adds the login and authorized routes (GET) to r. With
-// r = router.Group("/login") and the name "github", they are
-// GET /login/github and GET /login/github/authorized.
+// Register adds the login and authorized routes (GET) to r, and the
+// logout routes (see [Options].LogoutPath and BackChannelLogoutPath).
+// With r = router.Group("/login") and the name "github", they are
+// GET /login/github, GET /login/github/authorized and
+// POST /login/github/logout.
 //
 // A blueprint has one pair of route URLs: they are its LoginURL, the
 // redirect_uri it sends, and where [Blueprint.Required] sends users. It
@@ -362,7 +363,10 @@ func (bp *Blueprint) Register(r gin.IRouter) {
 	if g, ok := r.(interface{ BasePath() string }); ok {
 		prefix = strings.TrimSuffix(g.BasePath(), "/")
 	}
-	want := &routes{login: prefix + bp.loginPath, authorized: prefix + bp.authorizedPath}
+	want := &routes{login: prefix + bp.loginPath, authorized: prefix + bp.authorizedPath, logout: prefix + bp.logoutPath}
+	if bp.bcl != nil {
+		want.backChannel = prefix + bp.backChannel
+	}
 	bp.registerMu.Lock()
 	if cur := bp.routes.Load(); cur != nil && *cur != *want {
 		bp.registerMu.Unlock()
@@ -376,22 +380,9 @@ func (bp *Blueprint) Register(r gin.IRouter) {
 	if bp.formPost {
 		r.POST(bp.authorizedPath, append(handlers, bp.relayPost)...)
 	}
-}
-
-// credential reads a credential: v, else the environment variable
-// "{NAME}_OAUTH_{suffix}". It returns the value and the variable's name,
-// for error messages.
-func credential(name, v, suffix string) (string, string) {
-	env := core.EnvName(name) + "_OAUTH_" + suffix
-	if v != "" {
-		return v, env
+	r.POST(bp.logoutPath, append(handlers, bp.logout)...)
+	r.GET(bp.logoutPath, append(handlers, bp.logoutReturn)...)
+	if bp.bcl != nil {
+		r.POST(bp.backChannel, append(handlers, bp.backChannelLogout)...)
 	}
-	return os.Getenv(env), env
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -36,6 +36,7 @@ const (
 	StageAPI       Stage = "api"       // a call to the provider's API through a Client
 	StageRefresh   Stage = "refresh"   // refreshing an expired token
 	StageRevoke    Stage = "revoke"    // revoking a token at the provider
+	StageLogout    Stage = "logout"    // the logout route, and the provider's way back from its end-session endpoint
 )
 
 // Error is the error that dance hands to error hooks and returns from its
@@ -126,7 +127,9 @@ var (
 	errTokenExchange    = errors.New("token exchange failed")
 	errIDToken          = errors.New("ID token verification failed")
 	errRefresh          = errors.New("token refresh failed")
+	errDPoPKeyless      = errors.New("the token is bound to a DPoP key that this blueprint does not have (give every instance the same DPoPKey)")
 	errRevoke           = errors.New("token revocation failed")
+	errPushedAuth       = errors.New("pushed authorization request failed")
 )
 
 // wrapf wraps sentinel with the text of err, without wrapping err itself.

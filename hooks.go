@@ -52,6 +52,23 @@ type Hooks struct {
 	// your own copy of the token or to log refreshes. It must not change
 	// old or new.
 	OnTokenRefreshed func(c *gin.Context, bp *Blueprint, old, new *Token)
+
+	// OnLogout runs when the user is logged out of this blueprint, for the
+	// app to end its own login (clear its user from the session): on the
+	// logout route, after the token is deleted and before the redirect
+	// (it may answer the request itself); and on the first request of a
+	// user whose session a back-channel logout ended, as the request's
+	// Client finds it (there it must not answer: the request goes on,
+	// without a token).
+	OnLogout func(c *gin.Context, bp *Blueprint)
+
+	// OnBackChannelLogout runs on the back-channel logout route once the
+	// provider's logout token is verified and recorded, with its sub and
+	// sid (either may be empty), for the app to end at once what it keeps
+	// on the server: its server-side sessions of that user, tokens in a
+	// database storage. An error answers the provider 400 (it may retry).
+	// c is the provider's request, not the user's.
+	OnBackChannelLogout func(c *gin.Context, bp *Blueprint, sub, sid string) error
 }
 
 // answered reports whether a hook (or anything else) has answered c.
@@ -99,6 +116,12 @@ func (bp *Blueprint) authorizedHook(c *gin.Context, f func(*gin.Context, *Bluepr
 func (bp *Blueprint) runError(c *gin.Context, e *Error) {
 	if f := bp.hooks.OnError; f != nil {
 		f(c, bp, e)
+	}
+}
+
+func (bp *Blueprint) runLogout(c *gin.Context) {
+	if f := bp.hooks.OnLogout; f != nil {
+		f(c, bp)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 // configuration is shared only while the redirect URL stays the same: a
 // request from another host gets its own redirect URL.
 func TestRedirectConfigFollowsTheRequest(t *testing.T) {
-	bp, err := NewOAuth2(OAuth2Config{Name: "x", ClientID: "id", AuthURL: "https://p.example/a", TokenURL: "https://p.example/t"})
+	bp, err := NewOAuth2(OAuth2Config{Name: "x", ClientID: "id", ClientSecret: "s", AuthURL: "https://p.example/a", TokenURL: "https://p.example/t"})
 	if err != nil {
 		t.Fatal(err)
 	}

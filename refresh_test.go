@@ -367,7 +367,7 @@ func TestExpiredTokenWithoutRefreshMakesNoProviderCall(t *testing.T) {
 		rt         bool
 	}{
 		{"no refresh token", "/token", false},
-		{"blueprint not refreshable", "", true},
+		{"no refresh token, RefreshURL empty", "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := newTokenApp(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.RefreshURL = tc.refreshURL })

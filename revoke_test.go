@@ -11,7 +11,6 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
 	"github.com/gin-gonic/gin"
-	"golang.org/x/oauth2"
 )
 
 // seedValid stores a live token for user, with a refresh token when rt.
@@ -30,17 +29,17 @@ func TestRevokeRFC7009(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		rt        bool
-		style     oauth2.AuthStyle
+		method    string
 		wantHint  string
 		wantBasic bool
 	}{
-		{"refresh token, basic auth", true, oauth2.AuthStyleInHeader, "refresh_token", true},
-		{"access token only, client in params", false, oauth2.AuthStyleInParams, "access_token", false},
+		{"refresh token, basic auth", true, "client_secret_basic", "refresh_token", true},
+		{"access token only, client in params", false, "client_secret_post", "access_token", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := newTokenApp(t, dancetest.Config{}, func(c *dance.OAuth2Config) {
 				c.RevokeURL = "/revoke"
-				c.AuthStyle = tc.style
+				c.TokenAuthMethod = tc.method
 			})
 			tok := a.seedValid("alice", tc.rt)
 			if code, body, _ := a.get("alice", "/revoke"); code != 200 {

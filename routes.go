@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 
 	"github.com/gin-contrib/sessions"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/flowstate"
 	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/internal/session"
@@ -345,4 +347,22 @@ func setExtra(extra map[string]any, k string, v any) map[string]any {
 	}
 	extra[k] = v
 	return extra
+}
+
+// credential reads a credential: v, else the environment variable
+// "{NAME}_OAUTH_{suffix}". It returns the value and the variable's name,
+// for error messages.
+func credential(name, v, suffix string) (string, string) {
+	env := core.EnvName(name) + "_OAUTH_" + suffix
+	if v != "" {
+		return v, env
+	}
+	return os.Getenv(env), env
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

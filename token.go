@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/dpop"
 	"github.com/gin-dance/dance/internal/expiring"
 	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-dance/dance/storage"
@@ -34,7 +36,9 @@ import (
 // is deleted if it still carries the refused refresh token; when another
 // instance of the app stored a newer token meanwhile, Token returns that
 // one instead). A refresh that fails for another reason returns an
-// [*Error] of stage [StageRefresh] and keeps the stored token. The error
+// [*Error] of stage [StageRefresh] and keeps the stored token, as does an
+// invalid_grant to a token bound to a DPoP key this blueprint lacks,
+// which may be a refusal of the proof (docs/dpop.md). The error
 // hook runs whenever a refresh was attempted and failed.
 func (cl *Client) Token() (*Token, error) {
 	tok, err := cl.load()
@@ -222,6 +226,37 @@ func mergeRefreshed(old, fresh *Token) *Token {
 	return n
 }
 
+// fetch runs one x/oauth2 call with cfg to a token endpoint on the
+// blueprint's transport, authenticated as TokenAuthMethod says and with
+// extra in the form, and reads the token from the raw answer. x/oauth2
+// sends the secret methods itself when there is no extra; otherwise the
+// client authentication's transport rewrites its request.
+func (f *oauth2Flow) fetch(ctx context.Context, bp *Blueprint, stage Stage, sentinel error, cfg oauth2.Config, extra url.Values, call func(context.Context, *oauth2.Config) (*oauth2.Token, error)) (*Token, *Error) {
+	secret, e := f.secret(ctx, bp, stage)
+	if e != nil {
+		return nil, e
+	}
+	hc := bp.httpClient
+	if style, ok := f.auth.Style(); ok && len(extra) == 0 {
+		cfg.ClientSecret, cfg.Endpoint.AuthStyle = secret, style
+	} else {
+		withAuth := *hc
+		withAuth.Transport = f.auth.Transport(oauth2x.Transport(hc), secret, extra)
+		hc = &withAuth
+	}
+	capture := oauth2x.NewCapture(ctx, hc, false)
+	otok, err := call(context.WithValue(ctx, oauth2.HTTPClient, &capture.Client), &cfg)
+	if err != nil {
+		return nil, endpointError(bp.name, stage, sentinel, capture, err)
+	}
+	tok, err := capture.Token(otok)
+	if err != nil {
+		return nil, &Error{Provider: bp.name, Stage: stage, Err: wrapf(sentinel, err)}
+	}
+	f.bind(ctx, bp, tok)
+	return tok, nil
+}
+
 // refresh asks the refresh endpoint for a new token through x/oauth2's
 // TokenSource and merges it into old. It runs on behalf of every caller
 // waiting for it, so a client disconnect does not cancel it; the
@@ -231,19 +266,14 @@ func (f *oauth2Flow) refresh(ctx context.Context, bp *Blueprint, old *Token) (*T
 	defer cancel()
 	cfg := f.cfg
 	cfg.Endpoint.TokenURL = f.refreshURL
-	if f.secretFn != nil {
-		if e := f.secret(ctx, bp, &cfg, StageRefresh); e != nil {
-			return nil, e
-		}
-	}
 	// Only the refresh token is passed, so that the TokenSource refreshes
 	// whatever its own idea of expiry is.
-	fresh, e := f.fetch(ctx, bp, StageRefresh, errRefresh, func(ctx context.Context) (*oauth2.Token, error) {
+	fresh, e := f.fetch(ctx, bp, StageRefresh, errRefresh, cfg, f.tokenForm, func(ctx context.Context, cfg *oauth2.Config) (*oauth2.Token, error) {
 		return cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
 	})
 	if e != nil {
 		if e.Code == "invalid_grant" {
-			e.Err = ErrTokenExpired
+			e.Err = f.refusal(ctx, bp, old)
 		}
 		return nil, e
 	}
@@ -261,22 +291,47 @@ func (f *oauth2Flow) refresh(ctx context.Context, bp *Blueprint, old *Token) (*T
 	return mergeRefreshed(old, fresh), nil
 }
 
+// refusal is what an invalid_grant answer to the refresh of old means: a
+// dead grant ([ErrTokenExpired]: the stored token is deleted), unless old
+// is bound to a DPoP key whose proof the request could not carry, since a
+// server may answer invalid_grant to a missing or wrong proof
+// (oidc-provider does): then the token is kept, for the instance that has
+// the key. A refused proof (invalid_dpop_proof, use_dpop_nonce) is not an
+// invalid_grant, and keeps the token too.
+func (f *oauth2Flow) refusal(ctx context.Context, bp *Blueprint, old *Token) error {
+	if !f.keyless(old) {
+		return ErrTokenExpired
+	}
+	bp.log.ErrorContext(ctx, "dance: the provider refused to refresh a DPoP-bound token without its key's proof; the token is kept",
+		"provider", bp.name, "hint", "give every instance the same DPoPKey")
+	return fmt.Errorf("%w: %w", errRefresh, errDPoPKeyless)
+}
+
+// keyless reports whether tok is bound to a DPoP key that the blueprint
+// does not have (none, or another one).
+func (f *oauth2Flow) keyless(tok *Token) bool {
+	jkt, _ := tok.Extra[dpop.ExtraJKT].(string)
+	if jkt == "" && !isDPoP(tok) {
+		return false
+	}
+	return f.dpop == nil || (jkt != "" && jkt != f.dpop.Key().Thumbprint())
+}
+
 func (f *oauth2Flow) revoke(ctx context.Context, bp *Blueprint, tok *Token) error {
 	if f.revokeFn == nil {
 		return &Error{Err: ErrRevocationUnsupported}
 	}
 	cfg := f.cfg
-	if f.secretFn != nil {
-		if e := f.secret(ctx, bp, &cfg, StageRevoke); e != nil {
-			return e
-		}
+	var e *Error
+	if cfg.ClientSecret, e = f.secret(ctx, bp, StageRevoke); e != nil {
+		return e
 	}
 	return f.revokeFn(ctx, bp.httpClient, &cfg, tok)
 }
 
 // revokeFunc picks the blueprint's way to revoke: the config's func, else
 // RFC 7009 at RevokeURL, else none.
-func revokeFunc(bp *Blueprint, cfg OAuth2Config) (RevokeFunc, error) {
+func (f *oauth2Flow) revokeFunc(bp *Blueprint, cfg OAuth2Config) (RevokeFunc, error) {
 	if cfg.Revoke != nil {
 		return cfg.Revoke, nil
 	}
@@ -289,7 +344,7 @@ func revokeFunc(bp *Blueprint, cfg OAuth2Config) (RevokeFunc, error) {
 	}
 	endpoint := u.String()
 	return func(ctx context.Context, hc *http.Client, cfg *oauth2.Config, tok *Token) error {
-		req, err := oauth2x.RevokeRequest(ctx, endpoint, cfg, tok.AccessToken, tok.RefreshToken)
+		req, err := oauth2x.RevokeRequest(ctx, endpoint, f.auth, cfg.ClientSecret, tok.AccessToken, tok.RefreshToken)
 		if err != nil {
 			return err
 		}

@@ -23,7 +23,6 @@ import (
 	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/presets"
 	"github.com/gin-gonic/gin"
-	"golang.org/x/oauth2"
 )
 
 // Endpoints override a preset's provider URLs. Empty fields keep the
@@ -155,9 +154,7 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 	if cfg.Scopes == nil {
 		cfg.Scopes = p.Scopes
 	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = p.BaseURL
-	}
+	cfg.BaseURL = or(cfg.BaseURL, p.BaseURL)
 	profileURL, refreshURL := "", p.RefreshURL
 	if p.Profile != nil {
 		profileURL = or(ep.ProfileURL, p.Profile.URL)
@@ -177,9 +174,7 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 	if p.revokeAt != nil {
 		cfg.Revoke = p.revokeAt(resolve(cfg.BaseURL, cfg.TokenURL), resolve(cfg.BaseURL, cfg.RevokeURL))
 	}
-	if p.clientIDInBody {
-		cfg.AuthStyle = oauth2.AuthStyleInParams
-	}
+	cfg.TokenAuthMethod = p.tokenAuthMethod(&cfg)
 	if p.Refreshable {
 		cfg.RefreshURL = or(ep.RefreshURL, or(refreshURL, cfg.TokenURL))
 	}
@@ -212,6 +207,19 @@ func (p preset) build(clientID, clientSecret string, scopes []string, ep Endpoin
 		cfg.Profile = (&profileSpec{p.Profile, p.profileFix, cfg.Header, p.profileCheck}).fetcher(profileURL)
 	}
 	return dance.NewOAuth2(cfg)
+}
+
+// tokenAuthMethod is how the preset's client authenticates: Basic auth by
+// default (""); with clientIDInBody, client_secret_post, or "none" for a
+// public client, one without a secret.
+func (p preset) tokenAuthMethod(cfg *dance.OAuth2Config) string {
+	switch {
+	case !p.clientIDInBody:
+		return ""
+	case cfg.ClientSecret == "" && cfg.ClientSecretFunc == nil && os.Getenv(core.EnvName(cfg.Name)+"_OAUTH_CLIENT_SECRET") == "":
+		return "none"
+	}
+	return "client_secret_post"
 }
 
 // headers are the preset's headers, then the user's, which win.

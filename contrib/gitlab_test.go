@@ -84,7 +84,7 @@ func TestGitLabInsecureTLSOnlyThisBlueprint(t *testing.T) {
 // InsecureSkipVerify rather than silently ignore one of them.
 func TestGitLabInsecureTLSWithHTTPClient(t *testing.T) {
 	_, err := contrib.GitLab(contrib.GitLabConfig{
-		ClientID: "id", InsecureSkipVerify: true, Options: dance.Options{HTTPClient: &http.Client{}},
+		ClientID: "id", ClientSecret: "s", InsecureSkipVerify: true, Options: dance.Options{HTTPClient: &http.Client{}},
 	})
 	if err == nil {
 		t.Fatal("no error for HTTPClient with InsecureSkipVerify")

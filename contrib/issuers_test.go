@@ -311,37 +311,32 @@ func TestPresetInstanceRequired(t *testing.T) {
 	}
 }
 
-// The OpenID Connect presets whose provider issues a refresh token only
-// for offline_access (Okta, Auth0, ZITADEL) are refreshable only with it;
-// Keycloak's and Cognito's code grants always give one.
+// The OpenID Connect presets refresh a token that has a refresh token at
+// their token endpoint, whether or not the scope asks for offline_access
+// (issue 29, defect 1: the provider decides whether to issue one).
 func TestPresetOIDCOfflineAccess(t *testing.T) {
 	offline := []string{"openid", "offline_access"}
 	for _, tc := range []struct {
-		name        string
-		build       func(scopes []string) builder2
-		byDefault   bool
-		withOffline bool
+		name  string
+		build func(scopes []string) builder2
 	}{
-		{"okta", func(s []string) builder2 { return buildOkta(contrib.OktaConfig{Domain: "d.okta.com", Scopes: s}) }, false, true},
-		{"auth0", func(s []string) builder2 { return buildAuth0(contrib.Auth0Config{Domain: "d.auth0.com", Scopes: s}) }, false, true},
+		{"okta", func(s []string) builder2 { return buildOkta(contrib.OktaConfig{Domain: "d.okta.com", Scopes: s}) }},
+		{"auth0", func(s []string) builder2 { return buildAuth0(contrib.Auth0Config{Domain: "d.auth0.com", Scopes: s}) }},
 		{"zitadel", func(s []string) builder2 {
 			return buildZITADEL(contrib.ZITADELConfig{Domain: "d.zitadel.cloud", Scopes: s})
-		}, false, true},
+		}},
 		{"keycloak", func(s []string) builder2 {
 			return buildKeycloak(contrib.KeycloakConfig{URL: "sso.example.com", Realm: "r", Scopes: s})
-		}, true, true},
+		}},
 		{"cognito", func(s []string) builder2 {
 			return buildCognito(contrib.CognitoConfig{Domain: "auth.example.com", UserPoolID: "us-east-1_abc", Scopes: s})
-		}, true, true},
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, c := range []struct {
-				scopes []string
-				want   bool
-			}{{nil, tc.byDefault}, {offline, tc.withOffline}} {
-				o := observe(t, func(o dance.Options) (*dance.Blueprint, error) { return tc.build(c.scopes)(contrib.Endpoints{}, o) })
-				if got := o.Refresh != nil; got != c.want {
-					t.Errorf("scopes %q: refreshes %v, want %v", c.scopes, got, c.want)
+			for _, scopes := range [][]string{nil, offline} {
+				o := observe(t, func(o dance.Options) (*dance.Blueprint, error) { return tc.build(scopes)(contrib.Endpoints{}, o) })
+				if o.Refresh == nil || o.Refresh.Endpoint() != o.Token.Endpoint() {
+					t.Errorf("scopes %q: the token was not refreshed at the token endpoint", scopes)
 				}
 			}
 		})

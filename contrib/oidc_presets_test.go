@@ -117,7 +117,7 @@ func TestAzureVerifiesTenantIssuer(t *testing.T) {
 	}
 	// A tenant given by its ID has a fixed issuer.
 	o := observe(t, func(o dance.Options) (*dance.Blueprint, error) {
-		return contrib.Azure(contrib.AzureConfig{ClientID: "id", Tenant: tid, Options: o})
+		return contrib.Azure(contrib.AzureConfig{ClientID: "id", ClientSecret: "s", Tenant: tid, Options: o})
 	})
 	if got := o.AuthURL(); !strings.Contains(got, tid) {
 		t.Fatalf("auth URL %s", got)

@@ -120,10 +120,12 @@ func TestPresetsMatchDescriptions(t *testing.T) {
 			if !slices.Equal(o.Scopes(), desc.Scopes) && len(o.Scopes())+len(desc.Scopes) > 0 {
 				t.Errorf("default scopes: the preset asks %q, its description says %q", o.Scopes(), desc.Scopes)
 			}
-			if desc.Refreshable {
+			// Every OAuth 2 preset refreshes a token that has a refresh
+			// token, at RefreshURL or else the token endpoint.
+			if !desc.OAuth1 {
 				check("refresh", o.Refresh.Endpoint(), or(desc.RefreshURL, desc.TokenURL))
 			} else if o.Refresh != nil {
-				t.Errorf("refresh: the preset refreshes at %s, its description says it is not refreshable", o.Refresh.Endpoint())
+				t.Errorf("refresh: the OAuth 1 preset refreshes at %s", o.Refresh.Endpoint())
 			}
 			switch {
 			case desc.Profile == nil && o.Profile != nil:

@@ -35,7 +35,7 @@ type presetCase struct {
 
 	tokenURL   string // token endpoint the exchange must reach
 	authStyle  string // "basic" or "params" (dancetest.Request.ClientAuth)
-	refreshURL string // "" means not refreshable
+	refreshURL string // "" means the token endpoint
 
 	apiURL     string            // the API call made after login (the identity endpoint for profiles)
 	apiMethod  string            // its method; default GET
@@ -128,9 +128,10 @@ func runPresetCase(t *testing.T, tc presetCase) {
 	if bp.Name() != tc.bp {
 		t.Errorf("name = %q, want %q", bp.Name(), tc.bp)
 	}
-	// An expired token is refreshed at refreshURL, or not at all.
-	if got := observe(t, tc.build).Refresh.Endpoint(); got != tc.refreshURL {
-		t.Errorf("refresh at %q, want %q", got, tc.refreshURL)
+	// An expired token with a refresh token is refreshed at refreshURL,
+	// by default the token endpoint.
+	if got, want := observe(t, tc.build).Refresh.Endpoint(), or(tc.refreshURL, tc.tokenURL); got != want {
+		t.Errorf("refresh at %q, want %q", got, want)
 	}
 
 	r := gin.New()

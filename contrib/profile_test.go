@@ -54,22 +54,22 @@ func TestProfileMissingOptionalFields(t *testing.T) {
 		login string // Discord falls back to the username for Name too
 	}{
 		{"github without public e-mail nor user:email scope", func(ep contrib.Endpoints, o dance.Options) (*dance.Blueprint, error) {
-			return contrib.GitHub(contrib.GitHubConfig{ClientID: "x", Endpoints: ep, Options: o})
+			return contrib.GitHub(contrib.GitHubConfig{ClientID: "x", ClientSecret: "s", Endpoints: ep, Options: o})
 		}, "/user", `{"login":"ghost","id":10137,"name":null,"email":null,"avatar_url":null}`, "10137", "ghost"},
 		{"google", func(ep contrib.Endpoints, o dance.Options) (*dance.Blueprint, error) {
-			return contrib.Google(contrib.GoogleConfig{ClientID: "x", Endpoints: ep, Options: o})
+			return contrib.Google(contrib.GoogleConfig{ClientID: "x", ClientSecret: "s", Endpoints: ep, Options: o})
 		}, "/oauth2/v2/userinfo", `{"id":"1"}`, "1", ""},
 		{"discord without avatar or email", func(ep contrib.Endpoints, o dance.Options) (*dance.Blueprint, error) {
-			return contrib.Discord(contrib.DiscordConfig{ClientID: "x", Endpoints: ep, Options: o})
+			return contrib.Discord(contrib.DiscordConfig{ClientID: "x", ClientSecret: "s", Endpoints: ep, Options: o})
 		}, "/api/users/@me", `{"id":"80351110224678912","username":"nelly","global_name":null,"avatar":null,"verified":true}`, "80351110224678912", "nelly"},
 		{"strava without names", func(ep contrib.Endpoints, o dance.Options) (*dance.Blueprint, error) {
-			return contrib.Strava(contrib.StravaConfig{ClientID: "x", Endpoints: ep, Options: o})
+			return contrib.Strava(contrib.StravaConfig{ClientID: "x", ClientSecret: "s", Endpoints: ep, Options: o})
 		}, "/athlete", `{"id":227615,"resource_state":1}`, "227615", ""},
 		{"twitch without email scope", func(ep contrib.Endpoints, o dance.Options) (*dance.Blueprint, error) {
-			return contrib.Twitch(contrib.TwitchConfig{ClientID: "x", Endpoints: ep, Options: o})
+			return contrib.Twitch(contrib.TwitchConfig{ClientID: "x", ClientSecret: "s", Endpoints: ep, Options: o})
 		}, "/users", `{"data":[{"id":"141981764"}]}`, "141981764", ""},
 		{"azure without mail", func(ep contrib.Endpoints, o dance.Options) (*dance.Blueprint, error) {
-			return contrib.Azure(contrib.AzureConfig{ClientID: "x", Endpoints: ep, Options: o})
+			return contrib.Azure(contrib.AzureConfig{ClientID: "x", ClientSecret: "s", Endpoints: ep, Options: o})
 		}, "/v1.0/me", `{"id":"48d31887","displayName":null,"mail":null,"userPrincipalName":null}`, "48d31887", ""},
 	}
 	for _, tc := range cases {
@@ -131,7 +131,7 @@ func TestProfileURLOverride(t *testing.T) {
 	p := dancetest.NewProvider(dancetest.Config{Paths: map[string]any{"/self/hosted/me": `{"ZUID":42}`}, AuthScheme: "Zoho-oauthtoken"})
 	defer p.Close()
 	prof, err := loggedIn(t, p, func(o dance.Options) (*dance.Blueprint, error) {
-		return contrib.Zoho(contrib.ZohoConfig{ClientID: "x", Endpoints: contrib.Endpoints{ProfileURL: p.URL + "/self/hosted/me"}, Options: o})
+		return contrib.Zoho(contrib.ZohoConfig{ClientID: "x", ClientSecret: "s", Endpoints: contrib.Endpoints{ProfileURL: p.URL + "/self/hosted/me"}, Options: o})
 	}).Profile()
 	if err != nil || prof.ID != "42" {
 		t.Fatalf("profile %v, err %v", prof, err)
@@ -145,6 +145,6 @@ func TestProfileURLOverride(t *testing.T) {
 func googleAt(base string) func(dance.Options) (*dance.Blueprint, error) {
 	return func(o dance.Options) (*dance.Blueprint, error) {
 		o.BaseURL = base
-		return contrib.Google(contrib.GoogleConfig{ClientID: "x", Options: o})
+		return contrib.Google(contrib.GoogleConfig{ClientID: "x", ClientSecret: "s", Options: o})
 	}
 }

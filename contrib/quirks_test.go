@@ -35,7 +35,7 @@ func TestEndpointsOverridable(t *testing.T) {
 			if o.AuthURL() != host+"/a" || o.Token.Endpoint() != host+"/t" || o.BaseURL() != host+"/api/" {
 				t.Errorf("endpoints %s %s base %s", o.AuthURL(), o.Token.Endpoint(), o.BaseURL())
 			}
-			want := ""
+			want := host + "/t" // RefreshURL empty: the token endpoint
 			if desc.Refreshable {
 				want = host + "/r"
 			}
@@ -50,7 +50,7 @@ func TestEndpointsOverridable(t *testing.T) {
 // since the provider refreshes at its token endpoint.
 func TestRefreshURLFollowsTokenURL(t *testing.T) {
 	o := observe(t, func(o dance.Options) (*dance.Blueprint, error) {
-		return contrib.Fitbit(contrib.FitbitConfig{ClientID: "x", Endpoints: contrib.Endpoints{TokenURL: "https://fake.example/token"}, Options: o})
+		return contrib.Fitbit(contrib.FitbitConfig{ClientID: "x", ClientSecret: "s", Endpoints: contrib.Endpoints{TokenURL: "https://fake.example/token"}, Options: o})
 	})
 	if got := o.Refresh.Endpoint(); got != "https://fake.example/token" {
 		t.Fatalf("refresh at %q", got)
@@ -67,7 +67,7 @@ func TestSlackTokenParameter(t *testing.T) {
 	defer p.Close()
 	cl := loggedIn(t, p, func(o dance.Options) (*dance.Blueprint, error) {
 		o.BaseURL = p.URL + "/"
-		return contrib.Slack(contrib.SlackConfig{ClientID: "x", Options: o})
+		return contrib.Slack(contrib.SlackConfig{ClientID: "x", ClientSecret: "s", Options: o})
 	})
 	tok, err := cl.Token()
 	if err != nil || tok == nil {
@@ -97,7 +97,7 @@ func TestTwitchClientIDHeaderEveryCall(t *testing.T) {
 	defer p.Close()
 	cl := loggedIn(t, p, func(o dance.Options) (*dance.Blueprint, error) {
 		o.BaseURL, o.Header = p.URL+"/", map[string][]string{"Accept": {"application/json"}}
-		return contrib.Twitch(contrib.TwitchConfig{ClientID: "twitch-app", Options: o})
+		return contrib.Twitch(contrib.TwitchConfig{ClientID: "twitch-app", ClientSecret: "s", Options: o})
 	})
 	for _, path := range []string{"streams", "users", "streams"} {
 		send(t, cl, get(t, cl, path))

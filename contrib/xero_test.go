@@ -45,14 +45,15 @@ func TestPresetXeroDevLogin(t *testing.T) {
 }
 
 // TestPresetXeroRefreshableWithOfflineAccess: an expired token is
-// refreshed when the scopes include offline_access, and not otherwise
-// (Xero then issues no refresh token; the blueprint does not try).
+// refreshed at the token endpoint whenever it has a refresh token. Xero
+// issues one only for offline_access; the development provider always
+// does, so both logins refresh (issue 29: RefreshURL empty is TokenURL).
 func TestPresetXeroRefreshableWithOfflineAccess(t *testing.T) {
 	dev := pbDev(t)
 	for _, tc := range []struct {
 		scopes []string
 		want   bool
-	}{{nil, true}, {[]string{"openid", "accounting.transactions"}, false}} {
+	}{{nil, true}, {[]string{"openid", "accounting.transactions"}, true}} {
 		rec := &pbRecorder{}
 		cfg := contrib.XeroConfig{Scopes: tc.scopes, Endpoints: contrib.Endpoints{Dev: dev}}
 		cfg.HTTPClient = rec.client()

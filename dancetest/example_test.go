@@ -116,7 +116,9 @@ func ExampleSessionCookie() {
 	})
 
 	t := &testing.T{}
-	for _, tok := range []*dance.Token{dancetest.Token("gho_fresh"), dancetest.ExpiredToken("gho_stale")} {
+	stale := dancetest.ExpiredToken("gho_stale")
+	stale.RefreshToken = "" // GitHub's tokens do not expire unless the app opts in
+	for _, tok := range []*dance.Token{dancetest.Token("gho_fresh"), stale} {
 		req := httptest.NewRequest("GET", "/", nil)
 		req.AddCookie(dancetest.SessionCookie(t, store, "session", github, tok))
 		w := httptest.NewRecorder()

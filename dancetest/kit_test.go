@@ -149,7 +149,9 @@ func TestAuthorizedRequest(t *testing.T) {
 func TestExpiredToken(t *testing.T) {
 	github := newGitHub(t, dance.Options{})
 	w := httptest.NewRecorder()
-	app(github).ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", github, dancetest.ExpiredToken("old")))
+	old := dancetest.ExpiredToken("old")
+	old.RefreshToken = "" // nothing to refresh it with
+	app(github).ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", store, "session", github, old))
 	if w.Body.String() != "expired" {
 		t.Fatalf("got %q", w.Body.String())
 	}

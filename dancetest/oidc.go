@@ -84,6 +84,12 @@ func (p *Provider) SetIDToken(c IDTokenConfig) {
 // discovery serves the OpenID Connect discovery document.
 func (p *Provider) discovery(w http.ResponseWriter) {
 	iss := p.Issuer()
+	p.mu.Lock()
+	methods := p.cfg.TokenAuthMethods
+	p.mu.Unlock()
+	if len(methods) == 0 {
+		methods = []string{"client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"}
+	}
 	writeJSON(w, 200, map[string]any{
 		"issuer":                                         iss,
 		"authorization_endpoint":                         iss + "/authorize",
@@ -91,11 +97,17 @@ func (p *Provider) discovery(w http.ResponseWriter) {
 		"jwks_uri":                                       iss + p.jwksPath(),
 		"userinfo_endpoint":                              iss + "/user",
 		"revocation_endpoint":                            iss + "/revoke",
+		"end_session_endpoint":                           iss + "/end_session",
+		"backchannel_logout_supported":                   true,
+		"backchannel_logout_session_supported":           true,
 		"response_types_supported":                       []string{"code"},
 		"subject_types_supported":                        []string{"public"},
 		"id_token_signing_alg_values_supported":          []string{"ES256"},
 		"code_challenge_methods_supported":               []string{"S256"},
 		"authorization_response_iss_parameter_supported": p.cfg.IssParameter,
+		"pushed_authorization_request_endpoint":          iss + "/par",
+		"require_pushed_authorization_requests":          p.cfg.RequirePAR,
+		"token_endpoint_auth_methods_supported":          methods,
 	})
 }
 
@@ -121,6 +133,7 @@ func (p *Provider) idToken(nonce string, who *Persona, aud string) string {
 		"aud": or(aud, p.cfg.ClientID),
 		"iat": t.Unix(),
 		"exp": t.Add(time.Hour).Unix(),
+		"sid": p.SessionID(),
 	}
 	for _, k := range []string{"email", "name"} {
 		if v, ok := p.cfg.User[k]; ok {
@@ -144,6 +157,10 @@ func (p *Provider) idToken(nonce string, who *Persona, aud string) string {
 			claims[k] = v
 		}
 	}
+	p.mu.Lock()
+	p.lastSub, _ = claims["sub"].(string)
+	p.lastAud, _ = claims["aud"].(string)
+	p.mu.Unlock()
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		panic(err) // claims are plain JSON values

@@ -177,6 +177,36 @@ type Config struct {
 	// does (Shopify's hmac parameter). [Provider.Configure] sets it for a
 	// preset whose provider signs, with the fake's client secret.
 	SignCallback func(q url.Values)
+	// BackChannelLogoutURL is the app's back-channel logout route, as
+	// registered at a provider: when set, the end-session endpoint POSTs
+	// a logout token for the session it ends there.
+	BackChannelLogoutURL string
+	// DPoP makes the provider speak RFC 9449 (DPoP): a token request with
+	// a valid proof gets a DPoP-bound token (token_type DPoP), whose
+	// refresh token is bound to the same key, and the API endpoints want
+	// it as "Authorization: DPoP <token>" with a proof of that key; an
+	// authorization request's dpop_jkt binds its code to a key. Bad
+	// proofs are refused as panva's oidc-provider refuses them. A token
+	// request without a proof still gets a bearer token.
+	DPoP bool
+	// DPoPNonce, with DPoP, makes every proof carry the provider's nonce
+	// (RFC 9449, 8 and 9): one without it is refused with use_dpop_nonce
+	// and the nonce in a DPoP-Nonce header. See [Provider.RotateDPoPNonce].
+	DPoPNonce bool
+	// ClientKey is the public key (an *rsa.PublicKey, *ecdsa.PublicKey,
+	// ed25519.PublicKey or a jose.JSONWebKey) that verifies the client's
+	// private_key_jwt assertions (RFC 7523). client_secret_jwt assertions
+	// are verified with ClientSecret. Either is accepted at /token,
+	// /revoke and /par, each jti once.
+	ClientKey any
+	// TokenAuthMethods, when set, are the only client authentication
+	// methods the provider accepts ("client_secret_basic",
+	// "client_secret_post", "client_secret_jwt", "private_key_jwt",
+	// "none" for a client_id alone), and what discovery advertises.
+	TokenAuthMethods []string
+	// RequirePAR refuses an authorization request that was not pushed to
+	// /par first (RFC 9126), and says so in the discovery document.
+	RequirePAR bool
 }
 
 // Request is one request that the fake provider received.
@@ -207,6 +237,7 @@ func (r Request) ClientAuth() string {
 
 type grant struct {
 	clientID, redirectURI, challenge, method, scope, nonce string
+	dpopJKT                                                string // the authorization request's dpop_jkt
 	used                                                   bool
 	persona                                                *Persona
 }
@@ -232,6 +263,7 @@ type refreshGrant struct {
 //	DELETE /applications/{client_id}/grant   GitHub-style grant deletion
 //	GET  /.well-known/openid-configuration   OpenID Connect discovery
 //	GET  /jwks             the key set that signs ID tokens
+//	GET  /end_session      RP-Initiated Logout's end-session endpoint
 //
 // When the scope holds "openid", the token response carries an ID token
 // signed with ES256, with the nonce of the authorization request; see
@@ -270,6 +302,17 @@ type Provider struct {
 	refreshPath string
 	// registered are the clients of RegisterPath, secret by ID.
 	registered map[string]string
+	// sid is the provider session's ID, the ID tokens' "sid"; the
+	// end-session endpoint starts a new one.
+	sid string
+	// lastSub and lastAud are the sub and aud of the last ID token, whom
+	// a logout token names by default.
+	lastSub, lastAud string
+	dpop             dpopState
+	// pushed are the PAR requests by request_uri; jtis the client
+	// assertions' IDs seen.
+	pushed map[string]*pushedRequest
+	jtis   map[string]bool
 }
 
 // NewProvider starts a fake provider on a loopback port. Close it when
@@ -314,7 +357,10 @@ func newProvider(cfg Config) *Provider {
 	if cfg.Delay == 0 {
 		cfg.Delay = 5 * time.Second
 	}
-	return &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, scopeOf: map[string]string{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys(), owners: map[string]*family{}}
+	p := &Provider{cfg: cfg, grants: map[string]*grant{}, tokens: map[string]bool{}, scopeOf: map[string]string{}, refresh: map[string]*refreshGrant{}, oidc: newOIDCKeys(), owners: map[string]*family{},
+		pushed: map[string]*pushedRequest{}, jtis: map[string]bool{}}
+	p.dpop = dpopState{jkt: map[string]string{}, jti: map[string]bool{}, nonce: "nonce-" + random()}
+	return p
 }
 
 // ClientID returns the client ID the provider accepts.
@@ -445,8 +491,12 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.decide(w, r)
 	case (r.URL.Path == "/token" || r.URL.Path == refreshPath) && r.Method == http.MethodPost:
 		p.token(w, r)
+	case r.URL.Path == "/par" && r.Method == http.MethodPost:
+		p.par(w, r)
 	case register != "" && r.URL.Path == register && r.Method == http.MethodPost:
 		p.register(w, r)
+	case p.cfg.DPoP && p.isAPI(r.URL.Path) && !p.dpopGate(w, r):
+		// refused: the gate answered
 	case p.cfg.PersonaPaths[r.URL.Path] != nil:
 		p.personaAPI(w, r, p.cfg.PersonaPaths[r.URL.Path])
 	case p.cfg.Paths[r.URL.Path] != nil:
@@ -463,6 +513,8 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.discovery(w)
 	case r.URL.Path == p.jwksPath() && r.Method == http.MethodGet:
 		p.jwks(w)
+	case r.URL.Path == "/end_session" && r.Method == http.MethodGet:
+		p.endSession(w, r)
 	default:
 		http.NotFound(w, r)
 	}
@@ -495,7 +547,11 @@ func (p *Provider) record(r *http.Request, body string) {
 }
 
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q := p.pushedParams(r.URL.Query())
+	if q == nil {
+		http.Error(w, "unknown, used or expired request_uri, or a request that was not pushed", http.StatusBadRequest)
+		return
+	}
 	redirectURI := q.Get("redirect_uri")
 	if !p.knownClient(q.Get("client_id")) || q.Get("response_type") != "code" {
 		http.Error(w, "unknown client_id or bad response_type", http.StatusBadRequest)
@@ -569,6 +625,7 @@ func (p *Provider) approve(q url.Values) url.Values {
 		clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"),
 		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
 		scope: p.granted(q.Get("scope")), nonce: q.Get("nonce"), persona: p.persona(q),
+		dpopJKT: q.Get("dpop_jkt"),
 	}
 	p.mu.Unlock()
 	v := url.Values{"code": {code}}
@@ -644,15 +701,21 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	byID := p.cfg.RefreshByClientID
 	p.mu.Unlock()
 	if byID && r.PostForm.Get("grant_type") == "refresh_token" && r.PostForm.Get("client_secret") == "" && p.knownClient(r.PostForm.Get("client_id")) {
-		p.refreshGrant(w, r)
+		if jkt, ok := p.tokenProof(w, r); ok {
+			p.refreshGrant(w, r, jkt)
+		}
 		return
 	}
 	clientID, ok := p.clientAuth(w, r)
 	if !ok {
 		return
 	}
+	jkt, ok := p.tokenProof(w, r)
+	if !ok {
+		return
+	}
 	if r.PostForm.Get("grant_type") == "refresh_token" {
-		p.refreshGrant(w, r)
+		p.refreshGrant(w, r, jkt)
 		return
 	}
 	if r.PostForm.Get("grant_type") != "authorization_code" {
@@ -663,10 +726,14 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	if g == nil {
 		return
 	}
+	if p.cfg.DPoP && g.dpopJKT != "" && g.dpopJKT != jkt { // oidc-provider's answer
+		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "grant request is invalid"})
+		return
+	}
 	at := p.issueScoped(g.scope)
 	fam := &family{persona: g.persona, clientID: g.clientID}
 	p.join(fam, at)
-	resp := map[string]any{"access_token": at, "token_type": "bearer", "scope": g.scope}
+	resp := map[string]any{"access_token": at, "token_type": p.tokenType(jkt, at), "scope": g.scope}
 	for k, v := range p.cfg.Extra {
 		resp[k] = v
 	}
@@ -677,7 +744,9 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		resp["expires_in"] = p.cfg.ExpiresIn
 	}
 	if p.cfg.RefreshToken {
-		resp["refresh_token"] = p.issueRefresh(g.scope, fam)
+		rt := p.issueRefresh(g.scope, fam)
+		p.tokenType(jkt, rt)
+		resp["refresh_token"] = rt
 	}
 	if hasScope(g.scope, "openid") {
 		resp["id_token"] = p.idToken(g.nonce, g.persona, g.clientID)
@@ -824,13 +893,25 @@ func failTruncated(w http.ResponseWriter) {
 // are wrong.
 func (p *Provider) clientAuth(w http.ResponseWriter, r *http.Request) (clientID string, ok bool) {
 	clientID, secret, basic := r.BasicAuth()
+	method := "client_secret_basic"
 	if basic {
 		clientID, _ = url.QueryUnescape(clientID)
 		secret, _ = url.QueryUnescape(secret)
 	} else {
 		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+		method = "client_secret_post"
 	}
-	if !p.clientOK(clientID, secret) {
+	good := false
+	switch {
+	case !basic && r.PostForm.Has("client_assertion"):
+		clientID, method = p.assertedClient(r)
+		good = clientID != ""
+	case !basic && secret == "" && p.allows("none"):
+		method, good = "none", p.knownClient(clientID)
+	default:
+		good = p.clientOK(clientID, secret)
+	}
+	if !good || !p.allows(method) {
 		writeJSON(w, 401, map[string]any{"error": "invalid_client"})
 		return "", false
 	}
@@ -839,11 +920,19 @@ func (p *Provider) clientAuth(w http.ResponseWriter, r *http.Request) (clientID 
 
 // refreshGrant answers the refresh_token grant: a new access token, and a
 // new refresh token only with RotateRefreshTokens.
-func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request) {
+func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request, jkt string) {
 	rt := r.PostForm.Get("refresh_token")
 	p.mu.Lock()
 	g := p.refresh[rt]
 	ok := g != nil && g.valid
+	bound := p.dpop.jkt[rt]
+	if ok && bound != "" && bound != jkt {
+		// A bound refresh token without its key's proof: oidc-provider
+		// answers as it does for a dead grant.
+		p.mu.Unlock()
+		writeJSON(w, 400, map[string]any{"error": "invalid_grant", "error_description": "grant request is invalid"})
+		return
+	}
 	if ok && p.cfg.RotateRefreshTokens {
 		g.valid, g.rotated = false, true
 	}
@@ -858,12 +947,14 @@ func (p *Provider) refreshGrant(w http.ResponseWriter, r *http.Request) {
 	}
 	at := p.issueScoped(g.scope)
 	p.join(g.grant, at)
-	resp := map[string]any{"access_token": at, "token_type": "bearer"}
+	resp := map[string]any{"access_token": at, "token_type": p.tokenType(jkt, at)}
 	if p.cfg.ExpiresIn > 0 {
 		resp["expires_in"] = p.cfg.ExpiresIn
 	}
 	if p.cfg.RotateRefreshTokens {
-		resp["refresh_token"] = p.issueRefresh(g.scope, g.grant)
+		next := p.issueRefresh(g.scope, g.grant)
+		p.BindDPoP(bound, next) // the new one is bound as the old one was
+		resp["refresh_token"] = next
 	}
 	if hasScope(g.scope, "openid") {
 		resp["id_token"] = p.idToken("", g.grant.persona, g.grant.clientID)
@@ -993,6 +1084,9 @@ func hasScope(scope, s string) bool {
 // user answers an API call with body, when it carries a valid token.
 func (p *Provider) user(w http.ResponseWriter, r *http.Request, body any) {
 	at, ok := strings.CutPrefix(r.Header.Get("Authorization"), p.cfg.AuthScheme+" ")
+	if dat, bound := strings.CutPrefix(r.Header.Get("Authorization"), "DPoP "); bound && p.cfg.DPoP {
+		at, ok = dat, true // the gate checked its proof
+	}
 	if th := p.tokenHeader(); th != "" && r.Header.Get(th) != "" {
 		at, ok = r.Header.Get(th), true
 	}
@@ -1101,3 +1195,14 @@ func (p *Provider) StandIn() *http.Client {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// allows reports whether the provider accepts client authentication
+// method (Config.TokenAuthMethods; all but "none" when it is empty).
+func (p *Provider) allows(method string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.cfg.TokenAuthMethods) == 0 {
+		return method != "none"
+	}
+	return slices.Contains(p.cfg.TokenAuthMethods, method)
+}

@@ -65,6 +65,8 @@ var harnessImports = [][2]string{
 	{"github.com/gin-dance/dance/contrib", "contrib.GitHub"},
 	{"github.com/gin-dance/dance/dancetest", "dancetest.Token"},
 	{"github.com/gin-dance/dance/redis/rediscache", "rediscache.New"},
+	{"github.com/gin-dance/dance/redis/redislogout", "redislogout.New"},
+	{"github.com/gin-dance/dance/redis/redisstate", "redisstate.New"},
 	{"github.com/gin-dance/dance/redis/refreshlock", "refreshlock.DefaultTTL"},
 	{"github.com/gin-dance/dance/storage", "storage.NewMemory"},
 	{"github.com/gin-dance/dance/storage/gormstore", "gormstore.New"},

@@ -162,14 +162,15 @@ func TestFullDanceAgainstFake(t *testing.T) {
 	}
 }
 
-// An expired token (GitHub tokens do not refresh): the user is shown the
-// login link again, Required sends them to log in, and GitHub is not called
-// with the stale token.
+// An expired token without a refresh token (GitHub's, unless the app opts
+// in to expiring tokens): the user is shown the login link again, Required
+// sends them to log in, and GitHub is not called with the stale token.
 func TestExpiredTokenAsksToLogInAgain(t *testing.T) {
 	fake := dancetest.NewProvider(dancetest.Config{})
 	defer fake.Close()
 	a := realGitHubVia(t, fake.StandIn()) // any call would reach the fake
 	tok := dancetest.ExpiredToken(fake.IssueToken())
+	tok.RefreshToken = ""
 
 	w := httptest.NewRecorder()
 	a.Engine.ServeHTTP(w, dancetest.AuthorizedRequest(t, "GET", "/", a.Store, sessionName, a.GitHub, tok))

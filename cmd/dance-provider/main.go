@@ -51,6 +51,8 @@ func run(args []string) error {
 	personas := fs.String("personas", "", "personas to sign in as: a JSON file, or inline JSON, of [{\"login\":…,\"name\":…,\"email\":…,\"verified\":true}]")
 	clientID := fs.String("client-id", "", "accept only this client ID (default: any)")
 	clientSecret := fs.String("client-secret", "", "accept only this client secret, with -client-id")
+	backChannel := fs.String("backchannel-logout", "", "the app's back-channel logout URL, {name} for the preset (for example http://127.0.0.1:8080/login/{name}/backchannel-logout): visiting /{name}/end_session sends a logout token there")
+	clientKey := fs.String("client-key", "", "a public key file (PEM or JWK) that verifies private_key_jwt client assertions")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,6 +63,12 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	var key any
+	if *clientKey != "" {
+		if key, err = devprovider.ReadPublicKey(*clientKey); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -69,7 +77,7 @@ func run(args []string) error {
 	if origin == "" {
 		origin = "http://" + ln.Addr().String()
 	}
-	dp, err := devprovider.New(devprovider.Config{URL: origin, Personas: who, ClientID: *clientID, ClientSecret: *clientSecret})
+	dp, err := devprovider.New(devprovider.Config{URL: origin, Personas: who, ClientID: *clientID, ClientSecret: *clientSecret, ClientKey: key, BackChannelLogoutURL: *backChannel})
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,20 @@ type Config struct {
 	// ClientID and ClientSecret, when set, are the only credentials
 	// accepted; by default any are.
 	ClientID, ClientSecret string
+	// BackChannelLogoutURL is the app's back-channel logout route, with
+	// "{name}" for the preset's name: when set, an OpenID Connect
+	// stand-in's end-session endpoint (/{name}/end_session, which the
+	// discovery document names) sends a logout token there for the
+	// session it ends, whether the app's logout route sent the browser
+	// or one visits it to log out "elsewhere".
+	BackChannelLogoutURL string
+	// ClientKey, when set, is the public key that verifies apps'
+	// private_key_jwt client assertions (see dancetest.Config.ClientKey);
+	// client_secret_jwt needs ClientID and ClientSecret set.
+	ClientKey any
+	// DPoPNonce makes every stand-in demand its DPoP nonce (RFC 9449, 8
+	// and 9) of the DPoP proofs it gets, which they all check.
+	DPoPNonce bool
 }
 
 // DefaultPersonas are the personas when none are configured.
@@ -84,6 +98,8 @@ func oauth2Stand(cfg Config, d *presets.Provider) *stand {
 		RefreshToken: true, RotateRefreshTokens: true, DetectRefreshReuse: true,
 		DiscardRequests: true,
 		TokenHeader:     d.TokenHeader,
+		ClientKey:       cfg.ClientKey,
+		DPoP:            true, DPoPNonce: cfg.DPoPNonce,
 	}
 	if sign := d.SignCallback; sign != nil {
 		secret := cfg.ClientSecret
@@ -109,6 +125,9 @@ func oauth2Stand(cfg Config, d *presets.Provider) *stand {
 		}
 		fc.Issuer = iss
 		fc.JWKSPath = pathOf(d.JWKSURL)
+		if cfg.BackChannelLogoutURL != "" {
+			fc.BackChannelLogoutURL = strings.ReplaceAll(cfg.BackChannelLogoutURL, "{name}", d.Name)
+		}
 	}
 	if sh := d.Profile; sh != nil {
 		fc.PersonaPaths[sh.Path(d.BaseURL)] = func(who dancetest.Persona) any {

@@ -73,6 +73,25 @@ func (e *Map[K, V]) PutNew(k K, v V, until time.Time) bool {
 	return true
 }
 
+// Update keeps f(cur, ok) under k until the given time, in one step: cur
+// is the live value under k, and ok whether there is one.
+func (e *Map[K, V]) Update(k K, f func(cur V, ok bool) V, until time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ent, ok := e.m[k]
+	if ok && e.now().UnixNano() > ent.until {
+		ok = false
+	}
+	if !ok && len(e.m) >= e.max {
+		e.sweep()
+	}
+	var cur V
+	if ok {
+		cur = ent.v
+	}
+	e.m[k] = entry[V]{v: f(cur, ok), until: max(nanos(until), ent.until)}
+}
+
 // Get returns the live value under k.
 func (e *Map[K, V]) Get(k K) (V, bool) {
 	e.mu.Lock()

@@ -165,3 +165,14 @@ func AuthParams(h string) map[string]string {
 	}
 	return out
 }
+
+// IsConcat reports whether s is the concatenation of parts.
+func IsConcat(s string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.HasPrefix(s, p) {
+			return false
+		}
+		s = s[len(p):]
+	}
+	return s == ""
+}

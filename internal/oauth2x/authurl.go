@@ -1,10 +1,13 @@
 // Package oauth2x is what dance adds to golang.org/x/oauth2: a template of
-// the authorization URL, the capture of a token endpoint's raw answer, and
-// the token read from it.
+// the authorization URL, the capture of a token endpoint's raw answer and
+// the token read from it, and the client authentication (secrets and RFC
+// 7523 assertions) that the exchange, refresh, revocation and pushed
+// authorization requests share.
 package oauth2x
 
 import (
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -116,4 +119,30 @@ func Params(params map[string]string) []oauth2.AuthCodeOption {
 		opts = append(opts, oauth2.SetAuthURLParam(k, params[k]))
 	}
 	return opts
+}
+
+// Form is params as a form, nil when there are none.
+func Form(params map[string]string) url.Values {
+	if len(params) == 0 {
+		return nil
+	}
+	v := make(url.Values, len(params))
+	for k, p := range params {
+		v.Set(k, p)
+	}
+	return v
+}
+
+// WithDefault is params with k set to v unless params sets k; params
+// itself is not changed.
+func WithDefault(params map[string]string, k, v string) map[string]string {
+	if _, set := params[k]; set {
+		return params
+	}
+	out := maps.Clone(params)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out[k] = v
+	return out
 }
