@@ -451,3 +451,22 @@ func TestBackChannelLogoutAcrossInstances(t *testing.T) {
 		}
 	}
 }
+
+// TestLogoutRouteBothProtocols: the logout route of an OAuth 1 blueprint,
+// and of an OAuth 2 one, logs out locally.
+func TestLogoutRouteBothProtocols(t *testing.T) {
+	for _, proto := range protocols {
+		t.Run(proto.name, func(t *testing.T) {
+			h := proto.new(t, nil)
+			h.browser.Dance(h.url(h.loginPath()), dancetest.Want{Stored: "/private"})
+			resp := h.browser.Logout(h.url(h.bp.LogoutURL()), "")
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+				t.Fatalf("logout = %d to %q, want 303 to /", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			if resp, _ := h.get(h.url("/private")); resp.StatusCode != http.StatusFound {
+				t.Fatalf("/private after logout = %d, want 302", resp.StatusCode)
+			}
+		})
+	}
+}
