@@ -365,36 +365,6 @@ func (f *oauth2Flow) complete(c *gin.Context, bp *Blueprint, fl *flowstate.Recor
 	return tok, nil
 }
 
-// exchange trades the code for a token through x/oauth2, keeping every
-// field of the provider's response.
-func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier string) (*Token, *Error) {
-	opts := f.tokenParams
-	if verifier != "" {
-		opts = append(slices.Clip(opts), oauth2.VerifierOption(verifier))
-	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
-	defer cancel()
-	return f.fetch(ctx, bp, StageToken, errTokenExchange, f.config(c, bp).Config, nil, func(ctx context.Context, cfg *oauth2.Config) (*oauth2.Token, error) {
-		return cfg.Exchange(ctx, code, opts...)
-	})
-}
-
-// secret is the client secret: ClientSecretFunc's, else the configured;
-// none for a method that does not use one.
-func (f *oauth2Flow) secret(ctx context.Context, bp *Blueprint, stage Stage) (string, *Error) {
-	if !oauth2x.NeedsSecret(f.auth.Method) {
-		return "", nil
-	}
-	if f.secretFn == nil {
-		return f.cfg.ClientSecret, nil
-	}
-	s, err := f.secretFn(ctx)
-	if err != nil {
-		return "", &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("making the client secret: %w", err)}
-	}
-	return s, nil
-}
-
 // verifier is the ID token verifier, nil when ID tokens are not verified.
 func (f *oauth2Flow) verifier() *idVerifier {
 	if !f.openid {

@@ -4,19 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance/internal/dpop"
+	"github.com/gin-dance/dance/internal/flowstate"
 	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/internal/oauth2x"
+	"github.com/gin-dance/dance/internal/session"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -208,65 +208,6 @@ func (cl *Client) use(tok *Token) {
 	cl.mu.Unlock()
 }
 
-// HTTPClient returns an *http.Client that sends the user's token with every
-// request, over the blueprint's shared transport: the one to hand to a
-// provider's SDK. URLs given to it must be absolute; [Client.NewRequest]
-// resolves relative ones.
-func (cl *Client) HTTPClient() *http.Client {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	if cl.hc == nil {
-		base := cl.bp.httpClient
-		cl.hc = &http.Client{
-			Transport:     &authTransport{cl: cl, base: oauth2x.Transport(base)},
-			CheckRedirect: base.CheckRedirect,
-			Jar:           base.Jar,
-			Timeout:       base.Timeout,
-		}
-	}
-	return cl.hc
-}
-
-// NewRequest builds a request to ref, resolved against the BaseURL, bound
-// to the gin request's context so that a client disconnect cancels it.
-func (cl *Client) NewRequest(method, ref string, body io.Reader) (*http.Request, error) {
-	u, err := cl.bp.resolve(ref)
-	if err != nil {
-		return nil, err
-	}
-	return http.NewRequestWithContext(cl.c.Request.Context(), method, u.String(), body)
-}
-
-// Do sends req with the user's token.
-func (cl *Client) Do(req *http.Request) (*http.Response, error) {
-	return cl.HTTPClient().Do(req)
-}
-
-// GetJSON sends a GET to ref and decodes a 2xx JSON answer into v. Any
-// other answer is an [*Error] of stage [StageAPI] with the status, and the
-// start of the body as its Description.
-func (cl *Client) GetJSON(ref string, v any) error {
-	req, err := cl.NewRequest(http.MethodGet, ref, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := cl.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if missing := insufficientScope(resp); missing != nil {
-			return cl.insufficientError(resp.StatusCode, missing)
-		}
-		return cl.apiError(core.NewResponseError(resp))
-	}
-	if err := core.DecodeJSON(resp.Body, v); err != nil {
-		return &Error{Provider: cl.bp.name, Stage: StageAPI, Err: err}
-	}
-	return nil
-}
-
 // checkPaths checks the route paths: each starts with "/", and no two
 // are the same.
 func (bp *Blueprint) checkPaths() error {
@@ -313,92 +254,6 @@ func (bp *Blueprint) parseURLs(o Options) error {
 	return nil
 }
 
-// resolve resolves ref against the base URL (RFC 3986). Without a base
-// URL, ref must be absolute.
-func (bp *Blueprint) resolve(ref string) (*url.URL, error) {
-	u, err := url.Parse(ref)
-	if err != nil {
-		return nil, fmt.Errorf("dance: %s: invalid URL: %w", bp.name, err)
-	}
-	if bp.base != nil {
-		bp.warnLeadingSlash(u)
-		u = bp.base.ResolveReference(u)
-	}
-	if u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("dance: %s: relative URL %q with no BaseURL to resolve it against", bp.name, ref)
-	}
-	return u, nil
-}
-
-// warnLeadingSlash logs, once per blueprint, that ref starts with "/" and
-// so drops the path of a BaseURL that has one: under RFC 3986, "/user"
-// against https://gitlab.com/api/v4/ is https://gitlab.com/user, while
-// "user" is https://gitlab.com/api/v4/user. The call still goes where
-// the reference says (it may be meant), but the mistake no longer hides.
-// Only paths are logged, never the query (it may hold a secret).
-func (bp *Blueprint) warnLeadingSlash(ref *url.URL) {
-	if ref.IsAbs() || ref.Host != "" || !strings.HasPrefix(ref.Path, "/") {
-		return
-	}
-	if base := strings.TrimSuffix(bp.base.Path, "/"); base == "" || strings.HasPrefix(ref.Path, base+"/") {
-		return
-	}
-	bp.slashWarned.Do(func() {
-		bp.log.Warn("dance: an API reference that starts with \"/\" drops the base URL's path; write it without the leading slash",
-			"provider", bp.name, "ref", ref.Path, "base_path", bp.base.Path,
-			"resolves_to", bp.base.ResolveReference(&url.URL{Path: ref.Path}).Path)
-	})
-}
-
-// authTransport adds the user's token (refreshed first if it has expired)
-// and the blueprint's headers to each request, then hands it to the shared
-// transport.
-type authTransport struct {
-	cl   *Client
-	base http.RoundTripper
-}
-
-func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	tok, err := t.cl.Token()
-	if err != nil {
-		closeBody(req)
-		return nil, err
-	}
-	if !tok.Valid() {
-		closeBody(req)
-		return nil, &Error{Provider: t.cl.bp.name, Stage: StageAPI, Err: ErrNoToken}
-	}
-	r := req.Clone(req.Context())
-	for k, v := range t.cl.bp.header {
-		if _, set := r.Header[k]; !set {
-			r.Header[k] = v
-		}
-	}
-	if err := t.cl.bp.proto.authorize(r, tok); err != nil {
-		closeBody(req)
-		return nil, &Error{Provider: t.cl.bp.name, Stage: StageAPI, Err: err}
-	}
-	resp, err := t.base.RoundTrip(r)
-	if err == nil {
-		t.cl.observe(resp)
-	}
-	return resp, err
-}
-
-func closeBody(req *http.Request) {
-	if req.Body != nil {
-		req.Body.Close()
-	}
-}
-
-// apiError is the *Error for a provider API's failed answer.
-func (cl *Client) apiError(re *core.ResponseError) *Error {
-	return &Error{
-		Provider: cl.bp.name, Stage: StageAPI, Status: re.Status, Description: re.Description,
-		Err: errors.New(re.Error()),
-	}
-}
-
 // useDPoP binds the blueprint's tokens to a key (RFC 9449) when the
 // config asks: the blueprint's transport signs the proofs of token
 // requests and of API calls with a DPoP-bound token, and the login sends
@@ -443,33 +298,64 @@ func (f *oauth2Flow) bind(ctx context.Context, bp *Blueprint, tok *Token) {
 	}
 }
 
-// bearerOrDPoP writes the Authorization of an API call: a bearer token,
-// or a DPoP-bound one, whose proof the blueprint's transport adds.
-func (f *oauth2Flow) bearerOrDPoP(req *http.Request, tok *Token) error {
-	if !isDPoP(tok) {
-		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		return nil
+// stepUp lets the request through (true) when the token holds need, as
+// far as anyone knows. Otherwise it starts a login that asks for the
+// union of the blueprint's scopes, the granted ones and need, coming back
+// to this route; or, when the last step-up for these scopes came back
+// short, it answers 403 (after the error hook) instead of looping.
+func (bp *Blueprint) stepUp(c *gin.Context, cl *Client, need []string) bool {
+	missing, err := cl.missingScopes(need)
+	if err == nil && len(missing) == 0 {
+		return true
 	}
-	if f.keyless(tok) {
-		return errDPoPKeyless
+	sess, ok := bp.sessionOrFail(c, StageLogin)
+	if !ok {
+		return false
 	}
-	req.Header.Set("Authorization", "DPoP "+tok.AccessToken)
-	return nil
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = &Error{Provider: bp.name, Stage: StageStore, Err: err}
+		}
+		bp.fail(c, http.StatusInternalServerError, e)
+		return false
+	}
+	short, _ := sess.Get(bp.shortKey).(string)
+	if len(without(missing, splitScopes(short))) == 0 {
+		bp.fail(c, http.StatusForbidden, &Error{
+			Provider: bp.name, Stage: StageAuthorize, Err: ErrInsufficientScope, Scopes: missing,
+			Description: "the provider did not grant " + strings.Join(missing, " ") + " when asked; log in again to retry",
+		})
+		return false
+	}
+	granted, _, _ := cl.Scopes()
+	ask := bp.proto.scopes()
+	ask = append(ask, granted...)
+	ask = append(ask, need...)
+	bp.startLogin(c, sess, httpx.SafeNext(c.Request.URL.RequestURI()), without(ask, nil))
+	return false
 }
 
-// isDPoP reports whether tok's access token is DPoP-bound.
-func isDPoP(tok *Token) bool { return strings.EqualFold(tok.TokenType, "DPoP") }
-
-// refreshable reports whether tok can be refreshed: the blueprint has a
-// refresh URL and the token a refresh token.
-func (f *oauth2Flow) refreshable(tok *Token) bool {
-	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
+// noteStepUp remembers, at the end of a step-up login (fl.Scope set), the
+// asked scopes that tok does not hold: all of them when the user declined
+// (tok nil) or the provider did not say what it granted. It forgets them
+// when everything was granted. The caller saves the session.
+func (bp *Blueprint) noteStepUp(c *gin.Context, fl *flowstate.Record, tok *Token) {
+	sess, ok := session.From(c)
+	if !ok || fl == nil || fl.Scope == nil {
+		return
+	}
+	short := fl.Scope
+	if tok != nil && tok.Scope != nil {
+		short = without(fl.Scope, splitScopes(strings.Join(tok.Scope, " ")))
+	}
+	setShort(sess, bp.shortKey, short)
 }
 
-// authorize adds the bearer or DPoP token (or the preset's own scheme).
-func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
-	if f.authorizeFn != nil {
-		return f.authorizeFn(req, tok)
+func setShort(sess sessions.Session, key any, short []string) {
+	if len(short) == 0 {
+		sess.Delete(key)
+		return
 	}
-	return f.bearerOrDPoP(req, tok)
+	sess.Set(key, strings.Join(short, " "))
 }

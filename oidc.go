@@ -6,19 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/httpx"
-	"github.com/gin-dance/dance/internal/logout"
 	"github.com/gin-dance/dance/internal/oauth2x"
-	"github.com/gin-dance/dance/internal/session"
-	"github.com/gin-gonic/gin"
 	"github.com/go-jose/go-jose/v4"
 )
 
@@ -293,115 +288,6 @@ func NewOIDC(ctx context.Context, cfg OAuth2Config) (*Blueprint, error) {
 	return NewOAuth2(cfg)
 }
 
-// backChannelWindow is how far a logout token's iat may be from now.
-const backChannelWindow = 10 * time.Minute
-
-// logoutSettings keeps the end-session endpoint and, for a blueprint that
-// verifies ID tokens (v not nil), turns back-channel logout on.
-func (bp *Blueprint) logoutSettings(endSession, clientID string, v *idVerifier) error {
-	if endSession != "" {
-		u, err := bp.resolve(endSession)
-		if err != nil {
-			return err
-		}
-		bp.endSession, bp.endSessionClient = u.String(), clientID
-	}
-	if v == nil || bp.backChannel == "" {
-		return nil
-	}
-	if bp.ended == nil {
-		bp.ended = logout.NewMemory(bp.now)
-	}
-	bp.bcl = &logout.Verifier{Keys: v.keys, Issuer: v.issuerMatches, ClientID: clientID, Algs: joseAlgs, Now: bp.now, Window: backChannelWindow}
-	return nil
-}
-
-// backChannelLogout is the back-channel logout route (Back-Channel Logout
-// 1.0): the provider POSTs a logout_token. Once it is verified, the
-// sessions it names are recorded as ended (every instance then logs
-// their users out on their next request), its jti is used up, and the
-// back-channel hook runs. 200 on success; 400 with a JSON error
-// otherwise; never cached.
-func (bp *Blueprint) backChannelLogout(c *gin.Context) {
-	c.Header("Cache-Control", "no-store")
-	ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
-	defer cancel()
-	refuse := func(err error) {
-		bp.log.WarnContext(ctx, "dance: back-channel logout refused", "provider", bp.name, "err", err.Error())
-		c.JSON(http.StatusBadRequest, gin.H{"error": "invalid_request", "error_description": err.Error()})
-	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
-	raw := c.PostForm("logout_token")
-	if raw == "" {
-		refuse(errors.New("the request has no logout_token"))
-		return
-	}
-	ev, err := bp.bcl.Verify(ctx, raw)
-	if err != nil {
-		refuse(err)
-		return
-	}
-	// Recorded before the jti is used up: a record that fails leaves the
-	// provider free to send the token again.
-	for _, k := range logout.EndedKeys(bp.name, ev) {
-		if err := bp.ended.End(ctx, k, ev.IssuedAt, bp.now().Add(logout.Retention)); err != nil {
-			refuse(fmt.Errorf("the logout could not be recorded: %w", err))
-			return
-		}
-	}
-	until := ev.IssuedAt.Add(backChannelWindow)
-	if ev.Expires.After(until) {
-		until = ev.Expires
-	}
-	first, err := bp.used.Use(ctx, logout.JTIKey(ev.Issuer, ev.JTI), until)
-	switch {
-	case err != nil:
-		refuse(fmt.Errorf("the record of used states: %w", err))
-		return
-	case !first:
-		refuse(logout.ErrReplayed)
-		return
-	}
-	if f := bp.hooks.OnBackChannelLogout; f != nil {
-		if err := f(c, bp, ev.Subject, ev.SessionID); err != nil {
-			refuse(fmt.Errorf("the back-channel logout hook: %w", err))
-			return
-		}
-	}
-	bp.log.InfoContext(ctx, "dance: back-channel logout received", "provider", bp.name, "by_session", ev.SessionID != "")
-	c.Status(http.StatusOK)
-}
-
-// sessionEnded reports whether a back-channel logout ended the session
-// that tok, a stored token, belongs to.
-func (bp *Blueprint) sessionEnded(ctx context.Context, tok *Token) (bool, error) {
-	if m, ok := bp.ended.(*logout.Memory); ok && m.Empty() {
-		return false, nil
-	}
-	raw, _ := tok.Get("id_token").(string)
-	s, ok := logout.SessionOf(raw)
-	if !ok {
-		return false, nil
-	}
-	return logout.Ends(ctx, bp.ended, bp.name, s)
-}
-
-// endSession logs out the user of request c whose session a back-channel
-// logout ended: it deletes the token and the blueprint's login from the
-// session, and runs the logout hook.
-func (bp *Blueprint) endLoggedOut(c *gin.Context) {
-	ctx := c.Request.Context()
-	if err := bp.storage.Delete(c, bp.name); err != nil {
-		bp.log.WarnContext(ctx, "dance: could not delete the token of a session ended by a back-channel logout", "provider", bp.name, "err", err.Error())
-	}
-	if sess, ok := session.From(c); ok {
-		sess.Delete(bp.flowKey)
-		sess.Delete(bp.shortKey)
-	}
-	bp.runLogout(c)
-	bp.log.InfoContext(ctx, "dance: session ended by a back-channel logout", "provider", bp.name)
-}
-
 // userinfoProfile is a [ProfileFunc] that reads the OpenID Connect
 // userinfo endpoint (absolute) through the client and maps the standard
 // claims. Its sub must be the ID token's (OpenID Connect Core 5.3.2).
@@ -432,26 +318,4 @@ func userinfoProfile(endpoint string) ProfileFunc {
 		}
 		return p, nil
 	}
-}
-
-// push sends the authorization request of URL u to the PAR endpoint (RFC
-// 9126) and returns the URL with its request_uri. A failure is the login's
-// (stage login, 502), with the provider's OAuth error when it sent one.
-func (f *oauth2Flow) push(ctx context.Context, bp *Blueprint, u string) (string, *failure) {
-	ctx, cancel := context.WithTimeout(ctx, bp.timeout)
-	defer cancel()
-	secret, e := f.secret(ctx, bp, StageLogin)
-	if e != nil {
-		return "", &failure{http.StatusBadGateway, e}
-	}
-	front, err := oauth2x.Push(ctx, bp.httpClient, f.auth, secret, f.parURL, f.cfg.Endpoint.AuthURL, u)
-	if err != nil {
-		e = &Error{Provider: bp.name, Stage: StageLogin, Err: fmt.Errorf("%w: %w", errPushedAuth, err)}
-		var re *core.ResponseError
-		if errors.As(err, &re) {
-			e.Status, e.Code, e.Description = re.Status, re.Code, re.Description
-		}
-		return "", &failure{http.StatusBadGateway, e}
-	}
-	return front, nil
 }

@@ -4,21 +4,22 @@ package dance
 // the callback, and the callback's checks of it: bound to the blueprint,
 // single-use (in the session and in the record of used states) and valid
 // for 10 minutes; the relay that brings a POSTed answer to the session;
-// and the logout route, whose state is kept and checked the same way.
+// and the pushed authorization request (PAR) that replaces the front-channel
+// one when the provider asks for it.
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/gin-contrib/sessions"
+	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/flowstate"
 	"github.com/gin-dance/dance/internal/httpx"
-	"github.com/gin-dance/dance/internal/logout"
+	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-dance/dance/internal/session"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
@@ -195,111 +196,24 @@ func (bp *Blueprint) takeRelay(c *gin.Context) (url.Values, bool) {
 	return q, err == nil
 }
 
-// logoutKey is the session key of a logout in progress.
-func (bp *Blueprint) logoutKey() string { return "_dance_" + bp.name + "_logout" }
-
-// logout is the logout route (POST, from the app's own pages): it deletes
-// the user's token, clears the blueprint's login from the session, runs
-// the logout hook, and sends the browser to the provider's end-session
-// endpoint (RP-Initiated Logout 1.0) with a single-use state bound to the
-// session, or, without one, to next.
-func (bp *Blueprint) logout(c *gin.Context) {
-	cl := bp.client(c)
-	scheme, host, _ := httpx.Origin(c.Request, bp.public, bp.trusted)
-	if !logout.SameOrigin(c.Request, scheme+"://"+host) {
-		bp.fail(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageLogout, Err: logout.ErrCrossSite})
-		return
+// push sends the authorization request of URL u to the PAR endpoint (RFC
+// 9126) and returns the URL with its request_uri. A failure is the login's
+// (stage login, 502), with the provider's OAuth error when it sent one.
+func (f *oauth2Flow) push(ctx context.Context, bp *Blueprint, u string) (string, *failure) {
+	ctx, cancel := context.WithTimeout(ctx, bp.timeout)
+	defer cancel()
+	secret, e := f.secret(ctx, bp, StageLogin)
+	if e != nil {
+		return "", &failure{http.StatusBadGateway, e}
 	}
-	sess, hasSession := session.From(c)
-	if bp.endSession != "" && !hasSession {
-		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageLogout, Err: storage.ErrNoSession})
-		return
-	}
-	var hint string
-	if tok, err := cl.load(); err == nil && tok != nil {
-		hint, _ = tok.Get("id_token").(string)
-	}
-	if err := cl.DeleteToken(); err != nil {
-		bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageLogout, Err: err})
-		return
-	}
-	if hasSession {
-		sess.Delete(bp.flowKey)
-		sess.Delete(bp.shortKey)
-	}
-	bp.runLogout(c)
-	next := httpx.SafeNext(c.PostForm("next"))
-	if next == "" {
-		next = httpx.SafeNext(c.Query("next"))
-	}
-	target := or(next, bp.nextURL)
-	if bp.endSession != "" && !answered(c) {
-		state := flowstate.NewState()
-		sess.Set(bp.logoutKey(), logout.NewPending(state, next, bp.now(), flowstate.Lifetime).Encode())
-		target = logout.EndSessionURL(bp.endSession, hint, bp.absoluteURL(c, bp.LogoutURL()), bp.endSessionClient, state)
-	}
-	if hasSession {
-		if err := sess.Save(); err != nil {
-			bp.fail(c, http.StatusInternalServerError, &Error{Provider: bp.name, Stage: StageLogout, Err: session.SaveError(err, storage.ErrTooLarge)})
-			return
+	front, err := oauth2x.Push(ctx, bp.httpClient, f.auth, secret, f.parURL, f.cfg.Endpoint.AuthURL, u)
+	if err != nil {
+		e = &Error{Provider: bp.name, Stage: StageLogin, Err: fmt.Errorf("%w: %w", errPushedAuth, err)}
+		var re *core.ResponseError
+		if errors.As(err, &re) {
+			e.Status, e.Code, e.Description = re.Status, re.Code, re.Description
 		}
+		return "", &failure{http.StatusBadGateway, e}
 	}
-	if answered(c) {
-		return
-	}
-	bp.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "dance: logged out", slog.String("provider", bp.name), slog.Bool("end_session", bp.endSession != ""))
-	c.Redirect(http.StatusSeeOther, target)
-}
-
-// logoutReturn is the logout route's GET: the provider's way back from
-// its end-session endpoint (the post_logout_redirect_uri). The state must
-// be this session's logout's, unused and fresh; the user then goes to the
-// logout's next path, else NextURL.
-func (bp *Blueprint) logoutReturn(c *gin.Context) {
-	bp.client(c)
-	refuse := func(status int, err error) {
-		bp.fail(c, status, &Error{Provider: bp.name, Stage: StageLogout, Err: err})
-	}
-	state := c.Query("state")
-	if state == "" {
-		c.Header("Allow", http.MethodPost)
-		refuse(http.StatusMethodNotAllowed, fmt.Errorf("%w: log out with a POST from the app's own page", errMissingParameter))
-		return
-	}
-	sess, ok := bp.sessionOrFail(c, StageLogout)
-	if !ok {
-		return
-	}
-	raw, _ := sess.Get(bp.logoutKey()).(string)
-	p := logout.DecodePending(raw)
-	if p == nil {
-		refuse(http.StatusForbidden, logout.ErrNoLogout)
-		return
-	}
-	if err := p.Check(state, bp.now()); err != nil {
-		if errors.Is(err, logout.ErrStateExpired) {
-			sess.Delete(bp.logoutKey())
-			_ = sess.Save()
-		}
-		refuse(http.StatusForbidden, err)
-		return
-	}
-	sess.Delete(bp.logoutKey())
-	if err := sess.Save(); err != nil {
-		refuse(http.StatusInternalServerError, session.SaveError(err, storage.ErrTooLarge))
-		return
-	}
-	// The old cookie still holds the logout: the record of used states
-	// refuses its second use.
-	first, err := bp.used.Use(c.Request.Context(), p.Key(), time.Unix(p.Expires, 0))
-	switch {
-	case err != nil:
-		refuse(http.StatusServiceUnavailable, fmt.Errorf("dance: record of used states: %w", err))
-		return
-	case !first:
-		refuse(http.StatusForbidden, logout.ErrStateUsed)
-		return
-	}
-	bp.log.DebugContext(c.Request.Context(), "dance: back from the provider's end-session endpoint", "provider", bp.name)
-	httpx.Redirect(c.Writer, c.Request, or(p.Next, bp.nextURL))
+	return front, nil
 }

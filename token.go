@@ -1,7 +1,8 @@
 package dance
 
-// The current user's token after the login: read, refreshed (once per
-// process, and once per fleet with a refresh lock), and revoked.
+// The current user's token after the login: exchanged for the code, read,
+// refreshed (once per process, and once per fleet with a refresh lock),
+// and sent with API calls as a bearer or DPoP-bound token.
 
 import (
 	"context"
@@ -11,13 +12,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/dpop"
 	"github.com/gin-dance/dance/internal/expiring"
 	"github.com/gin-dance/dance/internal/oauth2x"
 	"github.com/gin-dance/dance/storage"
+	"github.com/gin-gonic/gin"
 	"golang.org/x/oauth2"
 	"golang.org/x/sync/singleflight"
 )
@@ -317,97 +320,63 @@ func (f *oauth2Flow) keyless(tok *Token) bool {
 	return f.dpop == nil || (jkt != "" && jkt != f.dpop.Key().Thumbprint())
 }
 
-func (f *oauth2Flow) revoke(ctx context.Context, bp *Blueprint, tok *Token) error {
-	if f.revokeFn == nil {
-		return &Error{Err: ErrRevocationUnsupported}
+// bearerOrDPoP writes the Authorization of an API call: a bearer token,
+// or a DPoP-bound one, whose proof the blueprint's transport adds.
+func (f *oauth2Flow) bearerOrDPoP(req *http.Request, tok *Token) error {
+	if !isDPoP(tok) {
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		return nil
 	}
-	cfg := f.cfg
-	var e *Error
-	if cfg.ClientSecret, e = f.secret(ctx, bp, StageRevoke); e != nil {
-		return e
+	if f.keyless(tok) {
+		return errDPoPKeyless
 	}
-	return f.revokeFn(ctx, bp.httpClient, &cfg, tok)
+	req.Header.Set("Authorization", "DPoP "+tok.AccessToken)
+	return nil
 }
 
-// revokeFunc picks the blueprint's way to revoke: the config's func, else
-// RFC 7009 at RevokeURL, else none.
-func (f *oauth2Flow) revokeFunc(bp *Blueprint, cfg OAuth2Config) (RevokeFunc, error) {
-	if cfg.Revoke != nil {
-		return cfg.Revoke, nil
-	}
-	if cfg.RevokeURL == "" {
-		return nil, nil
-	}
-	u, err := bp.resolve(cfg.RevokeURL)
-	if err != nil {
-		return nil, err
-	}
-	endpoint := u.String()
-	return func(ctx context.Context, hc *http.Client, cfg *oauth2.Config, tok *Token) error {
-		req, err := oauth2x.RevokeRequest(ctx, endpoint, f.auth, cfg.ClientSecret, tok.AccessToken, tok.RefreshToken)
-		if err != nil {
-			return err
-		}
-		return core.SendRevoke(hc, req, http.StatusOK)
-	}, nil
+// isDPoP reports whether tok's access token is DPoP-bound.
+func isDPoP(tok *Token) bool { return strings.EqualFold(tok.TokenType, "DPoP") }
+
+// refreshable reports whether tok can be refreshed: the blueprint has a
+// refresh URL and the token a refresh token.
+func (f *oauth2Flow) refreshable(tok *Token) bool {
+	return f.refreshURL != "" && tok != nil && tok.RefreshToken != ""
 }
 
-// RevokeFunc revokes tok at a provider whose revocation API is not RFC
-// 7009, such as GitHub's "delete an app authorization" (contrib.GitHub).
-// It gets the blueprint's HTTP client and its x/oauth2 configuration (the
-// client credentials and endpoints), and returns nil only when the
-// provider confirmed the revocation. An error that is not an [*Error] is
-// wrapped in one of stage [StageRevoke].
-type RevokeFunc func(ctx context.Context, hc *http.Client, cfg *oauth2.Config, tok *Token) error
-
-// Revoke revokes the current user's token at the provider and then deletes
-// it from storage, with every failure returned.
-//
-//   - With RevokeURL, it is an RFC 7009 request (the refresh token when
-//     there is one, since revoking it revokes its access tokens too).
-//   - With a [RevokeFunc], that func is called.
-//   - With neither, and for OAuth 1, it returns an error matching
-//     [ErrRevocationUnsupported] and keeps the token: call
-//     [Client.DeleteToken] to forget it anyway, knowing that the grant
-//     lives on at the provider.
-//
-// When the provider fails or refuses, the [*Error] (stage [StageRevoke])
-// says how, and the token stays stored, so the caller can try again.
-// Without a token it returns an error matching [ErrNoToken].
-func (cl *Client) Revoke() error {
-	ctx, end := cl.bp.step(cl.c.Request.Context(), "revoke")
-	err := cl.revoke(ctx)
-	end(err)
-	return err
+// authorize adds the bearer or DPoP token (or the preset's own scheme).
+func (f *oauth2Flow) authorize(req *http.Request, tok *Token) error {
+	if f.authorizeFn != nil {
+		return f.authorizeFn(req, tok)
+	}
+	return f.bearerOrDPoP(req, tok)
 }
 
-// revoke is Revoke within its observed step.
-func (cl *Client) revoke(ctx context.Context) error {
-	bp := cl.bp
-	tok, err := cl.load()
-	if err != nil {
-		return err
+// exchange trades the code for a token through x/oauth2, keeping every
+// field of the provider's response.
+func (f *oauth2Flow) exchange(c *gin.Context, bp *Blueprint, code, verifier string) (*Token, *Error) {
+	opts := f.tokenParams
+	if verifier != "" {
+		opts = append(slices.Clip(opts), oauth2.VerifierOption(verifier))
 	}
-	if !tok.Valid() {
-		return &Error{Provider: bp.name, Stage: StageRevoke, Err: ErrNoToken}
-	}
-	ctx, cancel := context.WithTimeout(ctx, bp.timeout)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), bp.timeout)
 	defer cancel()
-	if err := bp.proto.revoke(ctx, bp, tok); err != nil {
-		var e *Error
-		if !errors.As(err, &e) {
-			e = &Error{Provider: bp.name, Stage: StageRevoke, Err: wrapf(errRevoke, err)}
-			var re *core.ResponseError
-			if errors.As(err, &re) {
-				e.Status, e.Code, e.Description, e.Err = re.Status, re.Code, re.Description, errRevoke
-			}
-		}
-		e.Provider, e.Stage = bp.name, StageRevoke
-		if !errors.Is(e, ErrRevocationUnsupported) {
-			bp.log.DebugContext(ctx, "dance: revocation failed", "provider", bp.name, "err", e.Error())
-		}
-		return e
+	return f.fetch(ctx, bp, StageToken, errTokenExchange, f.config(c, bp).Config, nil, func(ctx context.Context, cfg *oauth2.Config) (*oauth2.Token, error) {
+		return cfg.Exchange(ctx, code, opts...)
+	})
+}
+
+// secret is the client secret: ClientSecretFunc's, else the configured;
+// none for a method that does not use one.
+func (f *oauth2Flow) secret(ctx context.Context, bp *Blueprint, stage Stage) (string, *Error) {
+	if !oauth2x.NeedsSecret(f.auth.Method) {
+		return "", nil
 	}
-	bp.log.DebugContext(ctx, "dance: token revoked", "provider", bp.name)
-	return cl.DeleteToken()
+	if f.secretFn == nil {
+		return f.cfg.ClientSecret, nil
+	}
+	s, err := f.secretFn(ctx)
+	if err != nil {
+		return "", &Error{Provider: bp.name, Stage: stage, Err: fmt.Errorf("making the client secret: %w", err)}
+	}
+	return s, nil
 }
