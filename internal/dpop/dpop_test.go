@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-dance/dance/internal/jwkey"
 	"github.com/go-jose/go-jose/v4"
 )
 
@@ -406,7 +407,11 @@ func BenchmarkProof(b *testing.B) {
 		name string
 		key  any
 	}{{"ES256", ec}, {"EdDSA", ed}, {"RS256", rk}} {
-		k, err := newKey(tc.key)
+		jwk, err := jwkey.New(tc.key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		k, err := newKey(jwk)
 		if err != nil {
 			b.Fatal(err)
 		}

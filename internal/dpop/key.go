@@ -7,21 +7,15 @@ package dpop
 import (
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
-	"errors"
-	"fmt"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/gin-dance/dance/internal/jwkey"
 	"github.com/go-jose/go-jose/v4"
 )
 
@@ -39,88 +33,33 @@ func Generate() (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newKey(k)
-}
-
-// ParseKey reads a private key from PEM text (PKCS#8, PKCS#1 RSA, SEC1
-// EC), from a file that holds PEM text, or from a JWK (a JSON object with
-// its private part). Errors never quote the key.
-func ParseKey(s string) (*Key, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case strings.HasPrefix(s, "{"):
-		var jwk jose.JSONWebKey
-		if err := jwk.UnmarshalJSON([]byte(s)); err != nil {
-			return nil, errors.New("the DPoP key is not a valid JWK")
-		}
-		if jwk.IsPublic() {
-			return nil, errors.New("the DPoP key JWK has no private part")
-		}
-		return newKey(jwk.Key)
-	case strings.HasPrefix(s, "-----BEGIN"):
-		return parsePEM([]byte(s))
-	case s == "":
-		return nil, errors.New("the DPoP key is empty")
-	}
-	b, err := os.ReadFile(s)
-	if err != nil {
-		return nil, errors.New("the DPoP key is neither PEM, a JWK, nor a readable file")
-	}
-	return parsePEM(b)
-}
-
-// parsePEM reads the first PEM block of b as a private key.
-func parsePEM(b []byte) (*Key, error) {
-	block, _ := pem.Decode(b)
-	if block == nil {
-		return nil, errors.New("the DPoP key file holds no PEM block")
-	}
-	if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
-		return newKey(k)
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return newKey(k)
-	}
-	if k, err := x509.ParseECPrivateKey(block.Bytes); err == nil {
-		return newKey(k)
-	}
-	return nil, fmt.Errorf("the DPoP key's PEM block (%s) is not a PKCS#8, PKCS#1 or SEC1 private key", block.Type)
-}
-
-// newKey makes a Key of a crypto private key, choosing its algorithm:
-// ES256, ES384 or ES512 by curve, EdDSA for Ed25519, RS256 for RSA.
-func newKey(priv any) (*Key, error) {
-	var alg jose.SignatureAlgorithm
-	var pub crypto.PublicKey
-	switch k := priv.(type) {
-	case *ecdsa.PrivateKey:
-		switch k.Curve {
-		case elliptic.P256():
-			alg = jose.ES256
-		case elliptic.P384():
-			alg = jose.ES384
-		case elliptic.P521():
-			alg = jose.ES512
-		default:
-			return nil, errors.New("the DPoP key's curve is not P-256, P-384 or P-521")
-		}
-		pub = k.Public()
-	case ed25519.PrivateKey:
-		alg, pub = jose.EdDSA, k.Public()
-	case *rsa.PrivateKey:
-		if k.N.BitLen() < 2048 {
-			return nil, errors.New("the DPoP key is an RSA key shorter than 2048 bits")
-		}
-		alg, pub = jose.RS256, k.Public()
-	default:
-		return nil, fmt.Errorf("the DPoP key's type %T is not EC, Ed25519 or RSA", priv)
-	}
-	opts := (&jose.SignerOptions{EmbedJWK: true}).WithType("dpop+jwt")
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: priv}, opts)
+	jwk, err := jwkey.New(k)
 	if err != nil {
 		return nil, err
 	}
-	thumb, err := Thumbprint(pub)
+	return newKey(jwk)
+}
+
+// ParseKey reads a private key as [jwkey.Parse] does: PEM text, a file,
+// or a JWK. Errors never quote the key.
+func ParseKey(s string) (*Key, error) {
+	jwk, err := jwkey.Parse(s)
+	if err != nil {
+		return nil, err
+	}
+	return newKey(jwk)
+}
+
+// newKey makes a Key of a private JWK that [jwkey] made: its proofs embed
+// the public part.
+func newKey(jwk jose.JSONWebKey) (*Key, error) {
+	alg := jose.SignatureAlgorithm(jwk.Algorithm)
+	opts := (&jose.SignerOptions{EmbedJWK: true}).WithType("dpop+jwt")
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: jwk.Key}, opts)
+	if err != nil {
+		return nil, err
+	}
+	thumb, err := Thumbprint(jwk.Public().Key)
 	if err != nil {
 		return nil, err
 	}

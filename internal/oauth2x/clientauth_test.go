@@ -202,12 +202,13 @@ func TestClientAuthTransport(t *testing.T) {
 // Bad keys are refused with errors that hold no key material.
 func TestParseKeyErrors(t *testing.T) {
 	ecKey, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	der, _ := x509.MarshalPKCS8PrivateKey(ecKey)
+	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
+	der, _ := x509.MarshalPKCS8PrivateKey(weak)
 	pubJWK, _ := jose.JSONWebKey{Key: &ecKey.PublicKey}.MarshalJSON()
 	for name, text := range map[string]string{
 		"empty":     " ",
 		"garbage":   "-----BEGIN PRIVATE KEY-----\nQUJD\n-----END PRIVATE KEY-----\n",
-		"P-384":     string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		"RSA-1024":  string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
 		"public":    string(pubJWK),
 		"bad JSON":  `{"kty":"EC","d":"secretish"`,
 		"no file":   "/nonexistent/secretish.pem",
