@@ -49,7 +49,11 @@ func (bp *Blueprint) client(c *gin.Context) *Client {
 // current user has a token for this blueprint, and puts the [*Client] into
 // the gin.Context as [Blueprint.Middleware] does. Without a token, it
 // redirects (302) to the login route with the current path as "next", so
-// the user comes back here after the dance. When the storage needs a user
+// the user comes back here after the dance; but when the provider refused
+// the login that brought the user back here, it answers 403 and the error
+// page instead of another trip (until the user starts a login from the
+// login route, or the state's 10 minutes are over), so that a provider
+// that refuses every login does not make a redirect loop. When the storage needs a user
 // and the request has none ([storage.ErrUserRequired]), the anonymous
 // visitor goes to [Options].AnonymousURL, or else the same way (an
 // authorized hook may sign the user in), and no error hook runs; but a
@@ -92,6 +96,10 @@ func (bp *Blueprint) Required(scopes ...string) gin.HandlerFunc {
 			return
 		}
 		if !ok {
+			if bp.failedRecently(c) {
+				bp.refusedVisitor(c)
+				return
+			}
 			redirectWithNext(c, bp.LoginURL())
 			return
 		}

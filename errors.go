@@ -15,8 +15,10 @@ import (
 	"strings"
 
 	"github.com/gin-dance/dance/internal/core"
+	"github.com/gin-dance/dance/internal/flowstate"
 	"github.com/gin-dance/dance/internal/httpx"
 	"github.com/gin-dance/dance/internal/oauth2x"
+	"github.com/gin-dance/dance/internal/session"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 	"golang.org/x/oauth2"
@@ -216,8 +218,16 @@ func (bp *Blueprint) fail(c *gin.Context, status int, e *Error) {
 // failRedirect runs the error hook for e and, unless it answered,
 // redirects to the login's next URL: the answer to a provider's refusal
 // and to a failed save, which the app's own pages tell the user about.
+//
+// The session remembers the refusal for the state's lifetime, so that a
+// [Blueprint.Required] route at next answers it instead of sending the
+// user round the provider again: a provider that refuses every login
+// (a misconfigured client) would otherwise make a redirect loop.
 func (bp *Blueprint) failRedirect(c *gin.Context, next string, e *Error) {
 	bp.logFailure(c, e, newErrorID())
+	if sess, ok := session.From(c); ok {
+		sess.Set(bp.failedKey(), bp.now().Add(flowstate.Lifetime).Unix())
+	}
 	bp.saveSession(c)
 	bp.runError(c, e)
 	if answered(c) {

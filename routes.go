@@ -80,6 +80,7 @@ func (bp *Blueprint) login(c *gin.Context) {
 		return
 	}
 	sess.Delete(bp.shortKey) // the user asks again: a step-up may ask again too
+	sess.Delete(bp.failedKey())
 	bp.startLogin(c, sess, httpx.SafeNext(c.Query("next")), nil)
 }
 
@@ -303,6 +304,33 @@ func (bp *Blueprint) backFromDance(c *gin.Context) bool {
 	}
 	fl := bp.loadFlow(sess)
 	return fl != nil && fl.Used && bp.now().Unix() <= fl.Expires
+}
+
+// refusedVisitor answers a Required route that a refused login came back
+// to (see failRedirect): 403 and the error page, not a second trip. The
+// error hook ran on the callback; the user starts again from the login
+// route.
+func (bp *Blueprint) refusedVisitor(c *gin.Context) {
+	id := newErrorID()
+	bp.log.WarnContext(c.Request.Context(), "dance: the last login came back refused; not sending the user to the provider again until they start a login",
+		"provider", bp.name, "error_id", id)
+	bp.answerError(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageAuthorize, Err: ErrDenied}, id)
+}
+
+// failedKey is the session key of the time until which a login that
+// came back refused (see failRedirect) keeps [Blueprint.Required] from
+// starting another.
+func (bp *Blueprint) failedKey() string { return "_dance_" + bp.name + "_failed" }
+
+// failedRecently reports whether this session's last login came back
+// refused within the state's lifetime, and no login was started since.
+func (bp *Blueprint) failedRecently(c *gin.Context) bool {
+	sess, ok := session.From(c)
+	if !ok {
+		return false
+	}
+	until, ok := sess.Get(bp.failedKey()).(int64)
+	return ok && bp.now().Unix() <= until
 }
 
 // failAnonymous ends a callback whose token the storage refused for want
