@@ -226,6 +226,7 @@ type Blueprint struct {
 	observe          func(ctx context.Context, step string) (context.Context, func(error))
 	flowKey          any // a string; an interface already, so session lookups do not allocate
 	shortKey         any // the same, for the scopes a step-up did not get
+	failedKey        any // the same, for a refused login (see failRedirect)
 	nameKey          any // name, boxed once: the key of the request's *Client in the gin.Context
 	claimsKey        string
 	used             statestore.Store
@@ -271,6 +272,7 @@ func newBlueprint(name string, o Options, p protocol) (*Blueprint, error) {
 		observe:        o.Observe,
 		flowKey:        any("_dance_" + name + "_flow"),
 		shortKey:       any("_dance_" + name + "_flow_short"),
+		failedKey:      any("_dance_" + name + "_failed"),
 		nameKey:        any(name),
 		claimsKey:      "dance." + name + ".claims",
 		used:           o.UsedStates,

@@ -226,7 +226,7 @@ func (bp *Blueprint) fail(c *gin.Context, status int, e *Error) {
 func (bp *Blueprint) failRedirect(c *gin.Context, next string, e *Error) {
 	bp.logFailure(c, e, newErrorID())
 	if sess, ok := session.From(c); ok {
-		sess.Set(bp.failedKey(), bp.now().Add(flowstate.Lifetime).Unix())
+		sess.Set(bp.failedKey, bp.now().Add(flowstate.Lifetime).Unix())
 	}
 	bp.saveSession(c)
 	bp.runError(c, e)

@@ -80,7 +80,7 @@ func (bp *Blueprint) login(c *gin.Context) {
 		return
 	}
 	sess.Delete(bp.shortKey) // the user asks again: a step-up may ask again too
-	sess.Delete(bp.failedKey())
+	sess.Delete(bp.failedKey)
 	bp.startLogin(c, sess, httpx.SafeNext(c.Query("next")), nil)
 }
 
@@ -317,11 +317,6 @@ func (bp *Blueprint) refusedVisitor(c *gin.Context) {
 	bp.answerError(c, http.StatusForbidden, &Error{Provider: bp.name, Stage: StageAuthorize, Err: ErrDenied}, id)
 }
 
-// failedKey is the session key of the time until which a login that
-// came back refused (see failRedirect) keeps [Blueprint.Required] from
-// starting another.
-func (bp *Blueprint) failedKey() string { return "_dance_" + bp.name + "_failed" }
-
 // failedRecently reports whether this session's last login came back
 // refused within the state's lifetime, and no login was started since.
 func (bp *Blueprint) failedRecently(c *gin.Context) bool {
@@ -329,7 +324,7 @@ func (bp *Blueprint) failedRecently(c *gin.Context) bool {
 	if !ok {
 		return false
 	}
-	until, ok := sess.Get(bp.failedKey()).(int64)
+	until, ok := sess.Get(bp.failedKey).(int64)
 	return ok && bp.now().Unix() <= until
 }
 
