@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -92,25 +91,15 @@ func lineEmail(cl *dance.Client, p *dance.Profile, channel string) error {
 	if idt == "" {
 		return nil
 	}
-	form := url.Values{"id_token": {idt}, "client_id": {channel}}
-	req, err := cl.NewRequest(http.MethodPost, "oauth2/v2.1/verify", strings.NewReader(form.Encode()))
+	body, err := postForm(cl, "oauth2/v2.1/verify", url.Values{"id_token": {idt}, "client_id": {channel}})
 	if err != nil {
 		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := cl.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return core.NewResponseError(resp)
 	}
 	var claims struct {
 		Sub   string `json:"sub"`
 		Email string `json:"email"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxProfile)).Decode(&claims); err != nil {
+	if err := json.Unmarshal(body, &claims); err != nil {
 		return errors.New("line: the ID token verification answer is not JSON")
 	}
 	if claims.Sub != p.ID {

@@ -276,22 +276,12 @@ func (m *mastodonRegistration) register(ctx context.Context, redirectURI string)
 	if m.website != "" {
 		form.Set("website", m.website)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, resolve(m.instance, "api/v1/apps"), strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	resp, err := m.hc.Do(req)
+	body, err := postFormTo(ctx, m.hc, resolve(m.instance, "api/v1/apps"), form)
 	if err != nil {
 		return nil, fmt.Errorf("registering with the Mastodon instance: %w", err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("registering with the Mastodon instance: %w", core.NewResponseError(resp))
-	}
 	var app MastodonApp
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&app); err != nil || app.ClientID == "" || app.ClientSecret == "" {
+	if err := json.Unmarshal(body, &app); err != nil || app.ClientID == "" || app.ClientSecret == "" {
 		return nil, errors.New("registering with the Mastodon instance: the answer has no client_id and client_secret")
 	}
 	app.RedirectURI = redirectURI

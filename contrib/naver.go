@@ -4,13 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/gin-dance/dance"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/presets"
 	"golang.org/x/oauth2"
 )
@@ -78,24 +75,14 @@ func naverDelete(tokenURL string) dance.RevokeFunc {
 			"grant_type": {"delete"}, "client_id": {cfg.ClientID}, "client_secret": {cfg.ClientSecret},
 			"access_token": {tok.AccessToken}, "service_provider": {"NAVER"},
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+		body, err := postFormTo(ctx, hc, tokenURL, form)
 		if err != nil {
 			return err
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := hc.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return core.NewResponseError(resp)
 		}
 		var ans struct {
 			Error       string `json:"error"`
 			Description string `json:"error_description"`
 		}
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 		if json.Unmarshal(body, &ans) == nil && ans.Error != "" {
 			return fmt.Errorf("naver refused the deletion: %s: %s", ans.Error, ans.Description)
 		}

@@ -2,10 +2,12 @@ package contrib
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -109,10 +111,41 @@ func getJSON(cl *dance.Client, method, ref string, h http.Header) ([]byte, error
 	for k, v := range h {
 		req.Header[k] = v
 	}
+	return readJSON(cl.Do, req)
+}
+
+// postForm POSTs form to ref through the user's client (ref relative to
+// the BaseURL, the user's token sent with it) and returns the body of a
+// 2xx answer: the providers whose identity calls are form posts.
+func postForm(cl *dance.Client, ref string, form url.Values) ([]byte, error) {
+	req, err := cl.NewRequest(http.MethodPost, ref, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return readJSON(cl.Do, req)
+}
+
+// postFormTo POSTs form to the absolute URL u through hc, without the
+// user's token, and returns the body of a 2xx answer: the revocations and
+// registrations that are not OAuth requests.
+func postFormTo(ctx context.Context, hc *http.Client, u string, form url.Values) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return readJSON(hc.Do, req)
+}
+
+// readJSON sends req with do, asking for JSON unless req says otherwise,
+// and returns the body of a 2xx answer (at most maxProfile bytes); any
+// other answer is a *core.ResponseError.
+func readJSON(do func(*http.Request) (*http.Response, error), req *http.Request) ([]byte, error) {
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "application/json")
 	}
-	resp, err := cl.Do(req)
+	resp, err := do(req)
 	if err != nil {
 		return nil, err
 	}

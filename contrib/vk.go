@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/gin-dance/dance"
-	"github.com/gin-dance/dance/internal/core"
 	"github.com/gin-dance/dance/internal/presets"
 	"github.com/gin-gonic/gin"
 	"golang.org/x/oauth2"
@@ -159,22 +158,7 @@ func vkProfile(clientID, profileURL string) dance.ProfileFunc {
 		if tok == nil {
 			return nil, dance.ErrNoToken
 		}
-		form := url.Values{"client_id": {clientID}, "access_token": {tok.AccessToken}}
-		req, err := cl.NewRequest(http.MethodPost, profileURL, strings.NewReader(form.Encode()))
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Accept", "application/json")
-		resp, err := cl.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return nil, core.NewResponseError(resp)
-		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, maxProfile))
+		body, err := postForm(cl, profileURL, url.Values{"client_id": {clientID}, "access_token": {tok.AccessToken}})
 		if err != nil {
 			return nil, err
 		}
@@ -193,25 +177,15 @@ func vkProfile(clientID, profileURL string) dance.ProfileFunc {
 // VK answers {"response": 1}, or an "error".
 func vkRevoke(revokeURL string) dance.RevokeFunc {
 	return func(ctx context.Context, hc *http.Client, cfg *oauth2.Config, tok *dance.Token) error {
-		form := url.Values{"client_id": {cfg.ClientID}, "access_token": {tok.AccessToken}}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, revokeURL, strings.NewReader(form.Encode()))
+		body, err := postFormTo(ctx, hc, revokeURL, url.Values{"client_id": {cfg.ClientID}, "access_token": {tok.AccessToken}})
 		if err != nil {
 			return err
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := hc.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return core.NewResponseError(resp)
 		}
 		var ans struct {
 			Response int    `json:"response"`
 			Error    string `json:"error"`
 		}
-		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&ans); err != nil || ans.Response != 1 {
+		if err := json.Unmarshal(body, &ans); err != nil || ans.Response != 1 {
 			return errors.New("vk: the revocation was refused")
 		}
 		return nil
