@@ -2,30 +2,19 @@ package rediscache_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
 	"time"
 
+	"github.com/gin-dance/dance/redis/internal/redistest"
 	"github.com/gin-dance/dance/redis/rediscache"
 	"github.com/gin-dance/dance/storage"
 	"github.com/redis/go-redis/v9"
 )
 
 // newCache returns a cache at DANCE_TEST_REDIS_ADDR under a prefix of its
-// own, so that parallel runs do not see each other's keys.
+// own, with the client and the prefix.
 func newCache(t *testing.T, ttl time.Duration) (*rediscache.Cache, *redis.Client, string) {
-	t.Helper()
-	addr := os.Getenv("DANCE_TEST_REDIS_ADDR")
-	if addr == "" {
-		t.Skip("DANCE_TEST_REDIS_ADDR is not set")
-	}
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	t.Cleanup(func() { rdb.Close() })
-	b := make([]byte, 8)
-	rand.Read(b)
-	prefix := "dance-test:" + hex.EncodeToString(b) + ":"
+	rdb, prefix := redistest.Client(t)
 	return rediscache.New(rdb, prefix, ttl), rdb, prefix
 }
 

@@ -2,29 +2,18 @@ package redislogout_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
 	"time"
 
+	"github.com/gin-dance/dance/redis/internal/redistest"
 	"github.com/gin-dance/dance/redis/redislogout"
-	"github.com/redis/go-redis/v9"
 )
 
 // TestEndedSharedAndLatestKept: a logout recorded through one store is
 // seen through another on the same Redis (two instances of an app), and
 // an older logout delivered late does not replace a newer one.
 func TestEndedSharedAndLatestKept(t *testing.T) {
-	addr := os.Getenv("DANCE_TEST_REDIS_ADDR")
-	if addr == "" {
-		t.Skip("DANCE_TEST_REDIS_ADDR is not set")
-	}
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	t.Cleanup(func() { rdb.Close() })
-	b := make([]byte, 8)
-	rand.Read(b)
-	prefix := "dance-test:" + hex.EncodeToString(b) + ":"
+	rdb, prefix := redistest.Client(t)
 	a, other := redislogout.New(rdb, prefix), redislogout.New(rdb, prefix)
 	ctx := context.Background()
 	at := time.Unix(1_700_000_000, 0)

@@ -2,28 +2,17 @@ package redisstate_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
 	"time"
 
+	"github.com/gin-dance/dance/redis/internal/redistest"
 	"github.com/gin-dance/dance/redis/redisstate"
-	"github.com/redis/go-redis/v9"
 )
 
 // TestUseOnce: a state is accepted once, refused after, by every store on
 // the same Redis (as two instances of an app would share it).
 func TestUseOnce(t *testing.T) {
-	addr := os.Getenv("DANCE_TEST_REDIS_ADDR")
-	if addr == "" {
-		t.Skip("DANCE_TEST_REDIS_ADDR is not set")
-	}
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	t.Cleanup(func() { rdb.Close() })
-	b := make([]byte, 8)
-	rand.Read(b)
-	prefix := "dance-test:" + hex.EncodeToString(b) + ":"
+	rdb, prefix := redistest.Client(t)
 	a, other := redisstate.New(rdb, prefix), redisstate.New(rdb, prefix)
 	ctx := context.Background()
 	exp := time.Now().Add(time.Minute)

@@ -2,26 +2,16 @@ package refreshlock
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/gin-dance/dance/redis/internal/redistest"
 )
 
 func newLock(t *testing.T) *Redis {
-	addr := os.Getenv("DANCE_TEST_REDIS_ADDR")
-	if addr == "" {
-		t.Skip("DANCE_TEST_REDIS_ADDR is not set")
-	}
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	t.Cleanup(func() { rdb.Close() })
-	b := make([]byte, 8)
-	rand.Read(b)
-	return &Redis{Client: rdb, Prefix: "dance-test:" + hex.EncodeToString(b) + ":"}
+	rdb, prefix := redistest.Client(t)
+	return &Redis{Client: rdb, Prefix: prefix}
 }
 
 // TestLockExcludes: a second holder waits until the first releases, and
