@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
@@ -25,10 +26,10 @@ import (
 func newOAuth1Harness(t *testing.T, pcfg dancetest.OAuth1Config, edit func(*dance.OAuth1Config)) *harness {
 	t.Helper()
 	h := newBareHarness(t, "twitter")
-	h.p1 = dancetest.NewOAuth1Provider(pcfg)
-	t.Cleanup(h.p1.Close)
-	cfg := h.p1.OAuth1Config("twitter")
-	h.options(&cfg.Options)
+	h.P1 = dancetest.NewOAuth1Provider(pcfg)
+	t.Cleanup(h.P1.Close)
+	cfg := h.P1.OAuth1Config("twitter")
+	h.Options(&cfg.Options)
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -36,23 +37,23 @@ func newOAuth1Harness(t *testing.T, pcfg dancetest.OAuth1Config, edit func(*danc
 	if err != nil {
 		t.Fatalf("NewOAuth1: %v", err)
 	}
-	h.serve(bp, cfg.Storage)
+	h.Serve(bp, cfg.Storage)
 	return h
 }
 
-func (h *harness) accessTokenPosts() int { return len(h.p1.RequestsTo(dancetest.OAuth1AccessToken)) }
+func (h *harness) accessTokenPosts() int { return len(h.P1.RequestsTo(dancetest.OAuth1AccessToken)) }
 
 // Acceptance 1.
 func TestOAuth1LoginFetchesSignedRequestToken(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-	auth := h.login("/login/twitter")
-	if got, want := auth.Scheme+"://"+auth.Host+auth.Path, h.p1.URL+"/oauth/authorize"; got != want {
+	auth := h.Login("/login/twitter")
+	if got, want := auth.Scheme+"://"+auth.Host+auth.Path, h.P1.URL+"/oauth/authorize"; got != want {
 		t.Fatalf("authorize URL = %s, want %s", got, want)
 	}
 	if auth.Query().Get("oauth_token") == "" {
 		t.Fatal("authorize URL has no oauth_token")
 	}
-	reqs := h.p1.RequestsTo(dancetest.OAuth1RequestToken)
+	reqs := h.P1.RequestsTo(dancetest.OAuth1RequestToken)
 	if len(reqs) != 1 {
 		t.Fatalf("%d request-token requests, want 1", len(reqs))
 	}
@@ -60,10 +61,10 @@ func TestOAuth1LoginFetchesSignedRequestToken(t *testing.T) {
 	if r.Method != http.MethodPost || !r.Verified {
 		t.Fatalf("request-token request: %s, verified %v (%s)", r.Method, r.Verified, r.Problem)
 	}
-	if r.OAuth["oauth_consumer_key"] != h.p1.ConsumerKey() || r.OAuth["oauth_signature_method"] != "HMAC-SHA1" {
+	if r.OAuth["oauth_consumer_key"] != h.P1.ConsumerKey() || r.OAuth["oauth_signature_method"] != "HMAC-SHA1" {
 		t.Errorf("oauth params: key %q method %q", r.OAuth["oauth_consumer_key"], r.OAuth["oauth_signature_method"])
 	}
-	if got, want := r.OAuth["oauth_callback"], h.url("/login/twitter/authorized"); got != want {
+	if got, want := r.OAuth["oauth_callback"], h.URL("/login/twitter/authorized"); got != want {
 		t.Errorf("oauth_callback = %q, want %q", got, want)
 	}
 	if _, ok := r.OAuth["oauth_token"]; ok {
@@ -75,15 +76,15 @@ func TestOAuth1LoginFetchesSignedRequestToken(t *testing.T) {
 // request-token signature invalid, and the login fails.
 func TestOAuth1BadSignatureIsRejected(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, func(c *dance.OAuth1Config) { c.ClientSecret = "not-the-secret" })
-	resp, _ := h.get(h.url("/login/twitter"))
+	resp, _ := h.Get(h.URL("/login/twitter"))
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
 		t.Fatalf("got %d to %q, want 302 to /", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	reqs := h.p1.RequestsTo(dancetest.OAuth1RequestToken)
+	reqs := h.P1.RequestsTo(dancetest.OAuth1RequestToken)
 	if len(reqs) != 1 || reqs[0].Verified || reqs[0].Problem != "signature_invalid" {
 		t.Fatalf("provider saw %+v", reqs)
 	}
-	if errs := h.errors(); len(errs) != 1 || errs[0].Code != "signature_invalid" || errs[0].Status != 401 {
+	if errs := h.Errors(); len(errs) != 1 || errs[0].Code != "signature_invalid" || errs[0].Status != 401 {
 		t.Fatalf("error hooks got %v", errs)
 	}
 }
@@ -91,15 +92,15 @@ func TestOAuth1BadSignatureIsRejected(t *testing.T) {
 // Acceptance 2.
 func TestOAuth1CallbackExchangesAndStores(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-	callback := h.approve(h.login("/login/twitter"))
+	callback := h.Approve(h.Login("/login/twitter"))
 	if callback.Path != "/login/twitter/authorized" {
 		t.Fatalf("callback path %q", callback.Path)
 	}
-	resp, body := h.get(callback.String())
+	resp, body := h.Get(callback.String())
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
 		t.Fatalf("callback: %d to %q (%s)", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
-	reqs := h.p1.RequestsTo(dancetest.OAuth1AccessToken)
+	reqs := h.P1.RequestsTo(dancetest.OAuth1AccessToken)
 	if len(reqs) != 1 {
 		t.Fatalf("%d access-token requests, want 1", len(reqs))
 	}
@@ -113,7 +114,7 @@ func TestOAuth1CallbackExchangesAndStores(t *testing.T) {
 	if r.OAuth["oauth_token"] != cq.Get("oauth_token") || r.OAuth["oauth_verifier"] != cq.Get("oauth_verifier") {
 		t.Errorf("access-token request has the wrong oauth_token or oauth_verifier")
 	}
-	tok := h.storedToken()
+	tok := h.StoredToken()
 	if tok["oauth_token"] == nil || tok["oauth_token_secret"] == nil || tok["oauth_token"] == cq.Get("oauth_token") {
 		t.Errorf("stored token = %v", keys(tok))
 	}
@@ -124,7 +125,7 @@ func TestOAuth1CallbackExchangesAndStores(t *testing.T) {
 		t.Error("an OAuth 1 token has an access_token")
 	}
 	// Authorized is true with both fields present.
-	if resp, body := h.get(h.url("/private")); resp.StatusCode != 200 || body != "secret page" {
+	if resp, body := h.Get(h.URL("/private")); resp.StatusCode != 200 || body != "secret page" {
 		t.Fatalf("/private: %d %q", resp.StatusCode, body)
 	}
 }
@@ -140,12 +141,12 @@ func keys(m map[string]any) []string {
 // Acceptance 3.
 func TestOAuth1RequestTokenFailure(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-	h.p1.FailEndpoint(dancetest.OAuth1RequestToken, 401, "oauth_problem=nonce_used")
-	resp, _ := h.get(h.url("/login/twitter?next=/after"))
+	h.P1.FailEndpoint(dancetest.OAuth1RequestToken, 401, "oauth_problem=nonce_used")
+	resp, _ := h.Get(h.URL("/login/twitter?next=/after"))
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/after" {
 		t.Fatalf("got %d to %q, want 302 to /after", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	errs := h.errors()
+	errs := h.Errors()
 	if len(errs) != 1 {
 		t.Fatalf("%d error hook calls, want 1", len(errs))
 	}
@@ -156,11 +157,11 @@ func TestOAuth1RequestTokenFailure(t *testing.T) {
 	mustContain(t, e.Error(), "401")
 	mustContain(t, e.Error(), "oauth_problem=nonce_used")
 	mustContain(t, e.Error(), "request-token")
-	if h.storedToken() != nil {
+	if h.StoredToken() != nil {
 		t.Fatal("token stored")
 	}
 	// No flow was kept: a callback now is refused.
-	if resp, _ := h.get(h.url("/login/twitter/authorized?oauth_token=x&oauth_verifier=y")); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := h.Get(h.URL("/login/twitter/authorized?oauth_token=x&oauth_verifier=y")); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("callback after a failed login: %d, want 403", resp.StatusCode)
 	}
 }
@@ -168,12 +169,12 @@ func TestOAuth1RequestTokenFailure(t *testing.T) {
 // Acceptance 4.
 func TestOAuth1AccessTokenFailure(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-	h.p1.FailEndpoint(dancetest.OAuth1AccessToken, 401, "oauth_problem=token_rejected&oauth_problem_advice=go+away")
-	resp, _ := h.get(h.approve(h.login("/login/twitter?next=/after")).String())
+	h.P1.FailEndpoint(dancetest.OAuth1AccessToken, 401, "oauth_problem=token_rejected&oauth_problem_advice=go+away")
+	resp, _ := h.Get(h.Approve(h.Login("/login/twitter?next=/after")).String())
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/after" {
 		t.Fatalf("got %d to %q, want 302 to /after", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	errs := h.errors()
+	errs := h.Errors()
 	if len(errs) != 1 {
 		t.Fatalf("%d error hook calls, want 1", len(errs))
 	}
@@ -184,7 +185,7 @@ func TestOAuth1AccessTokenFailure(t *testing.T) {
 	mustContain(t, e.Error(), "401")
 	mustContain(t, e.Error(), "oauth_problem=token_rejected")
 	mustContain(t, e.Error(), "access-token")
-	if h.storedToken() != nil {
+	if h.StoredToken() != nil {
 		t.Fatal("token stored")
 	}
 }
@@ -192,9 +193,9 @@ func TestOAuth1AccessTokenFailure(t *testing.T) {
 // A long or binary error body is cut short and made printable.
 func TestOAuth1ErrorBodyIsTruncated(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-	h.p1.FailEndpoint(dancetest.OAuth1RequestToken, 500, "oauth_problem=x\n\x00"+strings.Repeat("y", 5000))
-	h.get(h.url("/login/twitter"))
-	errs := h.errors()
+	h.P1.FailEndpoint(dancetest.OAuth1RequestToken, 500, "oauth_problem=x\n\x00"+strings.Repeat("y", 5000))
+	h.Get(h.URL("/login/twitter"))
+	errs := h.Errors()
 	if len(errs) != 1 || errs[0].Status != 500 {
 		t.Fatalf("error hooks got %v", errs)
 	}
@@ -206,24 +207,24 @@ func TestOAuth1ErrorBodyIsTruncated(t *testing.T) {
 // Acceptance 5.
 func TestOAuth1Denied(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-	h.p1.Deny(true)
-	callback := h.approve(h.login("/login/twitter?next=/after"))
+	h.P1.Deny(true)
+	callback := h.Approve(h.Login("/login/twitter?next=/after"))
 	if callback.Query().Get("denied") == "" {
 		t.Fatalf("the fake did not deny: %s", callback.Path)
 	}
-	resp, _ := h.get(callback.String())
+	resp, _ := h.Get(callback.String())
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/after" {
 		t.Fatalf("got %d to %q, want 302 to /after", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrDenied) || errs[0].Stage != dance.StageAuthorize {
+	if errs := h.Errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrDenied) || errs[0].Stage != dance.StageAuthorize {
 		t.Fatalf("error hooks got %v", errs)
 	}
-	if h.accessTokenPosts() != 0 || h.storedToken() != nil {
+	if h.accessTokenPosts() != 0 || h.StoredToken() != nil {
 		t.Fatal("something was fetched or stored")
 	}
 	// The denied login is used up: its token no longer completes.
 	q := url.Values{"oauth_token": {callback.Query().Get("denied")}, "oauth_verifier": {"v"}}
-	if resp, _ := h.get(h.url("/login/twitter/authorized?" + q.Encode())); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := h.Get(h.URL("/login/twitter/authorized?" + q.Encode())); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("callback after denial: %d, want 403", resp.StatusCode)
 	}
 }
@@ -241,44 +242,44 @@ func TestOAuth1ForeignOrReplayedTokenIsForbidden(t *testing.T) {
 	}
 	t.Run("another session's token", func(t *testing.T) {
 		h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-		h.login("/login/twitter") // this session's own login
+		h.Login("/login/twitter") // this session's own login
 		// The attacker's own login, approved at the provider.
 		other := dancetest.NewBrowser(t)
-		resp := other.Get(h.url("/login/twitter"))
+		resp := other.Get(h.URL("/login/twitter"))
 		resp.Body.Close()
 		resp = other.Get(other.Location(resp).String())
 		resp.Body.Close()
 		foreign := other.Location(resp)
-		resp, _ = h.get(foreign.String())
+		resp, _ = h.Get(foreign.String())
 		forbidden(t, h, resp, 0)
-		mustContain(t, h.logs.String(), "request token")
-		if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrStateMismatch) {
+		mustContain(t, h.Logs.String(), "request token")
+		if errs := h.Errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrStateMismatch) {
 			t.Fatalf("error hooks got %v", errs)
 		}
-		if h.storedToken() != nil {
+		if h.StoredToken() != nil {
 			t.Fatal("token stored")
 		}
 	})
 	t.Run("no login in this session", func(t *testing.T) {
 		h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-		resp, _ := h.get(h.url("/login/twitter/authorized?oauth_token=abc&oauth_verifier=def"))
+		resp, _ := h.Get(h.URL("/login/twitter/authorized?oauth_token=abc&oauth_verifier=def"))
 		forbidden(t, h, resp, 0)
 	})
 	t.Run("replay with the new cookie", func(t *testing.T) {
 		h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-		cb := h.approve(h.login("/login/twitter"))
-		if resp, _ := h.get(cb.String()); resp.StatusCode != http.StatusFound {
+		cb := h.Approve(h.Login("/login/twitter"))
+		if resp, _ := h.Get(cb.String()); resp.StatusCode != http.StatusFound {
 			t.Fatalf("first callback: %d", resp.StatusCode)
 		}
-		resp, _ := h.get(cb.String())
+		resp, _ := h.Get(cb.String())
 		forbidden(t, h, resp, 1)
 	})
 	t.Run("replay with the old cookie", func(t *testing.T) {
 		h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-		cb := h.approve(h.login("/login/twitter"))
-		appURL, _ := url.Parse(h.app.URL)
-		oldCookies := h.browser.Jar.Cookies(appURL)
-		if resp, _ := h.get(cb.String()); resp.StatusCode != http.StatusFound {
+		cb := h.Approve(h.Login("/login/twitter"))
+		appURL, _ := url.Parse(h.App.URL)
+		oldCookies := h.Browser.Jar.Cookies(appURL)
+		if resp, _ := h.Get(cb.String()); resp.StatusCode != http.StatusFound {
 			t.Fatalf("first callback: %d", resp.StatusCode)
 		}
 		attacker := dancetest.NewBrowser(t)
@@ -289,23 +290,23 @@ func TestOAuth1ForeignOrReplayedTokenIsForbidden(t *testing.T) {
 	})
 	t.Run("expired", func(t *testing.T) {
 		h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-		restore := h.clock.set(-11 * time.Minute)
-		auth := h.login("/login/twitter")
+		restore := h.Clock.Set(-11 * time.Minute)
+		auth := h.Login("/login/twitter")
 		restore()
-		resp, _ := h.get(h.approve(auth).String())
+		resp, _ := h.Get(h.Approve(auth).String())
 		forbidden(t, h, resp, 0)
-		mustContain(t, h.logs.String(), "expired")
+		mustContain(t, h.Logs.String(), "expired")
 	})
 	t.Run("missing verifier", func(t *testing.T) {
 		h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-		cb := h.approve(h.login("/login/twitter"))
+		cb := h.Approve(h.Login("/login/twitter"))
 		q := cb.Query()
 		q.Del("oauth_verifier")
-		resp, body := h.get(h.url("/login/twitter/authorized?" + q.Encode()))
+		resp, body := h.Get(h.URL("/login/twitter/authorized?" + q.Encode()))
 		if resp.StatusCode != http.StatusBadRequest || h.accessTokenPosts() != 0 {
 			t.Fatalf("status %d (%q), %d access-token requests", resp.StatusCode, body, h.accessTokenPosts())
 		}
-		mustContain(t, h.logs.String(), "oauth_verifier")
+		mustContain(t, h.Logs.String(), "oauth_verifier")
 	})
 }
 
@@ -313,9 +314,9 @@ func TestOAuth1ForeignOrReplayedTokenIsForbidden(t *testing.T) {
 // the query and a form body, and the fake verifies each.
 func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, nil)
-	h.router.POST("/tweet", func(c *gin.Context) {
+	h.Router.POST("/tweet", func(c *gin.Context) {
 		form := url.Values{"status": {"hello, world & ünïcode!"}, "extra": {"~*'()"}}
-		cl := client(c, h.bp)
+		cl := apptest.Client(c, h.BP)
 		req, err := cl.NewRequest(http.MethodPost, "echo?via=dance&note=a+b%2Fc", strings.NewReader(form.Encode()))
 		if err != nil {
 			c.String(500, err.Error())
@@ -332,25 +333,25 @@ func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&echo)
 		c.JSON(resp.StatusCode, echo)
 	})
-	h.router.GET("/me-repeated", func(c *gin.Context) {
+	h.Router.GET("/me-repeated", func(c *gin.Context) {
 		var user map[string]any
-		if err := client(c, h.bp).GetJSON("user?x=1&x=2", &user); err != nil {
+		if err := apptest.Client(c, h.BP).GetJSON("user?x=1&x=2", &user); err != nil {
 			c.String(502, err.Error())
 		}
 	})
-	h.router.GET("/plant-bad", func(c *gin.Context) {
-		tok, _ := client(c, h.bp).Token()
+	h.Router.GET("/plant-bad", func(c *gin.Context) {
+		tok, _ := apptest.Client(c, h.BP).Token()
 		tok.OAuthTokenSecret = "wrong"
-		_ = client(c, h.bp).SetToken(tok)
+		_ = apptest.Client(c, h.BP).SetToken(tok)
 	})
-	h.browser.Dance(h.url("/login/twitter"))
-	stored := h.storedToken()
+	h.Browser.Dance(h.URL("/login/twitter"))
+	stored := h.StoredToken()
 
-	resp, body := h.get(h.url("/me"))
+	resp, body := h.Get(h.URL("/me"))
 	if resp.StatusCode != 200 || !strings.Contains(body, `"screen_name":"twitterdev"`) {
 		t.Fatalf("/me: %d %s", resp.StatusCode, body)
 	}
-	resp, err := h.browser.PostForm(h.url("/tweet"), nil)
+	resp, err := h.Browser.PostForm(h.URL("/tweet"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +364,7 @@ func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 	if resp.StatusCode != 200 || echo.Form.Get("status") != "hello, world & ünïcode!" || echo.Query.Get("note") != "a b/c" {
 		t.Fatalf("/tweet: %d, form %v, query %v", resp.StatusCode, echo.Form, echo.Query)
 	}
-	api := h.p1.RequestsTo(dancetest.OAuth1API)
+	api := h.P1.RequestsTo(dancetest.OAuth1API)
 	if len(api) != 2 {
 		t.Fatalf("%d API requests, want 2", len(api))
 	}
@@ -374,13 +375,13 @@ func TestOAuth1ClientSignsAPICalls(t *testing.T) {
 	}
 	// A repeated parameter, which dghubble/oauth1 cannot sign, is a clear
 	// error before anything is sent.
-	resp, body = h.get(h.url("/me-repeated"))
-	if resp.StatusCode != 502 || !strings.Contains(body, `repeated parameter "x"`) || len(h.p1.RequestsTo(dancetest.OAuth1API)) != 2 {
+	resp, body = h.Get(h.URL("/me-repeated"))
+	if resp.StatusCode != 502 || !strings.Contains(body, `repeated parameter "x"`) || len(h.P1.RequestsTo(dancetest.OAuth1API)) != 2 {
 		t.Fatalf("/me-repeated: %d %s", resp.StatusCode, body)
 	}
 	// A wrong token secret gives a signature the fake refuses.
-	h.get(h.url("/plant-bad"))
-	resp, body = h.get(h.url("/me"))
+	h.Get(h.URL("/plant-bad"))
+	resp, body = h.Get(h.URL("/me"))
 	if resp.StatusCode != 502 || !strings.Contains(body, "401") {
 		t.Fatalf("/me with a bad secret: %d %s", resp.StatusCode, body)
 	}
@@ -395,13 +396,13 @@ func TestOAuth1RSASHA1(t *testing.T) {
 		c.RSAKey = pemText
 		c.ClientSecret = ""
 	})
-	if resp := h.browser.Dance(h.url("/login/twitter")); resp.StatusCode != http.StatusFound || h.storedToken() == nil {
-		t.Fatalf("dance: %d, errors %v", resp.StatusCode, h.errors())
+	if resp := h.Browser.Dance(h.URL("/login/twitter")); resp.StatusCode != http.StatusFound || h.StoredToken() == nil {
+		t.Fatalf("dance: %d, errors %v", resp.StatusCode, h.Errors())
 	}
-	if resp, body := h.get(h.url("/me")); resp.StatusCode != 200 {
+	if resp, body := h.Get(h.URL("/me")); resp.StatusCode != 200 {
 		t.Fatalf("/me: %d %s", resp.StatusCode, body)
 	}
-	for _, r := range h.p1.Requests() {
+	for _, r := range h.P1.Requests() {
 		if r.Path != "/oauth/authorize" && (!r.Verified || r.OAuth["oauth_signature_method"] != "RSA-SHA1") {
 			t.Errorf("%s: verified %v, method %q", r.Path, r.Verified, r.OAuth["oauth_signature_method"])
 		}
@@ -416,8 +417,8 @@ func TestOAuth1RSASHA1(t *testing.T) {
 	h2 := newOAuth1Harness(t, dancetest.OAuth1Config{RSAPublicKey: &key.PublicKey}, func(c *dance.OAuth1Config) {
 		c.SignatureMethod, c.RSAKey = "RSA-SHA1", otherPEM
 	})
-	h2.get(h2.url("/login/twitter"))
-	if errs := h2.errors(); len(errs) != 1 || errs[0].Code != "signature_invalid" {
+	h2.Get(h2.URL("/login/twitter"))
+	if errs := h2.Errors(); len(errs) != 1 || errs[0].Code != "signature_invalid" {
 		t.Fatalf("error hooks got %v", errs)
 	}
 }
@@ -491,25 +492,25 @@ func TestOAuth1ConfigErrors(t *testing.T) {
 	// the key from the environment, and stores an OAuth 1 token.
 	t.Setenv("X_OAUTH_CLIENT_KEY", "from-env")
 	h := newBareHarness(t, "x")
-	h.p1 = dancetest.NewOAuth1Provider(dancetest.OAuth1Config{ConsumerKey: "from-env"})
-	t.Cleanup(h.p1.Close)
-	cfg := h.p1.OAuth1Config("x")
-	h.options(&cfg.Options)
+	h.P1 = dancetest.NewOAuth1Provider(dancetest.OAuth1Config{ConsumerKey: "from-env"})
+	t.Cleanup(h.P1.Close)
+	cfg := h.P1.OAuth1Config("x")
+	h.Options(&cfg.Options)
 	cfg.ClientKey, cfg.BaseURL = "", ""
-	cfg.RequestTokenURL, cfg.AuthURL, cfg.AccessTokenURL = h.p1.URL+"/oauth/request_token", h.p1.URL+"/oauth/authorize", h.p1.URL+"/oauth/access_token"
+	cfg.RequestTokenURL, cfg.AuthURL, cfg.AccessTokenURL = h.P1.URL+"/oauth/request_token", h.P1.URL+"/oauth/authorize", h.P1.URL+"/oauth/access_token"
 	bp, err := dance.NewOAuth1(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.serve(bp, nil)
-	if auth := h.login("/login/x"); auth.Scheme+"://"+auth.Host+auth.Path != h.p1.URL+"/oauth/authorize" || auth.Query().Get("oauth_token") == "" || auth.Query().Has("client_id") {
+	h.Serve(bp, nil)
+	if auth := h.Login("/login/x"); auth.Scheme+"://"+auth.Host+auth.Path != h.P1.URL+"/oauth/authorize" || auth.Query().Get("oauth_token") == "" || auth.Query().Has("client_id") {
 		t.Errorf("authorize URL = %s", auth)
 	}
-	if resp := h.browser.Dance(h.url("/login/x")); resp.StatusCode != http.StatusFound {
-		t.Fatalf("dance: %d, errors %v", resp.StatusCode, h.errors())
+	if resp := h.Browser.Dance(h.URL("/login/x")); resp.StatusCode != http.StatusFound {
+		t.Fatalf("dance: %d, errors %v", resp.StatusCode, h.Errors())
 	}
 	for _, ep := range []dancetest.OAuth1Endpoint{dancetest.OAuth1RequestToken, dancetest.OAuth1AccessToken} {
-		reqs := h.p1.RequestsTo(ep)
+		reqs := h.P1.RequestsTo(ep)
 		if len(reqs) == 0 {
 			t.Fatalf("no %s request", ep)
 		}
@@ -519,7 +520,7 @@ func TestOAuth1ConfigErrors(t *testing.T) {
 			}
 		}
 	}
-	if tok := h.storedToken(); tok["oauth_token"] == nil || tok["oauth_token"] == "" || tok["access_token"] != nil && tok["access_token"] != "" {
+	if tok := h.StoredToken(); tok["oauth_token"] == nil || tok["oauth_token"] == "" || tok["access_token"] != nil && tok["access_token"] != "" {
 		t.Errorf("stored token %v, want an OAuth 1 token", tok)
 	}
 }
@@ -529,50 +530,50 @@ func TestOAuth1ConfigErrors(t *testing.T) {
 func TestOAuth1NoSecretsInLogsOrErrors(t *testing.T) {
 	h := newOAuth1Harness(t, dancetest.OAuth1Config{}, func(c *dance.OAuth1Config) { c.Timeout = 200 * time.Millisecond })
 	var errTexts []string
-	h.hooks.OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { errTexts = append(errTexts, e.Error()) })
+	h.Hooks.OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { errTexts = append(errTexts, e.Error()) })
 	var bodies []string
 	get := func(u string) {
-		_, body := h.get(u)
+		_, body := h.Get(u)
 		bodies = append(bodies, body)
 	}
 
-	h.browser.Dance(h.url("/login/twitter")) // success
-	get(h.url("/me"))                        // API call
-	get(h.url("/private"))                   // required
-	cb := h.approve(h.login("/login/twitter"))
+	h.Browser.Dance(h.URL("/login/twitter")) // success
+	get(h.URL("/me"))                        // API call
+	get(h.URL("/private"))                   // required
+	cb := h.Approve(h.Login("/login/twitter"))
 	get(cb.String()) // replay
 	get(cb.String())
-	cb = h.approve(h.login("/login/twitter")) // wrong token
+	cb = h.Approve(h.Login("/login/twitter")) // wrong token
 	q := cb.Query()
 	q.Set("oauth_token", q.Get("oauth_token")+"x")
-	get(h.url("/login/twitter/authorized?" + q.Encode()))
-	cb = h.approve(h.login("/login/twitter")) // missing verifier
+	get(h.URL("/login/twitter/authorized?" + q.Encode()))
+	cb = h.Approve(h.Login("/login/twitter")) // missing verifier
 	q = cb.Query()
 	q.Del("oauth_verifier")
-	get(h.url("/login/twitter/authorized?" + q.Encode()))
-	h.p1.FailEndpoint(dancetest.OAuth1RequestToken, 401, "oauth_problem=nonce_used")
-	get(h.url("/login/twitter"))
-	h.p1.FailEndpoint(dancetest.OAuth1RequestToken, 0, "")
-	h.p1.FailEndpoint(dancetest.OAuth1AccessToken, 401, "oauth_problem=token_rejected")
-	get(h.approve(h.login("/login/twitter")).String())
-	h.p1.FailEndpoint(dancetest.OAuth1AccessToken, 0, "")
+	get(h.URL("/login/twitter/authorized?" + q.Encode()))
+	h.P1.FailEndpoint(dancetest.OAuth1RequestToken, 401, "oauth_problem=nonce_used")
+	get(h.URL("/login/twitter"))
+	h.P1.FailEndpoint(dancetest.OAuth1RequestToken, 0, "")
+	h.P1.FailEndpoint(dancetest.OAuth1AccessToken, 401, "oauth_problem=token_rejected")
+	get(h.Approve(h.Login("/login/twitter")).String())
+	h.P1.FailEndpoint(dancetest.OAuth1AccessToken, 0, "")
 	// A 200 that the client cannot use still holds a token secret.
 	const leaked = "rts-unconfirmed-secret-value"
-	h.p1.FailEndpoint(dancetest.OAuth1RequestToken, 200, "oauth_token=rt-unconfirmed&oauth_token_secret="+leaked)
-	get(h.url("/login/twitter"))
-	h.p1.FailEndpoint(dancetest.OAuth1RequestToken, 0, "")
-	h.p1.Deny(true)
-	get(h.approve(h.login("/login/twitter")).String())
+	h.P1.FailEndpoint(dancetest.OAuth1RequestToken, 200, "oauth_token=rt-unconfirmed&oauth_token_secret="+leaked)
+	get(h.URL("/login/twitter"))
+	h.P1.FailEndpoint(dancetest.OAuth1RequestToken, 0, "")
+	h.P1.Deny(true)
+	get(h.Approve(h.Login("/login/twitter")).String())
 
 	mustContain(t, strings.Join(errTexts, "\n"), "oauth_callback_confirmed")
 	if len(errTexts) < 7 {
 		t.Fatalf("only %d errors produced; the scenario is broken", len(errTexts))
 	}
-	logs := h.logs.String()
+	logs := h.Logs.String()
 	if !strings.Contains(logs, "dance:") {
 		t.Fatal("no debug logs captured")
 	}
-	secrets := append(h.p1.Secrets(), leaked)
+	secrets := append(h.P1.Secrets(), leaked)
 	if len(secrets) < 20 {
 		t.Fatalf("only %d secrets collected", len(secrets))
 	}

@@ -24,22 +24,22 @@ func TestCallbackCheck(t *testing.T) {
 			return nil
 		}
 	})
-	cb := h.approve(h.login(h.loginPath()))
+	cb := h.Approve(h.Login(h.LoginPath()))
 	forged := *cb
-	resp, body := h.get(forged.String())
+	resp, body := h.Get(forged.String())
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Error ID") {
 		t.Fatalf("unsigned callback: %d %q, want 403 and the error page", resp.StatusCode, body)
 	}
-	if errs := h.errors(); len(errs) != 1 || errs[0].Stage != dance.StageState || !strings.Contains(errs[0].Error(), "not signed") {
+	if errs := h.Errors(); len(errs) != 1 || errs[0].Stage != dance.StageState || !strings.Contains(errs[0].Error(), "not signed") {
 		t.Fatalf("error hook got %v, want one state error from the check", errs)
 	}
-	if n := h.tokenPosts(); n != 0 {
+	if n := h.TokenPosts(); n != 0 {
 		t.Fatalf("%d token requests for a refused callback", n)
 	}
 	q := cb.Query()
 	q.Set("sig", "ok")
 	cb.RawQuery = q.Encode()
-	if resp, body := h.get(cb.String()); resp.StatusCode != http.StatusFound || h.tokenPosts() != 1 {
-		t.Fatalf("signed callback after a refused one: %d %q, %d token requests; want the login completed", resp.StatusCode, body, h.tokenPosts())
+	if resp, body := h.Get(cb.String()); resp.StatusCode != http.StatusFound || h.TokenPosts() != 1 {
+		t.Fatalf("signed callback after a refused one: %d %q, %d token requests; want the login completed", resp.StatusCode, body, h.TokenPosts())
 	}
 }

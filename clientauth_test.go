@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
@@ -44,8 +45,8 @@ var oidcUser = map[string]any{
 
 // addProfileRoute adds /profile, which answers the user's profile.
 func addProfileRoute(h *harness) {
-	h.router.GET("/profile", func(c *gin.Context) {
-		p, err := client(c, h.bp).Profile()
+	h.Router.GET("/profile", func(c *gin.Context) {
+		p, err := apptest.Client(c, h.BP).Profile()
 		if err != nil {
 			c.String(http.StatusBadGateway, err.Error())
 			return
@@ -58,11 +59,11 @@ func addProfileRoute(h *harness) {
 // token.
 func loginThrough(t *testing.T, h *harness) {
 	t.Helper()
-	cb := h.approve(h.login(h.loginPath()))
-	if resp, body := h.get(cb.String()); resp.StatusCode != http.StatusFound {
-		t.Fatalf("callback = %d %q; errors %v", resp.StatusCode, body, h.errors())
+	cb := h.Approve(h.Login(h.LoginPath()))
+	if resp, body := h.Get(cb.String()); resp.StatusCode != http.StatusFound {
+		t.Fatalf("callback = %d %q; errors %v", resp.StatusCode, body, h.Errors())
 	}
-	if h.storedToken() == nil {
+	if h.StoredToken() == nil {
 		t.Fatal("no token stored")
 	}
 }
@@ -75,13 +76,13 @@ func TestNewOIDCRefreshesAtTokenEndpoint(t *testing.T) {
 	h, _ := newOIDCHarness(t, dancetest.Config{RefreshToken: true, ExpiresIn: 30, User: oidcUser}, discovered)
 	addProfileRoute(h)
 	loginThrough(t, h)
-	old := h.storedToken()["access_token"]
-	h.clock.set(2 * time.Minute)
-	if resp, body := h.get(h.url("/profile")); resp.StatusCode != 200 {
+	old := h.StoredToken()["access_token"]
+	h.Clock.Set(2 * time.Minute)
+	if resp, body := h.Get(h.URL("/profile")); resp.StatusCode != 200 {
 		t.Fatalf("/profile after expiry = %d %q", resp.StatusCode, body)
 	}
 	var refreshes int
-	for _, r := range h.p.RequestsTo("/token") {
+	for _, r := range h.P.RequestsTo("/token") {
 		if r.Form.Get("grant_type") == "refresh_token" {
 			refreshes++
 		}
@@ -89,7 +90,7 @@ func TestNewOIDCRefreshesAtTokenEndpoint(t *testing.T) {
 	if refreshes != 1 {
 		t.Fatalf("refresh requests at the token endpoint: %d, want 1", refreshes)
 	}
-	if h.storedToken()["access_token"] == old {
+	if h.StoredToken()["access_token"] == old {
 		t.Error("the stored token was not replaced by the refreshed one")
 	}
 }
@@ -109,11 +110,11 @@ func TestRefreshSendsClientAuthentication(t *testing.T) {
 				}
 			})
 			loginThrough(t, h)
-			h.clock.set(2 * time.Minute) // the assertions' exp stays within the fake's 5 minutes
-			if resp, body := h.get(h.url("/me")); resp.StatusCode != 200 {
-				t.Fatalf("/me after expiry = %d %q; errors %v", resp.StatusCode, body, h.errors())
+			h.Clock.Set(2 * time.Minute) // the assertions' exp stays within the fake's 5 minutes
+			if resp, body := h.Get(h.URL("/me")); resp.StatusCode != 200 {
+				t.Fatalf("/me after expiry = %d %q; errors %v", resp.StatusCode, body, h.Errors())
 			}
-			reqs := h.p.RequestsTo("/token")
+			reqs := h.P.RequestsTo("/token")
 			if len(reqs) != 2 || reqs[1].Form.Get("grant_type") != "refresh_token" {
 				t.Fatalf("token requests: %d, want the exchange and a refresh", len(reqs))
 			}
@@ -184,14 +185,14 @@ func TestOIDCProfileFromUserinfo(t *testing.T) {
 	h, _ := newOIDCHarness(t, dancetest.Config{User: oidcUser}, discovered)
 	addProfileRoute(h)
 	loginThrough(t, h)
-	resp, body := h.get(h.url("/profile"))
+	resp, body := h.Get(h.URL("/profile"))
 	if resp.StatusCode != 200 {
 		t.Fatalf("/profile = %d %q", resp.StatusCode, body)
 	}
 	for _, want := range []string{`"ID":"583231"`, `"Login":"octocat"`, `"Email":"octocat@example.com"`, `"EmailVerified":true`, `"AvatarURL":"https://example.com/o.png"`, `"Provider":"oidc"`} {
 		mustContain(t, body, want)
 	}
-	if reqs := h.p.RequestsTo("/user"); len(reqs) != 1 || !strings.HasPrefix(reqs[0].Header.Get("Authorization"), "Bearer ") {
+	if reqs := h.P.RequestsTo("/user"); len(reqs) != 1 || !strings.HasPrefix(reqs[0].Header.Get("Authorization"), "Bearer ") {
 		t.Fatal("the userinfo endpoint was not called with the token")
 	}
 
@@ -199,7 +200,7 @@ func TestOIDCProfileFromUserinfo(t *testing.T) {
 	h2, _ := newOIDCHarness(t, dancetest.Config{User: oidcUser, Paths: map[string]any{"/user": other}}, discovered)
 	addProfileRoute(h2)
 	loginThrough(t, h2)
-	if resp, body := h2.get(h2.url("/profile")); resp.StatusCode != http.StatusBadGateway || !strings.Contains(body, "not the ID token's") {
+	if resp, body := h2.Get(h2.URL("/profile")); resp.StatusCode != http.StatusBadGateway || !strings.Contains(body, "not the ID token's") {
 		t.Fatalf("/profile with another sub = %d %q, want a refusal", resp.StatusCode, body)
 	}
 }
@@ -208,7 +209,7 @@ func TestOIDCProfileFromUserinfo(t *testing.T) {
 func TestNewOIDCPicksClientSecretPost(t *testing.T) {
 	h, _ := newOIDCHarness(t, dancetest.Config{TokenAuthMethods: []string{"client_secret_post"}}, discovered)
 	loginThrough(t, h)
-	if reqs := h.p.RequestsTo("/token"); len(reqs) != 1 || reqs[0].ClientAuth() != "params" || reqs[0].Form.Get("client_secret") == "" {
+	if reqs := h.P.RequestsTo("/token"); len(reqs) != 1 || reqs[0].ClientAuth() != "params" || reqs[0].Form.Get("client_secret") == "" {
 		t.Fatal("the exchange did not send the secret in the form")
 	}
 }
@@ -224,12 +225,12 @@ func TestPushedAuthorizationRequest(t *testing.T) {
 		c.Scopes = []string{"read", "write"}
 		c.AuthParams = map[string]string{"prompt": "consent"}
 	})
-	auth := h.login(h.loginPath())
+	auth := h.Login(h.LoginPath())
 	q := auth.Query()
-	if len(q) != 2 || q.Get("client_id") != h.p.ClientID() || !strings.HasPrefix(q.Get("request_uri"), "urn:ietf:params:oauth:request_uri:") {
+	if len(q) != 2 || q.Get("client_id") != h.P.ClientID() || !strings.HasPrefix(q.Get("request_uri"), "urn:ietf:params:oauth:request_uri:") {
 		t.Fatalf("front-channel query %v, want only client_id and request_uri", q)
 	}
-	pushed := h.p.RequestsTo("/par")
+	pushed := h.P.RequestsTo("/par")
 	if len(pushed) != 1 {
 		t.Fatalf("PAR requests: %d", len(pushed))
 	}
@@ -242,11 +243,11 @@ func TestPushedAuthorizationRequest(t *testing.T) {
 	if f.Get("scope") != "read write" || f.Get("prompt") != "consent" || f.Get("client_assertion") == "" || f.Has("client_secret") {
 		t.Errorf("pushed scope %q, prompt %q, assertion sent %v", f.Get("scope"), f.Get("prompt"), f.Has("client_assertion"))
 	}
-	cb := h.approve(auth)
-	if resp, body := h.get(cb.String()); resp.StatusCode != http.StatusFound {
-		t.Fatalf("callback = %d %q; errors %v", resp.StatusCode, body, h.errors())
+	cb := h.Approve(auth)
+	if resp, body := h.Get(cb.String()); resp.StatusCode != http.StatusFound {
+		t.Fatalf("callback = %d %q; errors %v", resp.StatusCode, body, h.Errors())
 	}
-	if h.storedToken() == nil {
+	if h.StoredToken() == nil {
 		t.Fatal("no token stored")
 	}
 }
@@ -255,7 +256,7 @@ func TestPushedAuthorizationRequest(t *testing.T) {
 func TestNewOIDCPushesWhenDiscoveryRequiresPAR(t *testing.T) {
 	h, seen := newOIDCHarness(t, dancetest.Config{RequirePAR: true}, discovered)
 	loginThrough(t, h)
-	if len(h.p.RequestsTo("/par")) != 1 || len(seen()) != 1 {
+	if len(h.P.RequestsTo("/par")) != 1 || len(seen()) != 1 {
 		t.Fatal("the login was not pushed, or its ID token not verified")
 	}
 }
@@ -273,22 +274,22 @@ func TestPARFailureShowsErrorPage(t *testing.T) {
 				c.PushedAuthURL = tc.par
 				c.ClientSecret = "not-the-secret-the-fake-knows"
 			})
-			resp, body := h.get(h.url(h.loginPath()))
+			resp, body := h.Get(h.URL(h.LoginPath()))
 			if resp.StatusCode != http.StatusBadGateway || !strings.Contains(resp.Header.Get("Content-Type"), "html") || body == "" {
 				t.Fatalf("login with a failed push = %d, want 502 and the error page", resp.StatusCode)
 			}
-			errs := h.errors()
+			errs := h.Errors()
 			if len(errs) != 1 || errs[0].Stage != dance.StageLogin || errs[0].Code != tc.code {
 				t.Fatalf("error hooks got %v, want one login error with code %q", errs, tc.code)
 			}
-			logs := h.logs.String()
+			logs := h.Logs.String()
 			if !strings.Contains(logs, tc.level) {
 				t.Errorf("no %s log line for the failed push", tc.level)
 			}
 			if strings.Contains(logs, "not-the-secret") || strings.Contains(body, "not-the-secret") {
 				t.Error("the client secret leaked into the logs or the page")
 			}
-			if len(h.p.RequestsTo("/token")) != 0 {
+			if len(h.P.RequestsTo("/token")) != 0 {
 				t.Error("a token request after a failed push")
 			}
 		})
@@ -312,13 +313,13 @@ func TestAssertionAudience(t *testing.T) {
 			}
 			h, _ := newOIDCHarness(t, dancetest.Config{ClientKey: pub}, build)
 			loginThrough(t, h)
-			raw := h.p.RequestsTo("/token")[0].Form.Get("client_assertion")
+			raw := h.P.RequestsTo("/token")[0].Form.Get("client_assertion")
 			parts := strings.Split(raw, ".")
 			if len(parts) != 3 {
 				t.Fatal("no client assertion")
 			}
 			payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
-			want := h.p.Issuer()
+			want := h.P.Issuer()
 			if tc.issuerOrPath != "issuer" {
 				want += tc.issuerOrPath
 			}

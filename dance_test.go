@@ -15,21 +15,22 @@ import (
 	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
 // Acceptance 1.
 func TestLoginRedirectsToProviderWithStateAndPKCE(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.Scopes = []string{"user:email", "repo"} })
-	auth := h.login("/login/github")
-	if got, want := auth.Scheme+"://"+auth.Host+auth.Path, h.p.URL+"/authorize"; got != want {
+	auth := h.Login("/login/github")
+	if got, want := auth.Scheme+"://"+auth.Host+auth.Path, h.P.URL+"/authorize"; got != want {
 		t.Fatalf("authorize URL = %s, want %s", got, want)
 	}
 	q := auth.Query()
-	if q.Get("client_id") != h.p.ClientID() {
+	if q.Get("client_id") != h.P.ClientID() {
 		t.Errorf("client_id = %q", q.Get("client_id"))
 	}
-	if got, want := q.Get("redirect_uri"), h.url("/login/github/authorized"); got != want {
+	if got, want := q.Get("redirect_uri"), h.URL("/login/github/authorized"); got != want {
 		t.Errorf("redirect_uri = %q, want %q", got, want)
 	}
 	if got := q.Get("scope"); got != "user:email repo" {
@@ -46,11 +47,11 @@ func TestLoginRedirectsToProviderWithStateAndPKCE(t *testing.T) {
 	}
 	// The state and verifier are in the session: the provider's callback
 	// completes, and the provider checks the verifier against the challenge.
-	resp, _ := h.get(h.approve(auth).String())
-	if resp.StatusCode != http.StatusFound || h.tokenPosts() != 1 {
-		t.Fatalf("callback: status %d, token posts %d", resp.StatusCode, h.tokenPosts())
+	resp, _ := h.Get(h.Approve(auth).String())
+	if resp.StatusCode != http.StatusFound || h.TokenPosts() != 1 {
+		t.Fatalf("callback: status %d, token posts %d", resp.StatusCode, h.TokenPosts())
 	}
-	if h.storedToken()["access_token"] == nil {
+	if h.StoredToken()["access_token"] == nil {
 		t.Fatal("no token stored: state or verifier were not kept in the session")
 	}
 }
@@ -58,8 +59,8 @@ func TestLoginRedirectsToProviderWithStateAndPKCE(t *testing.T) {
 // Two logins in a row get different states.
 func TestStateIsFreshEachLogin(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	a := h.login("/login/github").Query().Get("state")
-	b := h.login("/login/github").Query().Get("state")
+	a := h.Login("/login/github").Query().Get("state")
+	b := h.Login("/login/github").Query().Get("state")
 	if a == b {
 		t.Fatal("two logins got the same state")
 	}
@@ -71,16 +72,16 @@ func TestCustomLoginAndAuthorizedPaths(t *testing.T) {
 		c.LoginPath = "/gh/start"
 		c.AuthorizedPath = "/gh/back"
 	})
-	resp, _ := h.get(h.url("/login/github"))
+	resp, _ := h.Get(h.URL("/login/github"))
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("old login path: status %d, want 404", resp.StatusCode)
 	}
-	auth := h.login("/login/gh/start")
-	if got, want := auth.Query().Get("redirect_uri"), h.url("/login/gh/back"); got != want {
+	auth := h.Login("/login/gh/start")
+	if got, want := auth.Query().Get("redirect_uri"), h.URL("/login/gh/back"); got != want {
 		t.Errorf("redirect_uri = %q, want %q", got, want)
 	}
-	if h.bp.LoginURL() != "/login/gh/start" || h.bp.AuthorizedURL() != "/login/gh/back" {
-		t.Errorf("LoginURL %q AuthorizedURL %q", h.bp.LoginURL(), h.bp.AuthorizedURL())
+	if h.BP.LoginURL() != "/login/gh/start" || h.BP.AuthorizedURL() != "/login/gh/back" {
+		t.Errorf("LoginURL %q AuthorizedURL %q", h.BP.LoginURL(), h.BP.AuthorizedURL())
 	}
 }
 
@@ -97,15 +98,15 @@ func TestForwardedProtoOnlyFromTrustedProxies(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.TrustedProxies = tc.trusted })
-			req, _ := http.NewRequest("GET", h.url("/login/github"), nil)
+			req, _ := http.NewRequest("GET", h.URL("/login/github"), nil)
 			req.Header.Set("X-Forwarded-Proto", "https")
 			req.Header.Set("X-Forwarded-Host", "app.example.com")
-			resp, err := h.browser.Do(req)
+			resp, err := h.Browser.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			resp.Body.Close()
-			ru := h.browser.Location(resp).Query().Get("redirect_uri")
+			ru := h.Browser.Location(resp).Query().Get("redirect_uri")
 			if !strings.HasPrefix(ru, tc.want) {
 				t.Errorf("redirect_uri = %q, want prefix %q", ru, tc.want)
 			}
@@ -121,14 +122,14 @@ func TestPublicURLWinsOverRequestAndHeaders(t *testing.T) {
 		c.PublicURL = "https://public.example.com/app/"
 		c.TrustedProxies = []string{"127.0.0.1"}
 	})
-	req, _ := http.NewRequest("GET", h.url("/login/github"), nil)
+	req, _ := http.NewRequest("GET", h.URL("/login/github"), nil)
 	req.Header.Set("X-Forwarded-Host", "other.example.com")
-	resp, err := h.browser.Do(req)
+	resp, err := h.Browser.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if got := h.browser.Location(resp).Query().Get("redirect_uri"); got != "https://public.example.com/app/login/github/authorized" {
+	if got := h.Browser.Location(resp).Query().Get("redirect_uri"); got != "https://public.example.com/app/login/github/authorized" {
 		t.Errorf("redirect_uri = %q", got)
 	}
 }
@@ -136,16 +137,16 @@ func TestPublicURLWinsOverRequestAndHeaders(t *testing.T) {
 // Acceptance 4.
 func TestPKCEOff(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.DisablePKCE = true })
-	auth := h.login("/login/github")
+	auth := h.Login("/login/github")
 	if auth.Query().Has("code_challenge") || auth.Query().Has("code_challenge_method") {
 		t.Fatalf("PKCE parameters sent with PKCE off: %v", auth.Query())
 	}
-	h.get(h.approve(auth).String())
-	posts := h.p.RequestsTo("/token")
+	h.Get(h.Approve(auth).String())
+	posts := h.P.RequestsTo("/token")
 	if len(posts) != 1 || posts[0].Form.Has("code_verifier") {
 		t.Fatalf("token request: %d posts, verifier sent: %v", len(posts), len(posts) == 1 && posts[0].Form.Has("code_verifier"))
 	}
-	if h.storedToken()["access_token"] == nil {
+	if h.StoredToken()["access_token"] == nil {
 		t.Fatal("no token stored")
 	}
 }
@@ -153,27 +154,27 @@ func TestPKCEOff(t *testing.T) {
 // Acceptance 5.
 func TestGoodCallbackExchangesAndStores(t *testing.T) {
 	h := newHarness(t, dancetest.Config{ExpiresIn: 3600, Scope: "user:email"}, nil)
-	auth := h.login("/login/github")
-	callback := h.approve(auth)
+	auth := h.Login("/login/github")
+	callback := h.Approve(auth)
 	before := time.Now()
-	resp, _ := h.get(callback.String())
+	resp, _ := h.Get(callback.String())
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
 		t.Fatalf("callback: %d to %q, want 302 to /", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	posts := h.p.RequestsTo("/token")
+	posts := h.P.RequestsTo("/token")
 	if len(posts) != 1 {
 		t.Fatalf("%d token requests, want 1", len(posts))
 	}
 	f := posts[0].Form
 	if posts[0].Method != "POST" || f.Get("code") != callback.Query().Get("code") ||
-		f.Get("redirect_uri") != h.url("/login/github/authorized") || f.Get("code_verifier") == "" ||
+		f.Get("redirect_uri") != h.URL("/login/github/authorized") || f.Get("code_verifier") == "" ||
 		f.Get("grant_type") != "authorization_code" {
 		t.Errorf("token request form = %v", f)
 	}
 	if user, _, ok := posts[0].Header.Get("Authorization"), "", strings.HasPrefix(posts[0].Header.Get("Authorization"), "Basic "); !ok {
 		t.Errorf("client credentials not sent with Basic auth: %q", user)
 	}
-	tok := h.storedToken()
+	tok := h.StoredToken()
 	if tok["access_token"] == nil || tok["token_type"] != "bearer" {
 		t.Errorf("stored token = %v", tok)
 	}
@@ -206,10 +207,10 @@ func TestExpiresInIsRecomputedOnRead(t *testing.T) {
 	// Through the app: a token stored with a 2 s lifetime reads back with
 	// a smaller expires_in later.
 	h := newHarness(t, dancetest.Config{ExpiresIn: 2}, nil)
-	h.browser.Dance(h.url("/login/github"))
-	first := h.storedToken()["expires_in"].(float64)
+	h.Browser.Dance(h.URL("/login/github"))
+	first := h.StoredToken()["expires_in"].(float64)
 	time.Sleep(1100 * time.Millisecond)
-	second := h.storedToken()["expires_in"].(float64)
+	second := h.StoredToken()["expires_in"].(float64)
 	if second >= first {
 		t.Errorf("expires_in went from %v to %v; want it recomputed", first, second)
 	}
@@ -218,11 +219,11 @@ func TestExpiresInIsRecomputedOnRead(t *testing.T) {
 // Acceptance 7.
 func TestCallbackWithoutStateInSessionRedirectsToLogin(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	resp, _ := h.get(h.url("/login/github/authorized?code=abc&state=xyz"))
+	resp, _ := h.Get(h.URL("/login/github/authorized?code=abc&state=xyz"))
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/login/github" {
 		t.Fatalf("got %d to %q, want 302 to /login/github", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if h.tokenPosts() != 0 || h.storedToken() != nil {
+	if h.TokenPosts() != 0 || h.StoredToken() != nil {
 		t.Fatal("something was fetched or stored")
 	}
 }
@@ -231,42 +232,42 @@ func TestCallbackWithoutStateInSessionRedirectsToLogin(t *testing.T) {
 func TestWrongStateAndReplayAreForbidden(t *testing.T) {
 	t.Run("wrong state", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
-		cb := h.approve(h.login("/login/github"))
+		cb := h.Approve(h.Login("/login/github"))
 		q := cb.Query()
 		q.Set("state", "forged-"+q.Get("state"))
 		cb.RawQuery = q.Encode()
-		resp, _ := h.get(cb.String())
+		resp, _ := h.Get(cb.String())
 		if resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("status %d, want 403", resp.StatusCode)
 		}
-		mustContain(t, h.logs.String(), "state mismatch")
-		if h.tokenPosts() != 0 || h.storedToken() != nil {
+		mustContain(t, h.Logs.String(), "state mismatch")
+		if h.TokenPosts() != 0 || h.StoredToken() != nil {
 			t.Fatal("something was fetched or stored")
 		}
-		if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrStateMismatch) {
+		if errs := h.Errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrStateMismatch) {
 			t.Fatalf("error hooks got %v", errs)
 		}
 	})
 	t.Run("replay with the new cookie", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
-		cb := h.approve(h.login("/login/github"))
-		if resp, _ := h.get(cb.String()); resp.StatusCode != http.StatusFound {
+		cb := h.Approve(h.Login("/login/github"))
+		if resp, _ := h.Get(cb.String()); resp.StatusCode != http.StatusFound {
 			t.Fatalf("first callback: %d", resp.StatusCode)
 		}
-		resp, _ := h.get(cb.String())
+		resp, _ := h.Get(cb.String())
 		if resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("replay: status %d, want 403", resp.StatusCode)
 		}
-		if h.tokenPosts() != 1 {
-			t.Fatalf("%d token requests, want 1", h.tokenPosts())
+		if h.TokenPosts() != 1 {
+			t.Fatalf("%d token requests, want 1", h.TokenPosts())
 		}
 	})
 	t.Run("replay with the old cookie", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
-		cb := h.approve(h.login("/login/github"))
-		appURL, _ := url.Parse(h.app.URL)
-		oldCookies := h.browser.Jar.Cookies(appURL)
-		if resp, _ := h.get(cb.String()); resp.StatusCode != http.StatusFound {
+		cb := h.Approve(h.Login("/login/github"))
+		appURL, _ := url.Parse(h.App.URL)
+		oldCookies := h.Browser.Jar.Cookies(appURL)
+		if resp, _ := h.Get(cb.String()); resp.StatusCode != http.StatusFound {
 			t.Fatalf("first callback: %d", resp.StatusCode)
 		}
 		// An attacker who captured the cookie and the callback URL.
@@ -277,21 +278,21 @@ func TestWrongStateAndReplayAreForbidden(t *testing.T) {
 		if resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("replay: status %d, want 403", resp.StatusCode)
 		}
-		if h.tokenPosts() != 1 {
-			t.Fatalf("%d token requests, want 1", h.tokenPosts())
+		if h.TokenPosts() != 1 {
+			t.Fatalf("%d token requests, want 1", h.TokenPosts())
 		}
 	})
 	t.Run("expired", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
-		restore := h.clock.set(-11 * time.Minute)
-		auth := h.login("/login/github")
+		restore := h.Clock.Set(-11 * time.Minute)
+		auth := h.Login("/login/github")
 		restore()
-		resp, _ := h.get(h.approve(auth).String())
+		resp, _ := h.Get(h.Approve(auth).String())
 		if resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("status %d, want 403", resp.StatusCode)
 		}
-		mustContain(t, h.logs.String(), "expired")
-		if h.tokenPosts() != 0 {
+		mustContain(t, h.Logs.String(), "expired")
+		if h.TokenPosts() != 0 {
 			t.Fatal("token endpoint called")
 		}
 	})
@@ -300,20 +301,20 @@ func TestWrongStateAndReplayAreForbidden(t *testing.T) {
 // Acceptance 9.
 func TestMissingCodeIsBadRequest(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	auth := h.login("/login/github")
+	auth := h.Login("/login/github")
 	state := auth.Query().Get("state")
-	resp, body := h.get(h.url("/login/github/authorized?state=" + url.QueryEscape(state) + "&evil=%3Cscript%3Ealert(1)%3C/script%3E"))
+	resp, body := h.Get(h.URL("/login/github/authorized?state=" + url.QueryEscape(state) + "&evil=%3Cscript%3Ealert(1)%3C/script%3E"))
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("status %d, want 400", resp.StatusCode)
 	}
-	mustContain(t, h.logs.String(), `\"code\"`)
+	mustContain(t, h.Logs.String(), `\"code\"`)
 	if strings.Contains(body, "<script>") || strings.Contains(body, state) {
 		t.Errorf("body echoes the request: %q", body)
 	}
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("Content-Type = %q, want text/html", ct)
 	}
-	if h.tokenPosts() != 0 || h.storedToken() != nil {
+	if h.TokenPosts() != 0 || h.StoredToken() != nil {
 		t.Fatal("something was fetched or stored")
 	}
 }
@@ -322,14 +323,14 @@ func TestMissingCodeIsBadRequest(t *testing.T) {
 func TestProviderErrorRunsErrorHooks(t *testing.T) {
 	t.Run("redirects to next", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
-		auth := h.login("/login/github?next=/after")
-		before := len(h.p.Requests())
+		auth := h.Login("/login/github?next=/after")
+		before := len(h.P.Requests())
 		q := url.Values{"error": {"access_denied"}, "error_description": {"The user said no & left"}, "error_uri": {"https://p/doc"}, "state": {auth.Query().Get("state")}}
-		resp, _ := h.get(h.url("/login/github/authorized?" + q.Encode()))
+		resp, _ := h.Get(h.URL("/login/github/authorized?" + q.Encode()))
 		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/after" {
 			t.Fatalf("got %d to %q, want 302 to /after", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		errs := h.errors()
+		errs := h.Errors()
 		if len(errs) != 1 {
 			t.Fatalf("%d error hook calls, want 1", len(errs))
 		}
@@ -337,20 +338,20 @@ func TestProviderErrorRunsErrorHooks(t *testing.T) {
 		if e.Code != "access_denied" || e.Description != "The user said no & left" || e.URI != "https://p/doc" || !errors.Is(e, dance.ErrDenied) || e.Stage != dance.StageAuthorize {
 			t.Errorf("error = %+v", e)
 		}
-		if len(h.p.Requests()) != before {
+		if len(h.P.Requests()) != before {
 			t.Error("the provider was called")
 		}
-		if h.storedToken() != nil {
+		if h.StoredToken() != nil {
 			t.Error("token stored")
 		}
 	})
 	t.Run("hook response wins", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
-		h.hooks.OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
+		h.Hooks.OnError(func(c *gin.Context, _ *dance.Blueprint, e *dance.Error) {
 			c.String(http.StatusUnauthorized, "sorry: %s", e.Code)
 		})
-		h.login("/login/github")
-		resp, body := h.get(h.url("/login/github/authorized?error=access_denied"))
+		h.Login("/login/github")
+		resp, body := h.Get(h.URL("/login/github/authorized?error=access_denied"))
 		if resp.StatusCode != http.StatusUnauthorized || body != "sorry: access_denied" {
 			t.Fatalf("got %d %q", resp.StatusCode, body)
 		}
@@ -377,11 +378,11 @@ func TestFinalRedirect(t *testing.T) {
 		for _, proto := range protocols {
 			t.Run(proto.name+"/"+tc.name, func(t *testing.T) {
 				h := proto.new(t, func(o *dance.Options) { o.NextURL = tc.nextURL })
-				login := h.url(h.loginPath())
+				login := h.URL(h.LoginPath())
 				if tc.next != "" {
 					login += "?next=" + url.QueryEscape(tc.next)
 				}
-				resp := h.browser.Dance(login)
+				resp := h.Browser.Dance(login)
 				if got := resp.Header.Get("Location"); got != tc.want {
 					t.Errorf("Location = %q, want %q", got, tc.want)
 				}
@@ -393,16 +394,16 @@ func TestFinalRedirect(t *testing.T) {
 // Acceptance 12.
 func TestRequiredMiddleware(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	resp, _ := h.get(h.url("/private?x=1"))
+	resp, _ := h.Get(h.URL("/private?x=1"))
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/login/github?next=%2Fprivate%3Fx%3D1" {
 		t.Fatalf("without token: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// Following that redirect through the dance lands back on the page.
-	final := h.browser.Dance(h.url(resp.Header.Get("Location")))
+	final := h.Browser.Dance(h.URL(resp.Header.Get("Location")))
 	if final.Header.Get("Location") != "/private?x=1" {
 		t.Errorf("after the dance: Location %q", final.Header.Get("Location"))
 	}
-	resp, body := h.get(h.url("/private"))
+	resp, body := h.Get(h.URL("/private"))
 	if resp.StatusCode != 200 || body != "secret page" {
 		t.Fatalf("with token: %d %q", resp.StatusCode, body)
 	}
@@ -421,43 +422,43 @@ func testAuthorizedHooks(t *testing.T, newH func(*testing.T, func(*dance.Options
 	t.Run("runs once with the token", func(t *testing.T) {
 		h := newH(t, nil)
 		var calls []string
-		h.hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+		h.Hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
 			calls = append(calls, bp.Name()+":"+tokenID(tok))
 			return true, nil
 		})
-		h.browser.Dance(h.url(h.loginPath()))
-		stored := h.storedToken()
+		h.Browser.Dance(h.URL(h.LoginPath()))
+		stored := h.StoredToken()
 		id, _ := stored["access_token"].(string)
 		if id == "" {
 			id, _ = stored["oauth_token"].(string)
 		}
-		if len(calls) != 1 || id == "" || calls[0] != h.name+":"+id {
+		if len(calls) != 1 || id == "" || calls[0] != h.Name+":"+id {
 			t.Fatalf("calls = %v", len(calls))
 		}
 	})
 	t.Run("client uses the new token", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
 		var login string
-		h.hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+		h.Hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
 			var user struct{ Login string }
-			if err := client(c, bp).GetJSON("user", &user); err != nil {
+			if err := apptest.Client(c, bp).GetJSON("user", &user); err != nil {
 				return false, err
 			}
 			login = user.Login
 			return false, nil // not stored: the client used it from memory
 		})
-		h.browser.Dance(h.url("/login/github"))
-		if login != "octocat" || h.storedToken() != nil {
-			t.Fatalf("hook's API call saw %q; stored %v", login, h.storedToken())
+		h.Browser.Dance(h.URL("/login/github"))
+		if login != "octocat" || h.StoredToken() != nil {
+			t.Fatalf("hook's API call saw %q; stored %v", login, h.StoredToken())
 		}
 	})
 	t.Run("veto", func(t *testing.T) {
 		h := newH(t, nil)
 		second := false
-		h.hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
-		h.hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
-		resp := h.browser.Dance(h.url(h.loginPath()))
-		if resp.StatusCode != http.StatusFound || h.storedToken() != nil {
+		h.Hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
+		h.Hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
+		resp := h.Browser.Dance(h.URL(h.LoginPath()))
+		if resp.StatusCode != http.StatusFound || h.StoredToken() != nil {
 			t.Fatalf("status %d; token stored despite veto", resp.StatusCode)
 		}
 		if !second {
@@ -467,29 +468,29 @@ func testAuthorizedHooks(t *testing.T, newH func(*testing.T, func(*dance.Options
 	t.Run("response", func(t *testing.T) {
 		h := newH(t, nil)
 		second := false
-		h.hooks.OnAuthorized(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
+		h.Hooks.OnAuthorized(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Token) (bool, error) {
 			c.Redirect(http.StatusSeeOther, "/custom")
 			return true, nil
 		})
-		h.hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
-		resp := h.browser.Dance(h.url(h.loginPath()))
+		h.Hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { second = true; return true, nil })
+		resp := h.Browser.Dance(h.URL(h.LoginPath()))
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/custom" {
 			t.Fatalf("got %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		if second || h.storedToken() != nil {
+		if second || h.StoredToken() != nil {
 			t.Fatalf("chain went on (%v) or token stored", second)
 		}
 	})
 	t.Run("error", func(t *testing.T) {
 		h := newH(t, nil)
-		h.hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) {
+		h.Hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) {
 			return true, errors.New("no such local user")
 		})
-		resp := h.browser.Dance(h.url(h.loginPath()))
-		if resp.StatusCode != http.StatusInternalServerError || h.storedToken() != nil {
+		resp := h.Browser.Dance(h.URL(h.LoginPath()))
+		if resp.StatusCode != http.StatusInternalServerError || h.StoredToken() != nil {
 			t.Fatalf("status %d, or token stored", resp.StatusCode)
 		}
-		if errs := h.errors(); len(errs) != 1 || errs[0].Stage != dance.StageHook {
+		if errs := h.Errors(); len(errs) != 1 || errs[0].Stage != dance.StageHook {
 			t.Fatalf("error hooks got %v", errs)
 		}
 	})
@@ -514,7 +515,7 @@ func testHooksScopedToBlueprint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := newTestServer(t, newRouter(a, b))
+	app := apptest.TestServer(t, apptest.NewRouter(a, b))
 	br := dancetest.NewBrowser(t)
 	br.Dance(app + "/login/b")
 	if len(fired) != 0 {
@@ -544,7 +545,7 @@ func TestSharedHooks(t *testing.T) {
 		}
 		bps = append(bps, bp)
 	}
-	app := newTestServer(t, newRouter(bps...))
+	app := apptest.TestServer(t, apptest.NewRouter(bps...))
 	br := dancetest.NewBrowser(t)
 	br.Dance(app + "/login/one")
 	br.Dance(app + "/login/two")
@@ -557,31 +558,31 @@ func TestSharedHooks(t *testing.T) {
 func TestBeforeLoginHookWritesSession(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
 	var gotURL string
-	h.hooks.OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, authURL string) {
+	h.Hooks.OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, authURL string) {
 		gotURL = authURL
 		sess := sessionOf(c)
 		sess.Set("next_url", c.Query("next_url"))
 	})
-	h.router.GET("/peek", func(c *gin.Context) { c.String(200, "%v", sessionOf(c).Get("next_url")) })
-	auth := h.login("/login/github?next_url=/dashboard")
+	h.Router.GET("/peek", func(c *gin.Context) { c.String(200, "%v", sessionOf(c).Get("next_url")) })
+	auth := h.Login("/login/github?next_url=/dashboard")
 	if gotURL != auth.String() {
 		t.Errorf("hook got URL %q, redirect went to %q", gotURL, auth.String())
 	}
-	if _, body := h.get(h.url("/peek")); body != "/dashboard" {
+	if _, body := h.Get(h.URL("/peek")); body != "/dashboard" {
 		t.Fatalf("session next_url = %q", body)
 	}
 	// The dance still completes.
-	if resp, _ := h.get(h.approve(auth).String()); resp.StatusCode != http.StatusFound || h.storedToken() == nil {
+	if resp, _ := h.Get(h.Approve(auth).String()); resp.StatusCode != http.StatusFound || h.StoredToken() == nil {
 		t.Fatal("dance did not complete after the hook")
 	}
 }
 
 func TestBeforeLoginHookCanAnswer(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	h.hooks.OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, _ string) {
+	h.Hooks.OnBeforeLogin(func(c *gin.Context, _ *dance.Blueprint, _ string) {
 		c.String(http.StatusTooManyRequests, "slow down")
 	})
-	resp, body := h.get(h.url("/login/github"))
+	resp, body := h.Get(h.URL("/login/github"))
 	if resp.StatusCode != http.StatusTooManyRequests || body != "slow down" {
 		t.Fatalf("got %d %q", resp.StatusCode, body)
 	}
@@ -611,26 +612,26 @@ func TestTokenEndpointFailures(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.Timeout = 300 * time.Millisecond })
-			if resp := h.browser.Dance(h.url("/login/github")); resp.StatusCode != http.StatusFound {
+			if resp := h.Browser.Dance(h.URL("/login/github")); resp.StatusCode != http.StatusFound {
 				t.Fatalf("first login: %d", resp.StatusCode)
 			}
-			before := h.storedToken()
-			h.p.Fail(tc.fail)
-			resp, body := h.get(h.approve(h.login("/login/github")).String())
+			before := h.StoredToken()
+			h.P.Fail(tc.fail)
+			resp, body := h.Get(h.Approve(h.Login("/login/github")).String())
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status %d, want %d (%q)", resp.StatusCode, tc.status, body)
 			}
-			mustContain(t, h.logs.String(), "dance: github: token: token exchange failed")
-			mustContain(t, h.logs.String(), tc.message)
-			errs := h.errors()
+			mustContain(t, h.Logs.String(), "dance: github: token: token exchange failed")
+			mustContain(t, h.Logs.String(), tc.message)
+			errs := h.Errors()
 			if len(errs) != 1 || !errors.Is(errs[0], dance.ErrTokenExchange) || errs[0].Stage != dance.StageToken || errs[0].Code != tc.code {
 				t.Fatalf("error hooks got %v", errs)
 			}
-			if after := h.storedToken(); after == nil || after["access_token"] != before["access_token"] {
+			if after := h.StoredToken(); after == nil || after["access_token"] != before["access_token"] {
 				t.Fatal("the failed login lost or replaced the stored token")
 			}
-			h.p.Fail(dancetest.FailNone)
-			if resp := h.browser.Dance(h.url("/login/github")); resp.StatusCode != http.StatusFound || h.storedToken()["access_token"] == before["access_token"] {
+			h.P.Fail(dancetest.FailNone)
+			if resp := h.Browser.Dance(h.URL("/login/github")); resp.StatusCode != http.StatusFound || h.StoredToken()["access_token"] == before["access_token"] {
 				t.Fatalf("a login after the fault did not store a new token: %d", resp.StatusCode)
 			}
 		})
@@ -640,16 +641,16 @@ func TestTokenEndpointFailures(t *testing.T) {
 // Acceptance 16.
 func TestClientResolvesBaseURLSendsBearerAndReusesConnections(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	h.browser.Dance(h.url("/login/github"))
-	tok := h.storedToken()["access_token"].(string)
+	h.Browser.Dance(h.URL("/login/github"))
+	tok := h.StoredToken()["access_token"].(string)
 	for i := 0; i < 2; i++ {
-		resp, body := h.get(h.url("/me"))
+		resp, body := h.Get(h.URL("/me"))
 		if resp.StatusCode != 200 {
 			t.Fatalf("GET /me: %d %s", resp.StatusCode, body)
 		}
 		mustContain(t, body, `"login":"octocat"`)
 	}
-	calls := h.p.RequestsTo("/user")
+	calls := h.P.RequestsTo("/user")
 	if len(calls) != 2 {
 		t.Fatalf("%d calls to /user, want 2", len(calls))
 	}
@@ -665,12 +666,12 @@ func TestClientResolvesBaseURLSendsBearerAndReusesConnections(t *testing.T) {
 
 func TestClientWithoutTokenFails(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	resp, body := h.get(h.url("/me"))
+	resp, body := h.Get(h.URL("/me"))
 	if resp.StatusCode != 502 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	mustContain(t, body, dance.ErrNoToken.Error())
-	if len(h.p.RequestsTo("/user")) != 0 {
+	if len(h.P.RequestsTo("/user")) != 0 {
 		t.Fatal("request sent without a token")
 	}
 }
@@ -682,11 +683,11 @@ func TestCredentialsFromEnvironment(t *testing.T) {
 	h := newHarness(t, dancetest.Config{ClientID: "env-client-id", ClientSecret: "env-client-secret"}, func(c *dance.OAuth2Config) {
 		c.ClientID, c.ClientSecret = "", ""
 	})
-	auth := h.login("/login/github")
+	auth := h.Login("/login/github")
 	if got := auth.Query().Get("client_id"); got != "env-client-id" {
 		t.Fatalf("client_id = %q", got)
 	}
-	if resp, _ := h.get(h.approve(auth).String()); resp.StatusCode != http.StatusFound || h.storedToken() == nil {
+	if resp, _ := h.Get(h.Approve(auth).String()); resp.StatusCode != http.StatusFound || h.StoredToken() == nil {
 		t.Fatal("the env secret was not used at the token endpoint")
 	}
 }
@@ -723,7 +724,7 @@ func TestNoSessionMiddlewareIsAClearError(t *testing.T) {
 	}
 	r := gin.New()
 	bp.Register(r)
-	app := newTestServer(t, r)
+	app := apptest.TestServer(t, r)
 	resp := dancetest.NewBrowser(t).Get(app + "/github")
 	defer resp.Body.Close()
 	if resp.StatusCode != 500 {
@@ -742,44 +743,44 @@ func TestProfile(t *testing.T) {
 		}
 		c.RefreshURL = "/token"
 	})
-	h.router.GET("/profile", func(c *gin.Context) {
-		p, err := client(c, h.bp).Profile()
+	h.Router.GET("/profile", func(c *gin.Context) {
+		p, err := apptest.Client(c, h.BP).Profile()
 		if err != nil {
 			c.String(500, err.Error())
 			return
 		}
 		c.String(200, p.Provider+":"+p.Login)
 	})
-	h.browser.Dance(h.url("/login/github"))
-	if _, body := h.get(h.url("/profile")); body != "github:octocat" {
+	h.Browser.Dance(h.URL("/login/github"))
+	if _, body := h.Get(h.URL("/profile")); body != "github:octocat" {
 		t.Fatalf("profile = %q", body)
 	}
 	// The relative RefreshURL is resolved against the base URL: once the
 	// token has expired, the profile call refreshes it at the provider's
 	// token endpoint, and works.
-	restore := h.clock.set(2 * time.Hour)
+	restore := h.Clock.Set(2 * time.Hour)
 	defer restore()
-	if _, body := h.get(h.url("/profile")); body != "github:octocat" {
+	if _, body := h.Get(h.URL("/profile")); body != "github:octocat" {
 		t.Fatalf("profile after expiry = %q", body)
 	}
 	refreshes := 0
-	for _, r := range h.p.RequestsTo("/token") {
+	for _, r := range h.P.RequestsTo("/token") {
 		if r.Form.Get("grant_type") == "refresh_token" {
 			refreshes++
 		}
 	}
 	if refreshes != 1 {
-		t.Fatalf("%d refresh requests to %s/token, want 1", refreshes, h.p.URL)
+		t.Fatalf("%d refresh requests to %s/token, want 1", refreshes, h.P.URL)
 	}
 }
 
 func TestNoProfileMapping(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	h.router.GET("/profile", func(c *gin.Context) {
-		_, err := client(c, h.bp).Profile()
+	h.Router.GET("/profile", func(c *gin.Context) {
+		_, err := apptest.Client(c, h.BP).Profile()
 		c.String(200, "%v", errors.Is(err, dance.ErrNoProfile))
 	})
-	if _, body := h.get(h.url("/profile")); body != "true" {
+	if _, body := h.Get(h.URL("/profile")); body != "true" {
 		t.Fatalf("got %q", body)
 	}
 }
@@ -808,7 +809,7 @@ func TestClientInEveryHook(t *testing.T) {
 	})
 	r := gin.New() // the blueprint alone: no middleware before its routes
 	r.Use(sessions.Sessions("session", cookie.NewStore([]byte("0123456789abcdef0123456789abcdef"))))
-	h.bp.Register(r.Group("/login"))
+	h.BP.Register(r.Group("/login"))
 	srv := httptest.NewServer(r)
 	defer srv.Close()
 	b := dancetest.NewBrowser(t)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 	"github.com/go-jose/go-jose/v4"
 )
@@ -82,15 +83,15 @@ func dpopHarness(t *testing.T, pcfg dancetest.Config) *harness {
 
 func TestDPoPLoginBindsTokenToKey(t *testing.T) {
 	h := dpopHarness(t, dancetest.Config{RefreshToken: true})
-	auth := h.login("/login/github")
+	auth := h.Login("/login/github")
 	jkt := auth.Query().Get("dpop_jkt")
 	if jkt == "" {
 		t.Fatal("the authorization request has no dpop_jkt")
 	}
-	if resp, _ := h.get(h.approve(auth).String()); resp.StatusCode != http.StatusFound {
-		t.Fatalf("callback: %d\n%s", resp.StatusCode, h.logs.String())
+	if resp, _ := h.Get(h.Approve(auth).String()); resp.StatusCode != http.StatusFound {
+		t.Fatalf("callback: %d\n%s", resp.StatusCode, h.Logs.String())
 	}
-	posts := h.p.RequestsTo("/token")
+	posts := h.P.RequestsTo("/token")
 	if len(posts) != 1 {
 		t.Fatalf("%d token requests, want 1", len(posts))
 	}
@@ -98,34 +99,34 @@ func TestDPoPLoginBindsTokenToKey(t *testing.T) {
 	if p.jkt != jkt {
 		t.Errorf("the proof's key %s is not dpop_jkt %s", p.jkt, jkt)
 	}
-	if p.claims["htm"] != "POST" || p.claims["htu"] != h.p.URL+"/token" {
-		t.Errorf("htm %v htu %v, want POST %s/token", p.claims["htm"], p.claims["htu"], h.p.URL)
+	if p.claims["htm"] != "POST" || p.claims["htu"] != h.P.URL+"/token" {
+		t.Errorf("htm %v htu %v, want POST %s/token", p.claims["htm"], p.claims["htu"], h.P.URL)
 	}
 	if _, ok := p.claims["ath"]; ok {
 		t.Error("a token request's proof has an ath")
 	}
-	tok := h.storedToken()
+	tok := h.StoredToken()
 	if tok["token_type"] != "DPoP" || tok["dpop_jkt"] != jkt {
 		t.Errorf("stored token_type %v dpop_jkt %v, want DPoP and %s", tok["token_type"], tok["dpop_jkt"], jkt)
 	}
-	if got := h.p.BoundKey(tok["access_token"].(string)); got != jkt {
+	if got := h.P.BoundKey(tok["access_token"].(string)); got != jkt {
 		t.Errorf("the provider bound the token to %q, want %q", got, jkt)
 	}
-	if strings.Contains(h.logs.String(), posts[0].Header.Get("DPoP")) {
+	if strings.Contains(h.Logs.String(), posts[0].Header.Get("DPoP")) {
 		t.Error("a proof is in the logs")
 	}
 }
 
 func TestDPoPClientAPICallSignsProof(t *testing.T) {
 	h := dpopHarness(t, dancetest.Config{})
-	h.browser.Dance(h.url("/login/github"))
-	at := h.storedToken()["access_token"].(string)
+	h.Browser.Dance(h.URL("/login/github"))
+	at := h.StoredToken()["access_token"].(string)
 	for range 2 {
-		if resp, body := h.get(h.url("/me")); resp.StatusCode != 200 {
+		if resp, body := h.Get(h.URL("/me")); resp.StatusCode != 200 {
 			t.Fatalf("GET /me: %d %s", resp.StatusCode, body)
 		}
 	}
-	calls := h.p.RequestsTo("/user")
+	calls := h.P.RequestsTo("/user")
 	if len(calls) != 2 {
 		t.Fatalf("%d calls, want 2", len(calls))
 	}
@@ -135,7 +136,7 @@ func TestDPoPClientAPICallSignsProof(t *testing.T) {
 			t.Error("the API call's Authorization is not DPoP <access token>")
 		}
 		p := readProof(t, c.Header.Get("DPoP"))
-		if p.claims["ath"] != athOf(at) || p.claims["htm"] != "GET" || p.claims["htu"] != h.p.URL+"/user" {
+		if p.claims["ath"] != athOf(at) || p.claims["htm"] != "GET" || p.claims["htu"] != h.P.URL+"/user" {
 			t.Errorf("proof claims %v", p.claims)
 		}
 		jtis = append(jtis, p.claims["jti"])
@@ -151,7 +152,7 @@ func TestDPoPResourceHandlerChecksProof(t *testing.T) {
 	h := dpopHarness(t, dancetest.Config{})
 	var mu sync.Mutex
 	var seen []string
-	resource := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	resource := apptest.TestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, ok := strings.CutPrefix(r.Header.Get("Authorization"), "DPoP ")
 		p := readProof(t, r.Header.Get("DPoP"))
 		mu.Lock()
@@ -162,7 +163,7 @@ func TestDPoPResourceHandlerChecksProof(t *testing.T) {
 		seen = append(seen, p.claims["jti"].(string))
 		mu.Unlock()
 		switch {
-		case !ok || p.jkt != h.p.BoundKey(at):
+		case !ok || p.jkt != h.P.BoundKey(at):
 			http.Error(w, "not bound to the proof's key", http.StatusUnauthorized)
 		case p.claims["ath"] != athOf(at), p.claims["htm"] != r.Method, p.claims["htu"] != "http://"+r.Host+r.URL.Path, dup:
 			http.Error(w, "bad proof", http.StatusUnauthorized)
@@ -170,9 +171,9 @@ func TestDPoPResourceHandlerChecksProof(t *testing.T) {
 			io.WriteString(w, "resource ok")
 		}
 	}))
-	h.router.GET("/resource", func(c *gin.Context) {
-		req, _ := client(c, h.bp).NewRequest("POST", resource+"/things?page=2", strings.NewReader("x=1"))
-		resp, err := client(c, h.bp).Do(req)
+	h.Router.GET("/resource", func(c *gin.Context) {
+		req, _ := apptest.Client(c, h.BP).NewRequest("POST", resource+"/things?page=2", strings.NewReader("x=1"))
+		resp, err := apptest.Client(c, h.BP).Do(req)
 		if err != nil {
 			c.String(502, err.Error())
 			return
@@ -181,9 +182,9 @@ func TestDPoPResourceHandlerChecksProof(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		c.String(resp.StatusCode, string(b))
 	})
-	h.browser.Dance(h.url("/login/github"))
+	h.Browser.Dance(h.URL("/login/github"))
 	for range 2 {
-		if resp, body := h.get(h.url("/resource")); resp.StatusCode != 200 || body != "resource ok" {
+		if resp, body := h.Get(h.URL("/resource")); resp.StatusCode != 200 || body != "resource ok" {
 			t.Fatalf("GET /resource: %d %s", resp.StatusCode, body)
 		}
 	}
@@ -191,8 +192,8 @@ func TestDPoPResourceHandlerChecksProof(t *testing.T) {
 
 func TestDPoPNonceRetryAtTokenEndpoint(t *testing.T) {
 	h := dpopHarness(t, dancetest.Config{DPoPNonce: true})
-	h.browser.Dance(h.url("/login/github"), dancetest.Want{Stored: "/private"})
-	posts := h.p.RequestsTo("/token")
+	h.Browser.Dance(h.URL("/login/github"), dancetest.Want{Stored: "/private"})
+	posts := h.P.RequestsTo("/token")
 	if len(posts) != 2 {
 		t.Fatalf("%d token requests, want 2 (the nonce retry)", len(posts))
 	}
@@ -200,25 +201,25 @@ func TestDPoPNonceRetryAtTokenEndpoint(t *testing.T) {
 	if _, ok := first.claims["nonce"]; ok || second.claims["nonce"] == nil {
 		t.Errorf("nonces %v then %v, want none then the server's", first.claims["nonce"], second.claims["nonce"])
 	}
-	if h.storedToken()["token_type"] != "DPoP" {
+	if h.StoredToken()["token_type"] != "DPoP" {
 		t.Error("no DPoP token stored after the retry")
 	}
 }
 
 func TestDPoPNonceRetryAtResource(t *testing.T) {
 	h := dpopHarness(t, dancetest.Config{DPoPNonce: true})
-	h.browser.Dance(h.url("/login/github"))
-	if resp, body := h.get(h.url("/me")); resp.StatusCode != 200 {
+	h.Browser.Dance(h.URL("/login/github"))
+	if resp, body := h.Get(h.URL("/me")); resp.StatusCode != 200 {
 		t.Fatalf("GET /me: %d %s", resp.StatusCode, body)
 	}
-	if n := len(h.p.RequestsTo("/user")); n != 1 {
+	if n := len(h.P.RequestsTo("/user")); n != 1 {
 		t.Fatalf("%d calls before the rotation, want 1: the token endpoint's nonce serves the same origin", n)
 	}
-	h.p.RotateDPoPNonce()
-	if resp, body := h.get(h.url("/me")); resp.StatusCode != 200 {
+	h.P.RotateDPoPNonce()
+	if resp, body := h.Get(h.URL("/me")); resp.StatusCode != 200 {
 		t.Fatalf("GET /me after the rotation: %d %s", resp.StatusCode, body)
 	}
-	calls := h.p.RequestsTo("/user")
+	calls := h.P.RequestsTo("/user")
 	if len(calls) != 3 {
 		t.Fatalf("%d calls, want 3 (one refused for the new nonce, then its retry)", len(calls))
 	}
@@ -257,10 +258,10 @@ func TestDPoPRefreshProofRefusedKeepsToken(t *testing.T) {
 		{"invalid_grant, token bound to another instance's key", "invalid_grant", func(t *testing.T, c *dance.OAuth2Config) { c.DPoP = true }},
 		{"invalid_grant, blueprint without DPoP", "invalid_grant", nil},
 		{"invalid_dpop_proof", "invalid_dpop_proof", func(t *testing.T, c *dance.OAuth2Config) {
-			c.DPoP, c.RefreshURL = true, newTestServer(t, refuse("invalid_dpop_proof"))
+			c.DPoP, c.RefreshURL = true, apptest.TestServer(t, refuse("invalid_dpop_proof"))
 		}},
 		{"use_dpop_nonce twice", "use_dpop_nonce", func(t *testing.T, c *dance.OAuth2Config) {
-			c.DPoP, c.RefreshURL = true, newTestServer(t, refuse("use_dpop_nonce"))
+			c.DPoP, c.RefreshURL = true, apptest.TestServer(t, refuse("use_dpop_nonce"))
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -337,13 +338,13 @@ func TestDPoPKeyConfiguration(t *testing.T) {
 	t.Cleanup(p.Close)
 	jktOf := func(t *testing.T, cfg dance.OAuth2Config) string {
 		h := newBareHarness(t, cfg.Name)
-		h.p = p
+		h.P = p
 		bp, err := dance.NewOAuth2(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		h.serve(bp, nil)
-		return h.login("/login/" + cfg.Name).Query().Get("dpop_jkt")
+		h.Serve(bp, nil)
+		return h.Login("/login/" + cfg.Name).Query().Get("dpop_jkt")
 	}
 	cfg := p.OAuth2Config("acme")
 	cfg.DPoPKey = key // alone: implies DPoP
@@ -375,19 +376,19 @@ func TestDPoPKeyConfiguration(t *testing.T) {
 // 9449, 5), with a warning.
 func TestDPoPBearerAnswerStoredAsBearer(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.DPoP = true })
-	h.browser.Dance(h.url("/login/github"))
-	tok := h.storedToken()
+	h.Browser.Dance(h.URL("/login/github"))
+	tok := h.StoredToken()
 	if tok["token_type"] != "bearer" {
-		t.Fatalf("token_type %v, want bearer\n%s", tok["token_type"], h.logs.String())
+		t.Fatalf("token_type %v, want bearer\n%s", tok["token_type"], h.Logs.String())
 	}
-	if resp, _ := h.get(h.url("/me")); resp.StatusCode != 200 {
+	if resp, _ := h.Get(h.URL("/me")); resp.StatusCode != 200 {
 		t.Fatal("GET /me failed")
 	}
-	calls := h.p.RequestsTo("/user")
+	calls := h.P.RequestsTo("/user")
 	if len(calls) != 1 || calls[0].Header.Get("DPoP") != "" || !strings.HasPrefix(calls[0].Header.Get("Authorization"), "Bearer ") {
 		t.Error("the bearer token was not sent as a bearer token without a proof")
 	}
-	mustContain(t, h.logs.String(), "not DPoP-bound")
+	mustContain(t, h.Logs.String(), "not DPoP-bound")
 }
 
 // TestDPoPBoundTokenWithoutKeyFailsClearly: a blueprint without DPoP

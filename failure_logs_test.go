@@ -17,13 +17,13 @@ import (
 // page with the stage's sentence and the same kind of ID.
 func TestErrorAnswerCarriesIDOfLogLine(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	cb := h.approve(h.login("/login/github"))
+	cb := h.Approve(h.Login("/login/github"))
 	q := cb.Query()
 	q.Set("state", "forged")
 	cb.RawQuery = q.Encode()
 	req, _ := http.NewRequest("GET", cb.String(), nil)
 	req.Header.Set("Accept", "application/json")
-	resp, err := h.browser.Do(req)
+	resp, err := h.Browser.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestErrorAnswerCarriesIDOfLogLine(t *testing.T) {
 		t.Fatalf("answer %d %s %v", resp.StatusCode, resp.Header.Get("Content-Type"), pd)
 	}
 	id, _ := pd["error_id"].(string)
-	line := logLine(t, h.logs.String(), "error_id="+id)
+	line := logLine(t, h.Logs.String(), "error_id="+id)
 	if id == "" || !strings.Contains(line, "level=WARN") || !strings.Contains(line, "state mismatch") {
 		t.Fatalf("error_id %q; log line %q", id, line)
 	}
@@ -44,12 +44,12 @@ func TestErrorAnswerCarriesIDOfLogLine(t *testing.T) {
 		t.Fatalf("the problem document shows internal text: %v", pd)
 	}
 
-	resp2, body := h.get(cb.String()) // a browser (no JSON in Accept)
+	resp2, body := h.Get(cb.String()) // a browser (no JSON in Accept)
 	if resp2.StatusCode != 403 || !strings.Contains(body, "This login link is not valid, has expired or was already used.") {
 		t.Fatalf("HTML answer %d %q", resp2.StatusCode, body)
 	}
 	m := regexp.MustCompile(`Error ID: (\w+)`).FindStringSubmatch(body)
-	if m == nil || !strings.Contains(logLine(t, h.logs.String(), "error_id="+m[1]), "level=WARN") {
+	if m == nil || !strings.Contains(logLine(t, h.Logs.String(), "error_id="+m[1]), "level=WARN") {
 		t.Fatalf("no log line for the page's ID in %q", body)
 	}
 }
@@ -71,25 +71,25 @@ func logLine(t *testing.T, logs, sub string) string {
 // completed login is logged at Info with the provider and the outcome.
 func TestLogLevelsMisconfigurationAndSuccess(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.ClientSecret = "wrong-secret" })
-	resp, _ := h.get(h.approve(h.login("/login/github")).String())
+	resp, _ := h.Get(h.Approve(h.Login("/login/github")).String())
 	if resp.StatusCode < 400 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	line := logLine(t, h.logs.String(), "level=ERROR")
-	redirectURI := h.url("/login/github/authorized")
+	line := logLine(t, h.Logs.String(), "level=ERROR")
+	redirectURI := h.URL("/login/github/authorized")
 	for _, want := range []string{"invalid_client", "client ID and client secret", "redirect_uri=" + redirectURI} {
 		if !strings.Contains(line, want) {
 			t.Errorf("misconfiguration log line lacks %q: %s", want, line)
 		}
 	}
 
-	if logs := h.logs.String(); strings.Contains(logs, "wrong-secret") || strings.Contains(logs, "test-client-secret") {
+	if logs := h.Logs.String(); strings.Contains(logs, "wrong-secret") || strings.Contains(logs, "test-client-secret") {
 		t.Error("the log holds a client secret")
 	}
 
 	ok := newHarness(t, dancetest.Config{}, nil)
-	ok.browser.Dance(ok.url("/login/github")).Body.Close()
-	line = logLine(t, ok.logs.String(), "login completed")
+	ok.Browser.Dance(ok.URL("/login/github")).Body.Close()
+	line = logLine(t, ok.Logs.String(), "login completed")
 	if !strings.Contains(line, "level=INFO") || !strings.Contains(line, "provider=github") || !strings.Contains(line, "token stored") {
 		t.Errorf("completed login log line: %s", line)
 	}

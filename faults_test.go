@@ -15,6 +15,7 @@ import (
 	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 	"go.uber.org/goleak"
@@ -68,25 +69,25 @@ func TestSlowTokenEndpoint(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			leaks := verifyNoLeaks(t)
 			h := newHarness(t, dancetest.Config{Delay: 10 * time.Second}, tc.edit)
-			if resp := h.browser.Dance(h.url("/login/github")); resp.StatusCode != http.StatusFound {
+			if resp := h.Browser.Dance(h.URL("/login/github")); resp.StatusCode != http.StatusFound {
 				t.Fatalf("first login: %d", resp.StatusCode)
 			}
-			before := h.storedToken()
-			h.p.Fail(dancetest.FailSlow)
-			posts := h.tokenPosts()
-			resp, body := h.get(h.approve(h.login("/login/github")).String())
+			before := h.StoredToken()
+			h.P.Fail(dancetest.FailSlow)
+			posts := h.TokenPosts()
+			resp, body := h.Get(h.Approve(h.Login("/login/github")).String())
 			if resp.StatusCode != http.StatusGatewayTimeout {
 				t.Fatalf("status %d (%q), want 504", resp.StatusCode, body)
 			}
-			mustContain(t, h.logs.String(), "token exchange failed: context deadline exceeded")
-			errs := h.errors()
+			mustContain(t, h.Logs.String(), "token exchange failed: context deadline exceeded")
+			errs := h.Errors()
 			if len(errs) != 1 || !errors.Is(errs[0], dance.ErrTokenExchange) || !errors.Is(errs[0], context.DeadlineExceeded) {
 				t.Fatalf("error hooks got %v", errs)
 			}
-			if n := h.tokenPosts() - posts; n != 1 {
+			if n := h.TokenPosts() - posts; n != 1 {
 				t.Fatalf("the provider got %d token requests, want 1", n)
 			}
-			if after := h.storedToken(); after == nil || after["access_token"] != before["access_token"] {
+			if after := h.StoredToken(); after == nil || after["access_token"] != before["access_token"] {
 				t.Fatal("the slow login lost or replaced the stored token")
 			}
 			leaks()
@@ -115,8 +116,8 @@ func TestDefaultTimeoutIsSane(t *testing.T) {
 			return http.DefaultTransport.RoundTrip(r)
 		})}
 	})
-	if resp := h.browser.Dance(h.url("/login/github")); resp.StatusCode != http.StatusFound {
-		t.Fatalf("dance: %d, errors %v", resp.StatusCode, h.errors())
+	if resp := h.Browser.Dance(h.URL("/login/github")); resp.StatusCode != http.StatusFound {
+		t.Fatalf("dance: %d, errors %v", resp.StatusCode, h.Errors())
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -135,20 +136,20 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 
 // setSessionCookie replaces the browser's session cookie for the app.
 func (h *harness) setSessionCookie(value string) {
-	h.t.Helper()
-	u, _ := url.Parse(h.app.URL)
-	h.browser.Jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: value, Path: "/"}})
+	h.T.Helper()
+	u, _ := url.Parse(h.App.URL)
+	h.Browser.Jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: value, Path: "/"}})
 }
 
 func (h *harness) sessionCookie() string {
-	h.t.Helper()
-	u, _ := url.Parse(h.app.URL)
-	for _, c := range h.browser.Jar.Cookies(u) {
+	h.T.Helper()
+	u, _ := url.Parse(h.App.URL)
+	for _, c := range h.Browser.Jar.Cookies(u) {
 		if c.Name == "session" {
 			return c.Value
 		}
 	}
-	h.t.Fatal("the browser has no session cookie")
+	h.T.Fatal("the browser has no session cookie")
 	return ""
 }
 
@@ -174,34 +175,34 @@ func TestBadSessionCookieIsNoSession(t *testing.T) {
 		}},
 		{"truncated", func(_ *harness, v string) string { return v[:len(v)/2] }},
 		{"signed with an old key", func(h *harness, _ string) string {
-			return dancetest.SessionCookie(h.t, oldStore, "session", h.bp, dancetest.Token("old-key-token")).Value
+			return dancetest.SessionCookie(h.T, oldStore, "session", h.BP, dancetest.Token("old-key-token")).Value
 		}},
 		{"not a cookie of ours", func(*harness, string) string { return "MTcwMDAwMDAwMHxhYmN8ZGVm" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, dancetest.Config{}, nil)
-			h.browser.Dance(h.url("/login/github"))
-			if h.storedToken() == nil {
+			h.Browser.Dance(h.URL("/login/github"))
+			if h.StoredToken() == nil {
 				t.Fatal("the first login stored no token")
 			}
 			h.setSessionCookie(tc.spoil(h, h.sessionCookie()))
 
-			if resp, body := h.get(h.url("/token")); resp.StatusCode != 200 || strings.TrimSpace(body) != "null" {
+			if resp, body := h.Get(h.URL("/token")); resp.StatusCode != 200 || strings.TrimSpace(body) != "null" {
 				t.Fatalf("GET /token = %d %q, want 200 and no token", resp.StatusCode, body)
 			}
-			if resp, _ := h.get(h.url("/private")); resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), "/login/github?next=") {
+			if resp, _ := h.Get(h.URL("/private")); resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), "/login/github?next=") {
 				t.Fatalf("GET /private = %d to %q, want the login", resp.StatusCode, resp.Header.Get("Location"))
 			}
-			if resp, _ := h.get(h.url("/")); resp.StatusCode != 200 {
+			if resp, _ := h.Get(h.URL("/")); resp.StatusCode != 200 {
 				t.Fatalf("GET / = %d", resp.StatusCode)
 			}
-			if resp := h.browser.Dance(h.url("/login/github")); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
+			if resp := h.Browser.Dance(h.URL("/login/github")); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
 				t.Fatalf("login afresh: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 			}
-			if tok := h.storedToken(); tok == nil || tok["access_token"] == "old-key-token" {
+			if tok := h.StoredToken(); tok == nil || tok["access_token"] == "old-key-token" {
 				t.Fatalf("login afresh stored %v", tok)
 			}
-			if errs := h.errors(); len(errs) != 0 {
+			if errs := h.Errors(); len(errs) != 0 {
 				t.Fatalf("error hooks got %v", errs)
 			}
 		})
@@ -209,13 +210,13 @@ func TestBadSessionCookieIsNoSession(t *testing.T) {
 
 	t.Run("during the dance", func(t *testing.T) {
 		h := newHarness(t, dancetest.Config{}, nil)
-		cb := h.approve(h.login("/login/github"))
+		cb := h.Approve(h.Login("/login/github"))
 		h.setSessionCookie(h.sessionCookie()[:20])
-		resp, _ := h.get(cb.String())
+		resp, _ := h.Get(cb.String())
 		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/login/github" {
 			t.Fatalf("callback = %d to %q, want a fresh login", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		if h.tokenPosts() != 0 || h.storedToken() != nil {
+		if h.TokenPosts() != 0 || h.StoredToken() != nil {
 			t.Fatal("the callback went on without its session")
 		}
 	})
@@ -229,17 +230,17 @@ func TestBadSessionCookieIsNoSession(t *testing.T) {
 			[]byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef"))
 		r := gin.New()
 		r.Use(sessions.Sessions("session", rotated))
-		r.Use(h.bp.Middleware())
+		r.Use(h.BP.Middleware())
 		r.GET("/token", func(c *gin.Context) {
-			tok, err := client(c, h.bp).Token()
+			tok, err := apptest.Client(c, h.BP).Token()
 			if err != nil || tok == nil {
 				c.String(500, "no token")
 				return
 			}
 			c.String(200, tok.AccessToken)
 		})
-		h.browser.Dance(h.url("/login/github"))
-		want := h.storedToken()["access_token"]
+		h.Browser.Dance(h.URL("/login/github"))
+		want := h.StoredToken()["access_token"]
 		req := httptest.NewRequest("GET", "/token", nil)
 		req.Header.Set("Cookie", "session="+h.sessionCookie())
 		w := httptest.NewRecorder()
@@ -257,39 +258,39 @@ func TestBadSessionCookieIsNoSession(t *testing.T) {
 func TestTokenTooLargeKeepsEarlierToken(t *testing.T) {
 	bloat := false
 	h := newHarness(t, dancetest.Config{}, nil)
-	h.hooks.OnAuthorized(func(_ *gin.Context, _ *dance.Blueprint, tok *dance.Token) (bool, error) {
+	h.Hooks.OnAuthorized(func(_ *gin.Context, _ *dance.Blueprint, tok *dance.Token) (bool, error) {
 		if bloat {
 			tok.Extra = map[string]any{"profile_blob": strings.Repeat("x", 6000)}
 		}
 		return true, nil
 	})
-	h.hooks.OnError(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Error) {
+	h.Hooks.OnError(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Error) {
 		s := sessions.Default(c)
 		s.AddFlash("The login did not complete.")
 		_ = s.Save()
 	})
-	h.browser.Dance(h.url("/login/github"))
-	before := h.storedToken()
+	h.Browser.Dance(h.URL("/login/github"))
+	before := h.StoredToken()
 	if before == nil {
 		t.Fatal("the first login stored no token")
 	}
 	bloat = true
-	resp := h.browser.Dance(h.url("/login/github"))
+	resp := h.Browser.Dance(h.URL("/login/github"))
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
 		t.Fatalf("got %d to %q, want the redirect", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	errs := h.errors()
+	errs := h.Errors()
 	if len(errs) != 1 || !errors.Is(errs[0], storage.ErrTooLarge) || errs[0].Stage != dance.StageStore {
 		t.Fatalf("error hooks got %v", errs)
 	}
 	mustContain(t, errs[0].Error(), "too large for the session cookie")
 	mustContain(t, errs[0].Error(), "server-side session store")
-	if after := h.storedToken(); after == nil || after["access_token"] != before["access_token"] {
+	if after := h.StoredToken(); after == nil || after["access_token"] != before["access_token"] {
 		t.Fatalf("the earlier token was lost: %v", after)
 	}
 	bloat = false
-	h.browser.Dance(h.url("/login/github"))
-	if after := h.storedToken(); after == nil || after["access_token"] == before["access_token"] {
+	h.Browser.Dance(h.URL("/login/github"))
+	if after := h.StoredToken(); after == nil || after["access_token"] == before["access_token"] {
 		t.Fatal("the session is not usable after the failure")
 	}
 }
@@ -303,26 +304,26 @@ func TestOAuth1SlowEndpoints(t *testing.T) {
 		t.Run(string(ep), func(t *testing.T) {
 			leaks := verifyNoLeaks(t)
 			h := newOAuth1Harness(t, dancetest.OAuth1Config{}, func(c *dance.OAuth1Config) { c.Timeout = 200 * time.Millisecond })
-			h.p1.SlowEndpoint(ep, 10*time.Second)
+			h.P1.SlowEndpoint(ep, 10*time.Second)
 			var resp *http.Response
 			if ep == dancetest.OAuth1RequestToken {
-				resp, _ = h.get(h.url("/login/twitter?next=/after"))
+				resp, _ = h.Get(h.URL("/login/twitter?next=/after"))
 			} else {
-				auth := h.login("/login/twitter?next=/after")
-				resp, _ = h.get(h.approve(auth).String())
+				auth := h.Login("/login/twitter?next=/after")
+				resp, _ = h.Get(h.Approve(auth).String())
 			}
 			if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/after" {
 				t.Fatalf("got %d to %q, want 302 to /after", resp.StatusCode, resp.Header.Get("Location"))
 			}
-			errs := h.errors()
+			errs := h.Errors()
 			if len(errs) != 1 || !errors.Is(errs[0], context.DeadlineExceeded) {
 				t.Fatalf("error hooks got %v, want one deadline error", errs)
 			}
-			if h.storedToken() != nil {
+			if h.StoredToken() != nil {
 				t.Fatal("token stored")
 			}
-			h.p1.SlowEndpoint(ep, 0)
-			h.app.CloseClientConnections()
+			h.P1.SlowEndpoint(ep, 0)
+			h.App.CloseClientConnections()
 			leaks()
 		})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 	gsessions "github.com/gorilla/sessions"
 )
@@ -32,7 +33,7 @@ func TestCookieAfterGitHubDance(t *testing.T) {
 		ExpiresIn: -1,
 		Extra:     map[string]any{"access_token": accessToken},
 	}, nil)
-	resp := h.browser.Dance(h.url(h.loginPath()))
+	resp := h.Browser.Dance(h.URL(h.LoginPath()))
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("callback: status %d, want 302", resp.StatusCode)
 	}
@@ -42,7 +43,7 @@ func TestCookieAfterGitHubDance(t *testing.T) {
 			size = len(c.Name) + 1 + len(c.Value)
 		}
 	}
-	if tok := h.storedToken(); tok["access_token"] != accessToken || tok["token_type"] != "bearer" {
+	if tok := h.StoredToken(); tok["access_token"] != accessToken || tok["token_type"] != "bearer" {
 		t.Fatalf("stored token %v, want the GitHub token", tok)
 	}
 	t.Logf("session cookie after the dance: %d bytes", size)
@@ -63,11 +64,11 @@ const maxLoginCookie = 320
 // keeps.
 func TestCookieAfterLogin(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	resp := h.browser.Get(h.url(h.loginPath()))
+	resp := h.Browser.Get(h.URL(h.LoginPath()))
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("login: status %d, want 302", resp.StatusCode)
 	}
-	if h.browser.Location(resp).Query().Get("state") == "" {
+	if h.Browser.Location(resp).Query().Get("state") == "" {
 		t.Fatal("login: no state in the provider URL")
 	}
 	var size int
@@ -170,7 +171,7 @@ func footprintApp(t *testing.T, cookieName string, store sessions.Store) (*gin.E
 	bp.Register(r.Group("/login"))
 	r.Use(bp.Middleware())
 	r.GET("/private", bp.Required(), func(c *gin.Context) {
-		tok, err := client(c, bp).Token()
+		tok, err := apptest.Client(c, bp).Token()
 		if err != nil {
 			c.String(500, err.Error())
 			return

@@ -31,7 +31,7 @@ func newFormPostHarness(t *testing.T) (*harness, func() []string) {
 	h := newHarness(t, dancetest.Config{FirstAnswerExtra: appleUser}, func(c *dance.OAuth2Config) {
 		c.FormPost, c.CallbackParams = true, []string{"user"}
 	})
-	h.hooks.OnAuthorized(func(_ *gin.Context, _ *dance.Blueprint, tok *dance.Token) (bool, error) {
+	h.Hooks.OnAuthorized(func(_ *gin.Context, _ *dance.Blueprint, tok *dance.Token) (bool, error) {
 		u, _ := tok.Extra["user"].(string)
 		mu.Lock()
 		users = append(users, u)
@@ -48,11 +48,11 @@ func newFormPostHarness(t *testing.T) (*harness, func() []string) {
 // authorized hook in the token's Extra, and a second login has none.
 func TestFormPostLogin(t *testing.T) {
 	h, users := newFormPostHarness(t)
-	if auth := h.login(h.loginPath()); auth.Query().Get("response_mode") != "form_post" {
+	if auth := h.Login(h.LoginPath()); auth.Query().Get("response_mode") != "form_post" {
 		t.Fatalf("login URL asks for response_mode %q", auth.Query().Get("response_mode"))
 	}
 	for i := range 2 {
-		resp := h.browser.Dance(h.url(h.loginPath()), dancetest.Want{Stored: "/private"})
+		resp := h.Browser.Dance(h.URL(h.LoginPath()), dancetest.Want{Stored: "/private"})
 		if resp.Request.Method != http.MethodGet || resp.Request.URL.Path != "/login/github/authorized" {
 			t.Fatalf("dance %d ended on %s %s", i, resp.Request.Method, resp.Request.URL.Path)
 		}
@@ -61,8 +61,8 @@ func TestFormPostLogin(t *testing.T) {
 	if len(got) != 2 || !strings.Contains(got[0], `"firstName":"Ada"`) || got[1] != "" {
 		t.Fatalf("users seen by the authorized hook: %q, want Ada's the first time and none the second", got)
 	}
-	if h.tokenPosts() != 2 {
-		t.Fatalf("%d token requests, want 2", h.tokenPosts())
+	if h.TokenPosts() != 2 {
+		t.Fatalf("%d token requests, want 2", h.TokenPosts())
 	}
 }
 
@@ -72,10 +72,10 @@ func TestFormPostLogin(t *testing.T) {
 // cookie stays SameSite=Lax.
 func TestFormPostRelayCookie(t *testing.T) {
 	h, _ := newFormPostHarness(t)
-	auth := h.login(h.loginPath())
+	auth := h.Login(h.LoginPath())
 	state := auth.Query().Get("state")
-	q := h.p.CallbackQuery(auth.Query())
-	resp, err := h.browser.PostForm(h.url("/login/github/authorized"), q)
+	q := h.P.CallbackQuery(auth.Query())
+	resp, err := h.Browser.PostForm(h.URL("/login/github/authorized"), q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestFormPostRelayCookie(t *testing.T) {
 		relay.MaxAge <= 0 || relay.MaxAge > 300 || !strings.Contains(relay.Value, state) {
 		t.Fatalf("relay cookie %+v", relay)
 	}
-	resp = h.browser.Get(h.url("/login/github/authorized"))
+	resp = h.Browser.Get(h.URL("/login/github/authorized"))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("GET callback: %d", resp.StatusCode)
@@ -120,7 +120,7 @@ func TestFormPostForgedAndReplayed(t *testing.T) {
 	h, _ := newFormPostHarness(t)
 	post := func(q url.Values) (*http.Response, string) {
 		t.Helper()
-		resp, err := h.browser.PostForm(h.url("/login/github/authorized"), q)
+		resp, err := h.Browser.PostForm(h.URL("/login/github/authorized"), q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,30 +128,30 @@ func TestFormPostForgedAndReplayed(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			return resp, ""
 		}
-		return h.get(h.url("/login/github/authorized"))
+		return h.Get(h.URL("/login/github/authorized"))
 	}
-	auth := h.login(h.loginPath())
-	good := h.p.CallbackQuery(auth.Query())
+	auth := h.Login(h.LoginPath())
+	good := h.P.CallbackQuery(auth.Query())
 	forged := url.Values{"code": {good.Get("code")}, "state": {"forged-" + good.Get("state")}}
-	if resp, _ := post(forged); resp.StatusCode != http.StatusForbidden || h.tokenPosts() != 0 {
-		t.Fatalf("forged POST: %d, %d token requests; want 403 and none", resp.StatusCode, h.tokenPosts())
+	if resp, _ := post(forged); resp.StatusCode != http.StatusForbidden || h.TokenPosts() != 0 {
+		t.Fatalf("forged POST: %d, %d token requests; want 403 and none", resp.StatusCode, h.TokenPosts())
 	}
 	if resp, _ := post(good); resp.StatusCode != http.StatusFound {
 		t.Fatalf("good POST: %d", resp.StatusCode)
 	}
-	if resp, _ := post(good); resp.StatusCode != http.StatusForbidden || h.tokenPosts() != 1 {
-		t.Fatalf("replayed POST: %d, %d token requests; want 403 and 1", resp.StatusCode, h.tokenPosts())
+	if resp, _ := post(good); resp.StatusCode != http.StatusForbidden || h.TokenPosts() != 1 {
+		t.Fatalf("replayed POST: %d, %d token requests; want 403 and 1", resp.StatusCode, h.TokenPosts())
 	}
 	if resp, _ := post(url.Values{"code": {"x"}}); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("POST without state: %d, want 400", resp.StatusCode)
 	}
 	var sawUsed, sawMismatch bool
-	for _, e := range h.errors() {
+	for _, e := range h.Errors() {
 		sawUsed = sawUsed || errors.Is(e, dance.ErrStateUsed)
 		sawMismatch = sawMismatch || errors.Is(e, dance.ErrStateMismatch)
 	}
 	if !sawUsed || !sawMismatch {
-		t.Fatalf("errors %v: want a state mismatch and a used state", h.errors())
+		t.Fatalf("errors %v: want a state mismatch and a used state", h.Errors())
 	}
 }
 
@@ -169,8 +169,8 @@ func TestClientSecretFunc(t *testing.T) {
 			return "made-secret-1", nil
 		}
 	})
-	h.browser.Dance(h.url(h.loginPath()), dancetest.Want{Stored: "/private"})
-	reqs := h.p.RequestsTo("/token")
+	h.Browser.Dance(h.URL(h.LoginPath()), dancetest.Want{Stored: "/private"})
+	reqs := h.P.RequestsTo("/token")
 	if len(reqs) != 1 {
 		t.Fatalf("%d token requests, want 1", len(reqs))
 	}
@@ -178,8 +178,8 @@ func TestClientSecretFunc(t *testing.T) {
 		t.Fatalf("the token request's secret is %q, want ClientSecretFunc's", secret)
 	}
 	fail = true
-	resp := h.browser.Dance(h.url(h.loginPath()))
-	if resp.StatusCode != http.StatusBadGateway || len(h.p.RequestsTo("/token")) != 1 {
-		t.Fatalf("with the secret func failing: %d, %d token requests", resp.StatusCode, len(h.p.RequestsTo("/token")))
+	resp := h.Browser.Dance(h.URL(h.LoginPath()))
+	if resp.StatusCode != http.StatusBadGateway || len(h.P.RequestsTo("/token")) != 1 {
+		t.Fatalf("with the secret func failing: %d, %d token requests", resp.StatusCode, len(h.P.RequestsTo("/token")))
 	}
 }

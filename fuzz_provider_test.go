@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -51,7 +52,7 @@ func buildInproc(tb testing.TB, build func(o dance.Options) (*dance.Blueprint, e
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a.bp, a.r = bp, newRouterStorage(a.mem, bp)
+	a.bp, a.r = bp, apptest.NewRouterStorage(a.mem, bp)
 	return a
 }
 

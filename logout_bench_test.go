@@ -11,6 +11,7 @@ import (
 	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
@@ -44,7 +45,7 @@ func BenchmarkTokenLoadBackChannel(b *testing.B) {
 			bp.Register(r)
 			r.Use(bp.Middleware())
 			r.GET("/t", func(c *gin.Context) {
-				if t, err := client(c, bp).Token(); err != nil || t == nil {
+				if t, err := apptest.Client(c, bp).Token(); err != nil || t == nil {
 					c.Status(500)
 				}
 			})

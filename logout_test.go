@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-dance/dance/internal/flowstate"
 	"github.com/gin-dance/dance/internal/logout"
 	"github.com/gin-gonic/gin"
@@ -30,14 +31,14 @@ func loggedIn(t *testing.T, edit func(*dance.Options)) *harness {
 			}
 		})
 	})
-	h.browser.Dance(h.url("/login/oidc"), dancetest.Want{Stored: "/private"})
+	h.Browser.Dance(h.URL("/login/oidc"), dancetest.Want{Stored: "/private"})
 	return h
 }
 
 // logoutPOST posts to the logout route with the given headers.
 func logoutPOST(t *testing.T, h *harness, header http.Header, form url.Values) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, h.url("/login/"+h.name+"/logout"), strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, h.URL("/login/"+h.Name+"/logout"), strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func logoutPOST(t *testing.T, h *harness, header http.Header, form url.Values) *
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	resp, err := h.browser.Do(req)
+	resp, err := h.Browser.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,73 +56,73 @@ func logoutPOST(t *testing.T, h *harness, header http.Header, form url.Values) *
 
 func TestLogoutRPInitiatedRedirectParameters(t *testing.T) {
 	h := loggedIn(t, nil)
-	idToken, _ := h.storedToken()["id_token"].(string)
+	idToken, _ := h.StoredToken()["id_token"].(string)
 	if idToken == "" {
 		t.Fatal("no id_token stored")
 	}
-	resp := h.browser.Logout(h.url(h.bp.LogoutURL()), "/bye")
+	resp := h.Browser.Logout(h.URL(h.BP.LogoutURL()), "/bye")
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("POST logout = %d, want 303; errors %v", resp.StatusCode, h.errors())
+		t.Fatalf("POST logout = %d, want 303; errors %v", resp.StatusCode, h.Errors())
 	}
-	end := h.browser.Location(resp)
+	end := h.Browser.Location(resp)
 	q := end.Query()
-	if got, want := end.Scheme+"://"+end.Host+end.Path, h.p.Issuer()+"/end_session"; got != want {
+	if got, want := end.Scheme+"://"+end.Host+end.Path, h.P.Issuer()+"/end_session"; got != want {
 		t.Fatalf("redirected to %s, want %s", got, want)
 	}
 	if q.Get("id_token_hint") != idToken {
 		t.Error("id_token_hint is not the stored ID token")
 	}
-	if got, want := q.Get("post_logout_redirect_uri"), h.url("/login/oidc/logout"); got != want {
+	if got, want := q.Get("post_logout_redirect_uri"), h.URL("/login/oidc/logout"); got != want {
 		t.Errorf("post_logout_redirect_uri = %q, want %q", got, want)
 	}
-	if q.Get("client_id") != h.p.ClientID() {
+	if q.Get("client_id") != h.P.ClientID() {
 		t.Errorf("client_id = %q", q.Get("client_id"))
 	}
 	if len(q.Get("state")) < 43 {
 		t.Errorf("state has %d chars, want a 32-byte random value", len(q.Get("state")))
 	}
-	if tok := h.storedToken(); tok != nil {
+	if tok := h.StoredToken(); tok != nil {
 		t.Fatalf("token still stored after logout: %v", tok)
 	}
-	if resp, _ := h.get(h.url("/private")); resp.StatusCode != http.StatusFound {
+	if resp, _ := h.Get(h.URL("/private")); resp.StatusCode != http.StatusFound {
 		t.Errorf("/private after logout = %d, want 302 to login", resp.StatusCode)
 	}
-	back := h.approve(end) // the provider sends the browser back
+	back := h.Approve(end) // the provider sends the browser back
 	if back.Path != "/login/oidc/logout" || back.Query().Get("state") != q.Get("state") {
 		t.Fatalf("provider sent the browser to %s", back.Path)
 	}
-	resp, body := h.get(back.String())
+	resp, body := h.Get(back.String())
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/bye" {
 		t.Fatalf("return = %d to %q (%s); want 302 to /bye", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
-	logs := h.logs.String()
-	for _, secret := range append(h.p.Secrets(), q.Get("state"), idToken) {
+	logs := h.Logs.String()
+	for _, secret := range append(h.P.Secrets(), q.Get("state"), idToken) {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the logs hold a secret (%d chars)", len(secret))
 		}
 	}
 	// Replayed with the new cookie: no logout pending any more.
-	if resp, _ := h.get(back.String()); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := h.Get(back.String()); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("replayed return = %d, want 403", resp.StatusCode)
 	}
 }
 
 func TestLogoutReturnForgedStateRefused(t *testing.T) {
 	h := loggedIn(t, nil)
-	resp := h.browser.Logout(h.url(h.bp.LogoutURL()), "")
+	resp := h.Browser.Logout(h.URL(h.BP.LogoutURL()), "")
 	resp.Body.Close()
-	end := h.browser.Location(resp)
-	forged := h.url("/login/oidc/logout?state=" + url.QueryEscape(strings.Repeat("A", 43)))
-	if resp, _ := h.get(forged); resp.StatusCode != http.StatusForbidden {
+	end := h.Browser.Location(resp)
+	forged := h.URL("/login/oidc/logout?state=" + url.QueryEscape(strings.Repeat("A", 43)))
+	if resp, _ := h.Get(forged); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("forged state = %d, want 403", resp.StatusCode)
 	}
-	errs := h.errors()
+	errs := h.Errors()
 	if len(errs) != 1 || errs[0].Stage != dance.StageLogout {
 		t.Fatalf("error hooks saw %v, want one of stage logout", errs)
 	}
 	// The genuine return still works, to NextURL.
-	resp, _ = h.get(h.approve(end).String())
+	resp, _ = h.Get(h.Approve(end).String())
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
 		t.Fatalf("genuine return = %d to %q, want 302 to /", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -129,12 +130,12 @@ func TestLogoutReturnForgedStateRefused(t *testing.T) {
 
 func TestLogoutReturnReplayedWithOldCookieRefused(t *testing.T) {
 	h := loggedIn(t, nil)
-	resp := h.browser.Logout(h.url(h.bp.LogoutURL()), "")
+	resp := h.Browser.Logout(h.URL(h.BP.LogoutURL()), "")
 	resp.Body.Close()
-	back := h.approve(h.browser.Location(resp))
-	app, _ := url.Parse(h.app.URL)
-	old := h.browser.Jar.Cookies(app) // the session with the logout pending
-	if resp, _ := h.get(back.String()); resp.StatusCode != http.StatusFound {
+	back := h.Approve(h.Browser.Location(resp))
+	app, _ := url.Parse(h.App.URL)
+	old := h.Browser.Jar.Cookies(app) // the session with the logout pending
+	if resp, _ := h.Get(back.String()); resp.StatusCode != http.StatusFound {
 		t.Fatalf("return = %d, want 302", resp.StatusCode)
 	}
 	replay := dancetest.NewBrowser(t)
@@ -148,11 +149,11 @@ func TestLogoutReturnReplayedWithOldCookieRefused(t *testing.T) {
 
 func TestLogoutReturnExpiredStateRefused(t *testing.T) {
 	h := loggedIn(t, nil)
-	resp := h.browser.Logout(h.url(h.bp.LogoutURL()), "")
+	resp := h.Browser.Logout(h.URL(h.BP.LogoutURL()), "")
 	resp.Body.Close()
-	back := h.approve(h.browser.Location(resp))
-	h.clock.set(11 * time.Minute)
-	if resp, _ := h.get(back.String()); resp.StatusCode != http.StatusForbidden {
+	back := h.Approve(h.Browser.Location(resp))
+	h.Clock.Set(11 * time.Minute)
+	if resp, _ := h.Get(back.String()); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("return after 11 minutes = %d, want 403", resp.StatusCode)
 	}
 }
@@ -172,7 +173,7 @@ func TestLogoutCrossSiteRefused(t *testing.T) {
 			if resp := logoutPOST(t, h, c.header, nil); resp.StatusCode != http.StatusForbidden {
 				t.Fatalf("logout = %d, want 403", resp.StatusCode)
 			}
-			if h.storedToken() == nil {
+			if h.StoredToken() == nil {
 				t.Fatal("a refused logout deleted the token")
 			}
 		})
@@ -184,11 +185,11 @@ func TestLogoutCrossSiteRefused(t *testing.T) {
 
 func TestLogoutGETWithoutStateIs405(t *testing.T) {
 	h := loggedIn(t, nil)
-	resp, _ := h.get(h.url("/login/oidc/logout"))
+	resp, _ := h.Get(h.URL("/login/oidc/logout"))
 	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != http.MethodPost {
 		t.Fatalf("GET logout = %d (Allow %q), want 405", resp.StatusCode, resp.Header.Get("Allow"))
 	}
-	if h.storedToken() == nil {
+	if h.StoredToken() == nil {
 		t.Fatal("a GET logged the user out")
 	}
 }
@@ -198,22 +199,22 @@ func TestLogoutLocalWithoutEndSession(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { // plain OAuth 2: no end-session endpoint
 		c.Hooks.OnLogout = func(c *gin.Context, bp *dance.Blueprint) { hooked++ }
 	})
-	h.browser.Dance(h.url("/login/github"), dancetest.Want{Stored: "/private"})
-	resp := h.browser.Logout(h.url(h.bp.LogoutURL()), "/after")
+	h.Browser.Dance(h.URL("/login/github"), dancetest.Want{Stored: "/private"})
+	resp := h.Browser.Logout(h.URL(h.BP.LogoutURL()), "/after")
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/after" {
 		t.Fatalf("logout = %d to %q, want 303 to /after", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if h.storedToken() != nil || hooked != 1 {
-		t.Fatalf("after logout: token %v, logout hook ran %d times", h.storedToken(), hooked)
+	if h.StoredToken() != nil || hooked != 1 {
+		t.Fatalf("after logout: token %v, logout hook ran %d times", h.StoredToken(), hooked)
 	}
 	// An unsafe next is ignored.
-	resp = h.browser.Logout(h.url(h.bp.LogoutURL()), "https://evil.example/")
+	resp = h.Browser.Logout(h.URL(h.BP.LogoutURL()), "https://evil.example/")
 	resp.Body.Close()
 	if resp.Header.Get("Location") != "/" {
 		t.Fatalf("logout with an absolute next went to %q", resp.Header.Get("Location"))
 	}
-	if resp, _ := h.get(h.url("/login/github/backchannel-logout")); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := h.Get(h.URL("/login/github/backchannel-logout")); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("a blueprint that does not verify ID tokens has a back-channel route (%d)", resp.StatusCode)
 	}
 }
@@ -222,7 +223,7 @@ func TestLogoutLocalWithoutEndSession(t *testing.T) {
 // status, the Cache-Control header and the JSON error.
 func backChannel(t *testing.T, h *harness, token string) (int, string, string) {
 	t.Helper()
-	resp, err := h.p.BackChannelLogout(h.url("/login/oidc/backchannel-logout"), token)
+	resp, err := h.P.BackChannelLogout(h.URL("/login/oidc/backchannel-logout"), token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,14 +253,14 @@ func TestBackChannelLogoutEndsCookieSession(t *testing.T) {
 			return nil
 		}
 	})
-	status, cache, body := backChannel(t, h, h.p.LogoutToken(nil))
+	status, cache, body := backChannel(t, h, h.P.LogoutToken(nil))
 	if status != http.StatusOK || cache != "no-store" {
 		t.Fatalf("back-channel logout = %d (Cache-Control %q) %s", status, cache, body)
 	}
-	if resp, _ := h.get(h.url("/private")); resp.StatusCode != http.StatusFound {
+	if resp, _ := h.Get(h.URL("/private")); resp.StatusCode != http.StatusFound {
 		t.Fatalf("/private after a back-channel logout = %d, want 302 to login", resp.StatusCode)
 	}
-	if tok := h.storedToken(); tok != nil {
+	if tok := h.StoredToken(); tok != nil {
 		t.Fatalf("the token survived a back-channel logout: %v", tok)
 	}
 	if hooked != 1 || bcl != 1 {
@@ -267,32 +268,32 @@ func TestBackChannelLogoutEndsCookieSession(t *testing.T) {
 	}
 	// A login after the logout is not ended by it (its ID token is issued
 	// later: a second later here, without waiting for the clock).
-	h.p.SetIDToken(dancetest.IDTokenConfig{Claims: map[string]any{"iat": time.Now().Add(time.Second).Unix()}})
-	h.browser.Dance(h.url("/login/oidc"), dancetest.Want{Stored: "/private"})
+	h.P.SetIDToken(dancetest.IDTokenConfig{Claims: map[string]any{"iat": time.Now().Add(time.Second).Unix()}})
+	h.Browser.Dance(h.URL("/login/oidc"), dancetest.Want{Stored: "/private"})
 }
 
 func TestBackChannelLogoutBySessionEndsOnlyThatSession(t *testing.T) {
 	h := loggedIn(t, nil) // the browser of provider session 1
 	other := dancetest.NewBrowser(t)
-	h.p.SetIDToken(dancetest.IDTokenConfig{Claims: map[string]any{"sid": "second-session"}})
-	other.Dance(h.url("/login/oidc"), dancetest.Want{Stored: "/private"})
-	first := h.p.SessionID()
-	if status, _, body := backChannel(t, h, h.p.LogoutToken(map[string]any{"sid": first})); status != http.StatusOK {
+	h.P.SetIDToken(dancetest.IDTokenConfig{Claims: map[string]any{"sid": "second-session"}})
+	other.Dance(h.URL("/login/oidc"), dancetest.Want{Stored: "/private"})
+	first := h.P.SessionID()
+	if status, _, body := backChannel(t, h, h.P.LogoutToken(map[string]any{"sid": first})); status != http.StatusOK {
 		t.Fatalf("back-channel logout = %d %s", status, body)
 	}
-	if resp, _ := h.get(h.url("/private")); resp.StatusCode != http.StatusFound {
+	if resp, _ := h.Get(h.URL("/private")); resp.StatusCode != http.StatusFound {
 		t.Errorf("session 1 after its logout: /private = %d, want 302", resp.StatusCode)
 	}
-	resp := other.Get(h.url("/private"))
+	resp := other.Get(h.URL("/private"))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("session 2 after session 1's logout: /private = %d, want 200", resp.StatusCode)
 	}
 	// A logout of the user (sub, no sid) ends every session issued before it.
-	if status, _, body := backChannel(t, h, h.p.LogoutToken(map[string]any{"sid": nil})); status != http.StatusOK {
+	if status, _, body := backChannel(t, h, h.P.LogoutToken(map[string]any{"sid": nil})); status != http.StatusOK {
 		t.Fatalf("back-channel logout by sub = %d %s", status, body)
 	}
-	resp = other.Get(h.url("/private"))
+	resp = other.Get(h.URL("/private"))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("session 2 after the user's logout: /private = %d, want 302", resp.StatusCode)
@@ -301,7 +302,7 @@ func TestBackChannelLogoutBySessionEndsOnlyThatSession(t *testing.T) {
 
 func TestBackChannelLogoutReplayedJTIRefused(t *testing.T) {
 	h := loggedIn(t, nil)
-	tok := h.p.LogoutToken(nil)
+	tok := h.P.LogoutToken(nil)
 	if status, _, body := backChannel(t, h, tok); status != http.StatusOK {
 		t.Fatalf("first = %d %s", status, body)
 	}
@@ -317,7 +318,7 @@ func TestBackChannelLogoutReplayedJTIRefused(t *testing.T) {
 func TestBackChannelLogoutTokenRefusals(t *testing.T) {
 	h := loggedIn(t, nil)
 	now := time.Now()
-	good := h.p.LogoutToken(nil)
+	good := h.P.LogoutToken(nil)
 	parts := strings.Split(good, ".")
 	cases := []struct {
 		name, token, want string
@@ -326,20 +327,20 @@ func TestBackChannelLogoutTokenRefusals(t *testing.T) {
 		{"not a JWT", "not-a-jwt", "not a signed JWT"},
 		{"alg none", noneToken(t, parts[1]), "algorithm"},
 		{"bad signature", parts[0] + "." + parts[1] + "." + parts[2][:len(parts[2])-4] + "AAAA", "signature"},
-		{"key not in the JWKS", h.p.LogoutToken(map[string]any{"wrong_key": true}), "signature"},
-		{"typ of another JWT", h.p.LogoutToken(map[string]any{"typ": "at+jwt"}), "typ"},
-		{"iss", h.p.LogoutToken(map[string]any{"iss": "https://evil.example"}), "iss"},
-		{"aud", h.p.LogoutToken(map[string]any{"aud": "someone-else"}), "aud"},
-		{"iat missing", h.p.LogoutToken(map[string]any{"iat": nil}), "iat"},
-		{"iat too old", h.p.LogoutToken(map[string]any{"iat": now.Add(-time.Hour).Unix(), "exp": now.Add(time.Hour).Unix()}), "iat"},
-		{"iat in the future", h.p.LogoutToken(map[string]any{"iat": now.Add(time.Hour).Unix(), "exp": now.Add(2 * time.Hour).Unix()}), "iat"},
-		{"expired", h.p.LogoutToken(map[string]any{"exp": now.Add(-time.Minute).Unix()}), "expired"},
-		{"events missing", h.p.LogoutToken(map[string]any{"events": nil}), "events"},
-		{"events of another kind", h.p.LogoutToken(map[string]any{"events": map[string]any{"http://example.com/other": map[string]any{}}}), "events"},
-		{"event not an object", h.p.LogoutToken(map[string]any{"events": map[string]any{dancetest.BackChannelLogoutEvent: "yes"}}), "events"},
-		{"neither sub nor sid", h.p.LogoutToken(map[string]any{"sub": nil, "sid": nil}), "neither sub nor sid"},
-		{"nonce", h.p.LogoutToken(map[string]any{"nonce": "n"}), "nonce"},
-		{"jti missing", h.p.LogoutToken(map[string]any{"jti": nil}), "jti"},
+		{"key not in the JWKS", h.P.LogoutToken(map[string]any{"wrong_key": true}), "signature"},
+		{"typ of another JWT", h.P.LogoutToken(map[string]any{"typ": "at+jwt"}), "typ"},
+		{"iss", h.P.LogoutToken(map[string]any{"iss": "https://evil.example"}), "iss"},
+		{"aud", h.P.LogoutToken(map[string]any{"aud": "someone-else"}), "aud"},
+		{"iat missing", h.P.LogoutToken(map[string]any{"iat": nil}), "iat"},
+		{"iat too old", h.P.LogoutToken(map[string]any{"iat": now.Add(-time.Hour).Unix(), "exp": now.Add(time.Hour).Unix()}), "iat"},
+		{"iat in the future", h.P.LogoutToken(map[string]any{"iat": now.Add(time.Hour).Unix(), "exp": now.Add(2 * time.Hour).Unix()}), "iat"},
+		{"expired", h.P.LogoutToken(map[string]any{"exp": now.Add(-time.Minute).Unix()}), "expired"},
+		{"events missing", h.P.LogoutToken(map[string]any{"events": nil}), "events"},
+		{"events of another kind", h.P.LogoutToken(map[string]any{"events": map[string]any{"http://example.com/other": map[string]any{}}}), "events"},
+		{"event not an object", h.P.LogoutToken(map[string]any{"events": map[string]any{dancetest.BackChannelLogoutEvent: "yes"}}), "events"},
+		{"neither sub nor sid", h.P.LogoutToken(map[string]any{"sub": nil, "sid": nil}), "neither sub nor sid"},
+		{"nonce", h.P.LogoutToken(map[string]any{"nonce": "n"}), "nonce"},
+		{"jti missing", h.P.LogoutToken(map[string]any{"jti": nil}), "jti"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -347,12 +348,12 @@ func TestBackChannelLogoutTokenRefusals(t *testing.T) {
 			if status != http.StatusBadRequest || cache != "no-store" || !strings.Contains(body, c.want) {
 				t.Fatalf("= %d (Cache-Control %q) %s; want 400 naming %q", status, cache, body, c.want)
 			}
-			if resp, _ := h.get(h.url("/private")); resp.StatusCode != http.StatusOK {
+			if resp, _ := h.Get(h.URL("/private")); resp.StatusCode != http.StatusOK {
 				t.Fatalf("a refused logout token logged the user out (/private = %d)", resp.StatusCode)
 			}
 		})
 	}
-	if strings.Contains(h.logs.String(), parts[2]) {
+	if strings.Contains(h.Logs.String(), parts[2]) {
 		t.Error("a logout token reached the logs")
 	}
 	// None of the refusals used up the good token's jti.
@@ -382,18 +383,18 @@ func TestBackChannelRecordDownRefusesToken(t *testing.T) {
 			o.EndedSessions = failingEnded{}
 		})
 	})
-	h.browser.Dance(h.url("/login/oidc"))
-	if h.storedToken() == nil {
+	h.Browser.Dance(h.URL("/login/oidc"))
+	if h.StoredToken() == nil {
 		t.Fatal("no token stored")
 	}
-	if resp, _ := h.get(h.url("/private")); resp.StatusCode != http.StatusInternalServerError {
+	if resp, _ := h.Get(h.URL("/private")); resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("/private with the record down = %d, want 500", resp.StatusCode)
 	}
 }
 
 func TestBackChannelLogoutPathOff(t *testing.T) {
 	h := loggedIn(t, func(o *dance.Options) { o.BackChannelLogoutPath = "-" })
-	resp, err := h.p.BackChannelLogout(h.url("/login/oidc/backchannel-logout"), h.p.LogoutToken(nil))
+	resp, err := h.P.BackChannelLogout(h.URL("/login/oidc/backchannel-logout"), h.P.LogoutToken(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +421,7 @@ func TestBackChannelLogoutAcrossInstances(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return newTestServer(t, newRouter(bp))
+		return apptest.TestServer(t, apptest.NewRouter(bp))
 	}
 	a, b := instance(), instance()
 	browser := dancetest.NewBrowser(t)
@@ -458,13 +459,13 @@ func TestLogoutRouteBothProtocols(t *testing.T) {
 	for _, proto := range protocols {
 		t.Run(proto.name, func(t *testing.T) {
 			h := proto.new(t, nil)
-			h.browser.Dance(h.url(h.loginPath()), dancetest.Want{Stored: "/private"})
-			resp := h.browser.Logout(h.url(h.bp.LogoutURL()), "")
+			h.Browser.Dance(h.URL(h.LoginPath()), dancetest.Want{Stored: "/private"})
+			resp := h.Browser.Logout(h.URL(h.BP.LogoutURL()), "")
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
 				t.Fatalf("logout = %d to %q, want 303 to /", resp.StatusCode, resp.Header.Get("Location"))
 			}
-			if resp, _ := h.get(h.url("/private")); resp.StatusCode != http.StatusFound {
+			if resp, _ := h.Get(h.URL("/private")); resp.StatusCode != http.StatusFound {
 				t.Fatalf("/private after logout = %d, want 302", resp.StatusCode)
 			}
 		})

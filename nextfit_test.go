@@ -22,23 +22,23 @@ func TestLoginReturnPathThatDoesNotFit(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, dancetest.Config{Extra: map[string]any{"pad": strings.Repeat("p", tc.token)}}, nil)
-			h.browser.Dance(h.url("/login/github")).Body.Close()
-			if h.storedToken() == nil {
+			h.Browser.Dance(h.URL("/login/github")).Body.Close()
+			if h.StoredToken() == nil {
 				t.Fatal("first login stored no token")
 			}
 			next := "/" + strings.Repeat("n", tc.next-1)
-			resp := h.browser.Get(h.url("/login/github?next=" + next))
+			resp := h.Browser.Get(h.URL("/login/github?next=" + next))
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusFound {
 				t.Fatalf("login with a long next: status %d, want 302", resp.StatusCode)
 			}
-			loc := h.browser.Location(resp)
-			if !strings.HasPrefix(loc.String(), h.p.URL) {
+			loc := h.Browser.Location(resp)
+			if !strings.HasPrefix(loc.String(), h.P.URL) {
 				t.Fatalf("login went to %s, want the provider", loc)
 			}
-			mustContain(t, h.logs.String(), "level=WARN msg=\"dance: return path dropped")
-			cb := h.approve(loc)
-			resp, _ = h.get(cb.String())
+			mustContain(t, h.Logs.String(), "level=WARN msg=\"dance: return path dropped")
+			cb := h.Approve(loc)
+			resp, _ = h.Get(cb.String())
 			if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
 				t.Fatalf("callback: %d to %q, want 302 to /", resp.StatusCode, resp.Header.Get("Location"))
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
@@ -60,17 +61,17 @@ func TestObserveInnerSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := newRouter(bp)
+	r := apptest.NewRouter(bp)
 	var afterHooks any = "unset"
 	r.GET("/after", func(c *gin.Context) { afterHooks = c.Request.Context().Value(ctxKey{}) })
 	r.GET("/revoke", func(c *gin.Context) {
-		if err := client(c, bp).Revoke(); err != nil {
+		if err := apptest.Client(c, bp).Revoke(); err != nil {
 			c.String(http.StatusBadGateway, "%v", errors.Is(err, dance.ErrRevoke))
 			return
 		}
 		c.Status(http.StatusNoContent)
 	})
-	app := newTestServer(t, r)
+	app := apptest.TestServer(t, r)
 	b := dancetest.NewBrowser(t)
 	b.Dance(app + "/login/oidc")
 	if got, want := steps.String(), "id_token:ok hooks:ok"; got != want {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
@@ -21,17 +22,17 @@ import (
 func newOIDCHarness(t *testing.T, pcfg dancetest.Config, build func(p *dancetest.Provider, opts func(*dance.Options)) (*dance.Blueprint, error)) (*harness, func() []dance.Claims) {
 	t.Helper()
 	h := newBareHarness(t, "")
-	h.p = dancetest.NewProvider(pcfg)
-	t.Cleanup(h.p.Close)
-	bp, err := build(h.p, h.options)
+	h.P = dancetest.NewProvider(pcfg)
+	t.Cleanup(h.P.Close)
+	bp, err := build(h.P, h.Options)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.name = bp.Name()
+	h.Name = bp.Name()
 	var mu sync.Mutex
 	var seen []dance.Claims
-	h.hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
-		claims, err := client(c, bp).Claims()
+	h.Hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+		claims, err := apptest.Client(c, bp).Claims()
 		if err != nil {
 			return false, err
 		}
@@ -43,9 +44,9 @@ func newOIDCHarness(t *testing.T, pcfg dancetest.Config, build func(p *dancetest
 		mu.Unlock()
 		return true, nil
 	})
-	h.serve(bp, nil)
-	h.router.GET("/claims", func(c *gin.Context) {
-		claims, err := client(c, bp).Claims()
+	h.Serve(bp, nil)
+	h.Router.GET("/claims", func(c *gin.Context) {
+		claims, err := apptest.Client(c, bp).Claims()
 		if err != nil {
 			c.String(404, err.Error())
 			return
@@ -72,10 +73,10 @@ func discovered(p *dancetest.Provider, opts func(*dance.Options)) (*dance.Bluepr
 // Acceptance 6.
 func TestOIDCDiscoveryLoginVerifiesIDToken(t *testing.T) {
 	h, seen := newOIDCHarness(t, dancetest.Config{IssParameter: true}, discovered)
-	if n := len(h.p.RequestsTo("/.well-known/openid-configuration")); n != 1 {
+	if n := len(h.P.RequestsTo("/.well-known/openid-configuration")); n != 1 {
 		t.Fatalf("discovery requests = %d, want 1", n)
 	}
-	auth := h.login("/login/oidc")
+	auth := h.Login("/login/oidc")
 	q := auth.Query()
 	if auth.Path != "/authorize" || q.Get("scope") != "openid profile email" {
 		t.Fatalf("authorize URL %s with scope %q", auth.Path, q.Get("scope"))
@@ -84,35 +85,35 @@ func TestOIDCDiscoveryLoginVerifiesIDToken(t *testing.T) {
 	if len(nonce) < 43 || nonce == q.Get("state") {
 		t.Fatalf("nonce %d chars, want a fresh 32-byte value", len(nonce))
 	}
-	cb := h.approve(auth)
-	if cb.Query().Get("iss") != h.p.Issuer() {
+	cb := h.Approve(auth)
+	if cb.Query().Get("iss") != h.P.Issuer() {
 		t.Fatalf("the fake sent no iss")
 	}
-	if resp, body := h.get(cb.String()); resp.StatusCode != http.StatusFound {
-		t.Fatalf("callback = %d %q; errors %v", resp.StatusCode, body, h.errors())
+	if resp, body := h.Get(cb.String()); resp.StatusCode != http.StatusFound {
+		t.Fatalf("callback = %d %q; errors %v", resp.StatusCode, body, h.Errors())
 	}
-	if len(h.p.RequestsTo("/jwks")) == 0 {
+	if len(h.P.RequestsTo("/jwks")) == 0 {
 		t.Error("the JWKS was never fetched")
 	}
 	got := seen()
-	if len(got) != 1 || got[0]["sub"] != "583231" || got[0]["nonce"] != nonce || got[0]["iss"] != h.p.Issuer() {
+	if len(got) != 1 || got[0]["sub"] != "583231" || got[0]["nonce"] != nonce || got[0]["iss"] != h.P.Issuer() {
 		t.Fatalf("authorized hook saw claims %v", got)
 	}
-	if h.storedToken()["id_token"] == nil {
+	if h.StoredToken()["id_token"] == nil {
 		t.Fatal("no id_token stored")
 	}
-	resp, body := h.get(h.url("/claims"))
+	resp, body := h.Get(h.URL("/claims"))
 	if resp.StatusCode != 200 || !strings.Contains(body, `"email":"octocat@example.com"`) {
 		t.Fatalf("/claims on a later request = %d %q", resp.StatusCode, body)
 	}
-	logs := h.logs.String()
-	for _, secret := range append(h.p.Secrets(), nonce) {
+	logs := h.Logs.String()
+	for _, secret := range append(h.P.Secrets(), nonce) {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the logs hold a secret (%d chars)", len(secret))
 		}
 	}
 	// A replayed callback does not get through a second time.
-	if resp, _ := h.get(cb.String()); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := h.Get(cb.String()); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("replayed callback = %d, want 403", resp.StatusCode)
 	}
 }
@@ -134,21 +135,21 @@ func TestOIDCBadIDTokenRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h, seen := newOIDCHarness(t, dancetest.Config{IDToken: tc.idt}, discovered)
-			auth := h.login("/login/oidc")
-			resp, body := h.get(h.approve(auth).String())
+			auth := h.Login("/login/oidc")
+			resp, body := h.Get(h.Approve(auth).String())
 			if resp.StatusCode != http.StatusForbidden {
 				t.Fatalf("callback = %d %q, want 403", resp.StatusCode, body)
 			}
-			if h.tokenPosts() != 1 {
-				t.Fatalf("token posts = %d", h.tokenPosts())
+			if h.TokenPosts() != 1 {
+				t.Fatalf("token posts = %d", h.TokenPosts())
 			}
-			if tok := h.storedToken(); tok != nil {
+			if tok := h.StoredToken(); tok != nil {
 				t.Fatal("a token was stored")
 			}
 			if len(seen()) != 0 {
 				t.Error("the authorized hooks ran")
 			}
-			errs := h.errors()
+			errs := h.Errors()
 			if len(errs) != 1 || errs[0].Stage != dance.StageToken || !errors.Is(errs[0], dance.ErrIDToken) {
 				t.Fatalf("error hooks got %v, want one ID token error", errs)
 			}
@@ -166,20 +167,20 @@ func TestOIDCBadIDTokenRefused(t *testing.T) {
 func TestOIDCNonceMissingFromSession(t *testing.T) {
 	h, _ := newOIDCHarness(t, dancetest.Config{}, discovered)
 	const state = "s-0123456789012345678901234567890123456789"
-	h.router.GET("/start", func(c *gin.Context) {
-		if err := dance.StartFlowForTest(c, h.bp, state, "a-verifier-0123456789012345678901234567890123"); err != nil {
+	h.Router.GET("/start", func(c *gin.Context) {
+		if err := dance.StartFlowForTest(c, h.BP, state, "a-verifier-0123456789012345678901234567890123"); err != nil {
 			c.String(500, err.Error())
 		}
 	})
-	h.get(h.url("/start"))
-	resp, _ := h.get(h.url("/login/oidc/authorized?state=" + state + "&code=x"))
+	h.Get(h.URL("/start"))
+	resp, _ := h.Get(h.URL("/login/oidc/authorized?state=" + state + "&code=x"))
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("callback = %d, want 403", resp.StatusCode)
 	}
-	if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrNonceMissing) {
+	if errs := h.Errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrNonceMissing) {
 		t.Fatalf("errors %v, want ErrNonceMissing", errs)
 	}
-	if h.tokenPosts() != 0 {
+	if h.TokenPosts() != 0 {
 		t.Error("the code was exchanged")
 	}
 }
@@ -195,21 +196,21 @@ func TestOIDCIssuerParamMismatchRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h, _ := newOIDCHarness(t, dancetest.Config{IssParameter: true}, discovered)
-			cb := h.approve(h.login("/login/oidc"))
+			cb := h.Approve(h.Login("/login/oidc"))
 			q := cb.Query()
 			tc.edit(q)
 			cb.RawQuery = q.Encode()
-			resp, _ := h.get(cb.String())
+			resp, _ := h.Get(cb.String())
 			if resp.StatusCode != http.StatusForbidden {
 				t.Fatalf("callback = %d, want 403", resp.StatusCode)
 			}
-			if h.tokenPosts() != 0 {
+			if h.TokenPosts() != 0 {
 				t.Error("the code was sent to the token endpoint despite the mix-up")
 			}
-			if h.storedToken() != nil {
+			if h.StoredToken() != nil {
 				t.Error("a token was stored")
 			}
-			if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrIssuerMismatch) {
+			if errs := h.Errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrIssuerMismatch) {
 				t.Fatalf("errors %v, want ErrIssuerMismatch", errs)
 			}
 		})
@@ -243,22 +244,22 @@ func TestHostedDomainClaimChecked(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h, _ := newOIDCHarness(t, dancetest.Config{IDToken: dancetest.IDTokenConfig{Claims: map[string]any{"hd": tc.hd}}}, googleLike)
-			auth := h.login("/login/google")
+			auth := h.Login("/login/google")
 			if auth.Query().Get("hd") != "example.com" || auth.Query().Get("nonce") == "" {
 				t.Fatalf("authorize URL lacks hd or nonce")
 			}
-			resp, _ := h.get(h.approve(auth).String())
+			resp, _ := h.Get(h.Approve(auth).String())
 			if !tc.ok {
-				if resp.StatusCode != http.StatusForbidden || h.storedToken() != nil {
-					t.Fatalf("hd %v: callback %d, stored %v; want refused", tc.hd, resp.StatusCode, h.storedToken() != nil)
+				if resp.StatusCode != http.StatusForbidden || h.StoredToken() != nil {
+					t.Fatalf("hd %v: callback %d, stored %v; want refused", tc.hd, resp.StatusCode, h.StoredToken() != nil)
 				}
-				if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrIDToken) || !strings.Contains(errs[0].Error(), `claim "hd"`) {
+				if errs := h.Errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrIDToken) || !strings.Contains(errs[0].Error(), `claim "hd"`) {
 					t.Fatalf("errors %v", errs)
 				}
 				return
 			}
-			if resp.StatusCode != http.StatusFound || h.storedToken() == nil {
-				t.Fatalf("right hd: callback %d; errors %v", resp.StatusCode, h.errors())
+			if resp.StatusCode != http.StatusFound || h.StoredToken() == nil {
+				t.Fatalf("right hd: callback %d; errors %v", resp.StatusCode, h.Errors())
 			}
 		})
 	}
@@ -290,9 +291,9 @@ func TestTenantIssuerTemplate(t *testing.T) {
 				opts(&cfg.Options)
 				return dance.NewOAuth2(cfg)
 			})
-			resp, _ := h.get(h.approve(h.login("/login/azure")).String())
-			if got := resp.StatusCode == http.StatusFound && h.storedToken() != nil; got != tc.ok {
-				t.Fatalf("accepted = %v, want %v (status %d, errors %v)", got, tc.ok, resp.StatusCode, h.errors())
+			resp, _ := h.Get(h.Approve(h.Login("/login/azure")).String())
+			if got := resp.StatusCode == http.StatusFound && h.StoredToken() != nil; got != tc.ok {
+				t.Fatalf("accepted = %v, want %v (status %d, errors %v)", got, tc.ok, resp.StatusCode, h.Errors())
 			}
 		})
 	}

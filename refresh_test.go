@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
@@ -103,7 +104,7 @@ func newTokenApp(t *testing.T, pcfg dancetest.Config, edit func(*dance.OAuth2Con
 	r.Use(bp.Middleware())
 	r.GET("/me", func(c *gin.Context) {
 		var user map[string]any
-		err := client(c, bp).GetJSON("user", &user)
+		err := apptest.Client(c, bp).GetJSON("user", &user)
 		switch {
 		case errors.Is(err, dance.ErrTokenExpired):
 			c.String(http.StatusUnauthorized, "token expired")
@@ -114,7 +115,7 @@ func newTokenApp(t *testing.T, pcfg dancetest.Config, edit func(*dance.OAuth2Con
 		}
 	})
 	r.GET("/claims", func(c *gin.Context) {
-		claims, err := client(c, bp).Claims()
+		claims, err := apptest.Client(c, bp).Claims()
 		if err != nil {
 			c.String(http.StatusNotFound, err.Error())
 			return
@@ -128,7 +129,7 @@ func newTokenApp(t *testing.T, pcfg dancetest.Config, edit func(*dance.OAuth2Con
 	})
 	r.GET("/private", bp.Required(), func(c *gin.Context) { c.String(200, "secret page") })
 	r.GET("/revoke", func(c *gin.Context) {
-		cl := client(c, bp)
+		cl := apptest.Client(c, bp)
 		err := cl.Revoke()
 		if errors.Is(err, dance.ErrRevocationUnsupported) && c.Query("delete") == "1" {
 			if derr := cl.DeleteToken(); derr != nil {

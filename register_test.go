@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
@@ -31,8 +32,8 @@ func TestRegisterOnTwoRoutersConcurrently(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			engines[i] = newRouter(bp) // registers under /login
-			_ = bp.LoginURL()          // read while the other registers
+			engines[i] = apptest.NewRouter(bp) // registers under /login
+			_ = bp.LoginURL()                  // read while the other registers
 		}()
 	}
 	wg.Wait()
@@ -43,7 +44,7 @@ func TestRegisterOnTwoRoutersConcurrently(t *testing.T) {
 		t.Fatalf("AuthorizedURL = %q, want /login/github/authorized", got)
 	}
 	for i, r := range engines {
-		app := newTestServer(t, r)
+		app := apptest.TestServer(t, r)
 		b := dancetest.NewBrowser(t)
 		b.Dance(app + "/login/github")
 		resp := b.Get(app + "/token")

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-contrib/sessions"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-dance/dance/storage/gormstore"
 	"github.com/gin-gonic/gin"
@@ -47,11 +48,11 @@ func TestRequiredAnonymousVisitorOfUserStorage(t *testing.T) {
 		})
 		// newRouter serves /private behind Required.
 		w := httptest.NewRecorder()
-		h.router.ServeHTTP(w, httptest.NewRequest("GET", "/private?a=1", nil))
+		h.Router.ServeHTTP(w, httptest.NewRequest("GET", "/private?a=1", nil))
 		if w.Code != http.StatusFound || w.Header().Get("Location") != tc.want {
 			t.Errorf("AnonymousURL %q: %d to %q, want 302 to %q", tc.anonymousURL, w.Code, w.Header().Get("Location"), tc.want)
 		}
-		if errs := h.errors(); len(errs) != 0 {
+		if errs := h.Errors(); len(errs) != 0 {
 			t.Errorf("error hooks ran: %v", errs)
 		}
 	}
@@ -110,7 +111,7 @@ func newUserStorageApp(t *testing.T, anonymousURL string) (*harness, *gorm.DB) {
 		c.Storage = store
 		c.AnonymousURL = anonymousURL
 	})
-	h.router.GET("/signin", func(c *gin.Context) { c.String(http.StatusOK, "sign-in page") })
+	h.Router.GET("/signin", func(c *gin.Context) { c.String(http.StatusOK, "sign-in page") })
 	return h, db
 }
 
@@ -118,18 +119,18 @@ func newUserStorageApp(t *testing.T, anonymousURL string) (*harness, *gorm.DB) {
 // real one does, up to 20), with the given Accept header, and returns the
 // last answer with its body. A redirect loop fails the test.
 func (h *harness) visit(path, accept string) (*http.Response, string) {
-	h.t.Helper()
-	client := &http.Client{Jar: h.browser.Jar, CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+	h.T.Helper()
+	client := &http.Client{Jar: h.Browser.Jar, CheckRedirect: func(_ *http.Request, via []*http.Request) error {
 		if len(via) >= 20 {
 			return errors.New("too many redirects")
 		}
 		return nil
 	}}
-	req, _ := http.NewRequest(http.MethodGet, h.url(path), nil)
+	req, _ := http.NewRequest(http.MethodGet, h.URL(path), nil)
 	req.Header.Set("Accept", accept)
 	resp, err := client.Do(req)
 	if err != nil {
-		h.t.Fatalf("GET %s: %v (after %d trips to the provider)", path, err, h.trips())
+		h.T.Fatalf("GET %s: %v (after %d trips to the provider)", path, err, h.trips())
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
@@ -138,10 +139,10 @@ func (h *harness) visit(path, accept string) (*http.Response, string) {
 
 // trips counts the visits to the provider's authorize endpoint.
 func (h *harness) trips() int {
-	if h.p1 != nil {
-		return len(h.p1.RequestsTo(dancetest.OAuth1Authorize))
+	if h.P1 != nil {
+		return len(h.P1.RequestsTo(dancetest.OAuth1Authorize))
 	}
-	return len(h.p.RequestsTo("/authorize"))
+	return len(h.P.RequestsTo("/authorize"))
 }
 
 // tokenRows counts the stored tokens.
@@ -184,15 +185,15 @@ func TestAnonymousVisitorOfUserStorageEndsAfterOneTrip(t *testing.T) {
 			}
 			id := errorIDOf(t, resp, body)
 			mustContain(t, body, "Sign in to this site first")
-			mustContain(t, h.logs.String(), "error_id="+id)
-			mustContain(t, h.logs.String(), "log the user in in an authorized hook, or set Options.AnonymousURL")
-			if h.tokenPosts() != 1 {
-				t.Errorf("%d token requests, want 1", h.tokenPosts())
+			mustContain(t, h.Logs.String(), "error_id="+id)
+			mustContain(t, h.Logs.String(), "log the user in in an authorized hook, or set Options.AnonymousURL")
+			if h.TokenPosts() != 1 {
+				t.Errorf("%d token requests, want 1", h.TokenPosts())
 			}
 			if n := tokenRows(t, db); n != 0 {
 				t.Errorf("%d tokens stored, want none", n)
 			}
-			errs := h.errors()
+			errs := h.Errors()
 			if len(errs) != 1 || !errors.Is(errs[0], storage.ErrUserRequired) {
 				t.Errorf("error hooks got %v, want one ErrUserRequired", errs)
 			}
@@ -245,7 +246,7 @@ func TestAnonymousVisitorWithAnonymousURLNeverReachesProvider(t *testing.T) {
 	if n := h.trips(); n != 0 {
 		t.Errorf("%d trips to the provider, want none", n)
 	}
-	if errs := h.errors(); len(errs) != 0 {
+	if errs := h.Errors(); len(errs) != 0 {
 		t.Errorf("error hooks ran: %v", errs)
 	}
 }
@@ -266,7 +267,7 @@ func TestAnonymousLoginEndsOnAnonymousURL(t *testing.T) {
 	if n := tokenRows(t, db); n != 0 {
 		t.Errorf("%d tokens stored, want none", n)
 	}
-	if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], storage.ErrUserRequired) {
+	if errs := h.Errors(); len(errs) != 1 || !errors.Is(errs[0], storage.ErrUserRequired) {
 		t.Errorf("error hooks got %v, want one ErrUserRequired", errs)
 	}
 }
@@ -277,7 +278,7 @@ func TestAnonymousLoginEndsOnAnonymousURL(t *testing.T) {
 // trip, and the visitor ends on the page; the next visit needs none.
 func TestAnonymousVisitorSignedInByAuthorizedHook(t *testing.T) {
 	h, db := newUserStorageApp(t, "")
-	h.hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
+	h.Hooks.OnAuthorized(func(c *gin.Context, bp *dance.Blueprint, tok *dance.Token) (bool, error) {
 		u := tripUser{Name: "octocat"}
 		if err := db.WithContext(c.Request.Context()).Create(&u).Error; err != nil {
 			return false, err
@@ -299,7 +300,7 @@ func TestAnonymousVisitorSignedInByAuthorizedHook(t *testing.T) {
 	if len(rows) != 1 || rows[0].UserID == nil || *rows[0].UserID == 0 {
 		t.Errorf("stored %+v, want one token with its user", rows)
 	}
-	if errs := h.errors(); len(errs) != 0 {
+	if errs := h.Errors(); len(errs) != 0 {
 		t.Errorf("error hooks ran: %v", errs)
 	}
 }
@@ -313,15 +314,15 @@ func TestAnonymousVisitorSignedInByAuthorizedHook(t *testing.T) {
 func TestAnonymousVisitorBackFromDanceEndsAfterOneTrip(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		hooks  func(*testHooks)
+		hooks  func(*apptest.Hooks)
 		errors int // error hooks run, all by the callback
 	}{
-		{"authorized hook vetoes", func(hk *testHooks) {
+		{"authorized hook vetoes", func(hk *apptest.Hooks) {
 			hk.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) {
 				return false, nil // say, the profile could not be read: no one signed in
 			})
 		}, 0},
-		{"error hook redirects back", func(hk *testHooks) {
+		{"error hook redirects back", func(hk *apptest.Hooks) {
 			hk.OnError(func(c *gin.Context, _ *dance.Blueprint, _ *dance.Error) {
 				c.Redirect(http.StatusFound, "/private")
 			})
@@ -331,7 +332,7 @@ func TestAnonymousVisitorBackFromDanceEndsAfterOneTrip(t *testing.T) {
 			accept := client.accept
 			t.Run(tc.name+"/"+client.name, func(t *testing.T) {
 				h, db := newUserStorageApp(t, "")
-				tc.hooks(h.hooks)
+				tc.hooks(h.Hooks)
 				resp, body := h.visit("/private", accept)
 				if n := h.trips(); n != 1 {
 					t.Errorf("%d trips to the provider, want 1", n)
@@ -340,12 +341,12 @@ func TestAnonymousVisitorBackFromDanceEndsAfterOneTrip(t *testing.T) {
 					t.Fatalf("ends on %s with %d %q, want 401 on /private", resp.Request.URL.Path, resp.StatusCode, body)
 				}
 				id := errorIDOf(t, resp, body)
-				mustContain(t, h.logs.String(), "came back from the provider still without a user")
-				mustContain(t, h.logs.String(), "error_id="+id)
+				mustContain(t, h.Logs.String(), "came back from the provider still without a user")
+				mustContain(t, h.Logs.String(), "error_id="+id)
 				if n := tokenRows(t, db); n != 0 {
 					t.Errorf("%d tokens stored, want none", n)
 				}
-				if errs := h.errors(); len(errs) != tc.errors {
+				if errs := h.Errors(); len(errs) != tc.errors {
 					t.Errorf("error hooks got %v, want %d", errs, tc.errors)
 				}
 			})
@@ -359,16 +360,16 @@ func TestAnonymousVisitorBackFromDanceEndsAfterOneTrip(t *testing.T) {
 // again.
 func TestAnonymousVisitorBackFromDanceMayStartAgain(t *testing.T) {
 	h, _ := newUserStorageApp(t, "")
-	h.hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
+	h.Hooks.OnAuthorized(func(*gin.Context, *dance.Blueprint, *dance.Token) (bool, error) { return false, nil })
 	if resp, _ := h.visit("/private", browserAccept); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("first visit: %d, want 401", resp.StatusCode)
 	}
 	if resp, _ := h.visit("/login/github?next=/private", browserAccept); resp.StatusCode != http.StatusUnauthorized || h.trips() != 2 {
 		t.Fatalf("login route: %d after %d trips, want 401 after 2", resp.StatusCode, h.trips())
 	}
-	restore := h.clock.set(dance.StateLifetime + time.Minute)
+	restore := h.Clock.Set(dance.StateLifetime + time.Minute)
 	defer restore()
-	resp := h.browser.Get(h.url("/private"))
+	resp := h.Browser.Get(h.URL("/private"))
 	resp.Body.Close()
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || loc != "/login/github?next=%2Fprivate" {
 		t.Errorf("after the state's lifetime: %d to %q, want 302 to the login", resp.StatusCode, loc)

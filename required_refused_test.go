@@ -48,16 +48,16 @@ func TestRequiredRefusedLoginEndsAfterOneTrip(t *testing.T) {
 		t.Fatalf("ends on %s with %d %q, want 403 on /private", resp.Request.URL.Path, resp.StatusCode, body)
 	}
 	mustContain(t, body, "The provider did not grant access.")
-	mustContain(t, h.logs.String(), "not sending the user to the provider again")
-	if errs := h.errors(); len(errs) != 1 || errs[0].Code != "invalid_request" {
+	mustContain(t, h.Logs.String(), "not sending the user to the provider again")
+	if errs := h.Errors(); len(errs) != 1 || errs[0].Code != "invalid_request" {
 		t.Errorf("error hooks got %v, want one invalid_request", errs)
 	}
-	if h.tokenPosts() != 0 {
-		t.Errorf("%d token requests, want none", h.tokenPosts())
+	if h.TokenPosts() != 0 {
+		t.Errorf("%d token requests, want none", h.TokenPosts())
 	}
 
 	// Starting a login by hand asks the provider again, once.
-	h.visit(h.loginPath()+"?next=/private", browserAccept)
+	h.visit(h.LoginPath()+"?next=/private", browserAccept)
 	if n := trips.Load(); n != 2 {
 		t.Fatalf("%d trips after a login by hand, want 2", n)
 	}
@@ -70,7 +70,7 @@ func TestRequiredRefusalExpires(t *testing.T) {
 	authURL := refusingAuthorize(t, &trips)
 	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.AuthURL = authURL })
 	h.visit("/private", browserAccept)
-	restore := h.clock.set(11 * time.Minute) // past the state's 10 minutes
+	restore := h.Clock.Set(11 * time.Minute) // past the state's 10 minutes
 	defer restore()
 	resp, _ := h.visit("/private", browserAccept)
 	if n := trips.Load(); n != 2 {

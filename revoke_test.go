@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
@@ -77,7 +78,7 @@ func TestRevokeUnsupported(t *testing.T) {
 	r := gin.New()
 	r.GET("/", a.bp.Middleware(), func(c *gin.Context) {
 		c.Request.Header.Set("X-User", "alice")
-		got = client(c, a.bp).Revoke()
+		got = apptest.Client(c, a.bp).Revoke()
 	})
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if !errors.Is(got, dance.ErrRevocationUnsupported) {
@@ -111,7 +112,7 @@ func TestRevokeProviderErrorKeepsToken(t *testing.T) {
 	r := gin.New()
 	r.GET("/", a.bp.Middleware(), func(c *gin.Context) {
 		c.Request.Header.Set("X-User", "alice")
-		got = client(c, a.bp).Revoke()
+		got = apptest.Client(c, a.bp).Revoke()
 	})
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	var e *dance.Error

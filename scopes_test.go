@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
@@ -22,16 +23,16 @@ func newScopeHarness(t *testing.T, pcfg dancetest.Config) *harness {
 	pcfg.Paths = map[string]any{"/user/repos": "[]"}
 	pcfg.PathScopes = map[string]string{"/user/repos": "repo"}
 	h := newHarness(t, pcfg, func(c *dance.OAuth2Config) { c.Scopes = []string{"user"} })
-	h.router.GET("/repos", h.bp.Required("repo"), func(c *gin.Context) { c.String(200, "your repos") })
-	h.router.GET("/api", func(c *gin.Context) {
+	h.Router.GET("/repos", h.BP.Required("repo"), func(c *gin.Context) { c.String(200, "your repos") })
+	h.Router.GET("/api", func(c *gin.Context) {
 		var repos []any
-		err := client(c, h.bp).GetJSON("user/repos", &repos)
+		err := apptest.Client(c, h.BP).GetJSON("user/repos", &repos)
 		var e *dance.Error
 		if errors.Is(err, dance.ErrInsufficientScope) && errors.As(err, &e) {
 			c.Header("X-Missing", strings.Join(e.Scopes, " "))
 			c.Header("X-Status", http.StatusText(e.Status))
 			c.Header("X-Stage", string(e.Stage))
-			h.bp.Required(e.Scopes...)(c) // the step-up, in one line
+			h.BP.Required(e.Scopes...)(c) // the step-up, in one line
 			return
 		}
 		if err != nil {
@@ -45,11 +46,11 @@ func newScopeHarness(t *testing.T, pcfg dancetest.Config) *harness {
 
 // firstLogin logs in with the blueprint's scopes and returns the token.
 func (h *harness) firstLogin() string {
-	h.t.Helper()
-	h.browser.Dance(h.url(h.loginPath())).Body.Close()
-	at, _ := h.storedToken()["access_token"].(string)
+	h.T.Helper()
+	h.Browser.Dance(h.URL(h.LoginPath())).Body.Close()
+	at, _ := h.StoredToken()["access_token"].(string)
 	if at == "" {
-		h.t.Fatal("no token after the first login")
+		h.T.Fatal("no token after the first login")
 	}
 	return at
 }
@@ -59,29 +60,29 @@ func (h *harness) firstLogin() string {
 func TestStepUpDeclineKeepsOldToken(t *testing.T) {
 	h := newScopeHarness(t, dancetest.Config{})
 	old := h.firstLogin()
-	authURL := h.login("/repos")
+	authURL := h.Login("/repos")
 	q := authURL.Query()
 	cb, _ := url.Parse(q.Get("redirect_uri"))
 	cb.RawQuery = url.Values{"error": {"access_denied"}, "state": {q.Get("state")}}.Encode()
-	resp, _ := h.get(cb.String())
-	if loc := h.browser.Location(resp); loc.Path != "/repos" {
+	resp, _ := h.Get(cb.String())
+	if loc := h.Browser.Location(resp); loc.Path != "/repos" {
 		t.Fatalf("declined step-up goes to %s, want /repos", loc)
 	}
-	if at := h.storedToken()["access_token"]; at != old {
+	if at := h.StoredToken()["access_token"]; at != old {
 		t.Errorf("after a declined step-up the token changed (or is gone): %v", at != nil)
 	}
-	resp, body := h.get(h.url("/repos"))
+	resp, body := h.Get(h.URL("/repos"))
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("/repos after declining: %d (Location %q), want 403", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	mustContain(t, body, "repo")
-	errs := h.errors()
+	errs := h.Errors()
 	if last := errs[len(errs)-1]; !errors.Is(last, dance.ErrInsufficientScope) || !slices.Equal(last.Scopes, []string{"repo"}) {
 		t.Errorf("last error = %v (scopes %v)", last, last.Scopes)
 	}
 	// Starting a login from the login route asks again.
 	h.firstLogin()
-	if authURL := h.login("/repos"); authURL.Query().Get("scope") != "user repo" {
+	if authURL := h.Login("/repos"); authURL.Query().Get("scope") != "user repo" {
 		t.Errorf("after a new login, the step-up asks %q", authURL.Query().Get("scope"))
 	}
 }
@@ -90,11 +91,11 @@ func TestStepUpDeclineKeepsOldToken(t *testing.T) {
 // login route, or on the route that needs more, changes nothing.
 func TestStepUpScopeParameterCannotWiden(t *testing.T) {
 	h := newScopeHarness(t, dancetest.Config{})
-	if got := h.login(h.loginPath() + "?scope=admin+repo").Query().Get("scope"); got != "user" {
+	if got := h.Login(h.LoginPath() + "?scope=admin+repo").Query().Get("scope"); got != "user" {
 		t.Errorf("login?scope=admin asks %q, want user", got)
 	}
 	h.firstLogin()
-	if got := h.login("/repos?scope=admin").Query().Get("scope"); got != "user repo" {
+	if got := h.Login("/repos?scope=admin").Query().Get("scope"); got != "user repo" {
 		t.Errorf("step-up from /repos?scope=admin asks %q, want \"user repo\"", got)
 	}
 }
@@ -114,13 +115,13 @@ func TestInsufficientScopeGitHubHeaders(t *testing.T) {
 func testInsufficientScope(t *testing.T, pcfg dancetest.Config) {
 	h := newScopeHarness(t, pcfg)
 	h.firstLogin()
-	resp := h.browser.Get(h.url("/api"))
+	resp := h.Browser.Get(h.URL("/api"))
 	resp.Body.Close()
 	if resp.Header.Get("X-Missing") != "repo" || resp.Header.Get("X-Stage") != "api" || resp.Header.Get("X-Status") != "Forbidden" {
 		t.Fatalf("/api: status %d, missing %q, stage %q, status %q", resp.StatusCode,
 			resp.Header.Get("X-Missing"), resp.Header.Get("X-Stage"), resp.Header.Get("X-Status"))
 	}
-	if got := h.browser.Location(resp).Query().Get("scope"); got != "user repo" {
+	if got := h.Browser.Location(resp).Query().Get("scope"); got != "user repo" {
 		t.Errorf("one-line step-up asks %q, want \"user repo\"", got)
 	}
 }
@@ -130,22 +131,22 @@ func testInsufficientScope(t *testing.T, pcfg dancetest.Config) {
 func TestStepUpShortGrantNoLoop(t *testing.T) {
 	h := newScopeHarness(t, dancetest.Config{Withhold: []string{"repo"}})
 	h.firstLogin()
-	cb := h.approve(h.login("/repos"))
-	resp, _ := h.get(cb.String())
-	if loc := h.browser.Location(resp); loc.Path != "/repos" {
+	cb := h.Approve(h.Login("/repos"))
+	resp, _ := h.Get(cb.String())
+	if loc := h.Browser.Location(resp); loc.Path != "/repos" {
 		t.Fatalf("step-up callback goes to %s", loc)
 	}
-	if got := h.storedToken()["scope"]; got == nil {
+	if got := h.StoredToken()["scope"]; got == nil {
 		t.Fatalf("stored token has no scope")
 	}
 	for i := 0; i < 2; i++ {
-		resp, body := h.get(h.url("/repos"))
+		resp, body := h.Get(h.URL("/repos"))
 		if resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("/repos after a short grant (visit %d): %d (Location %q), want 403", i+1, resp.StatusCode, resp.Header.Get("Location"))
 		}
 		mustContain(t, body, "did not grant repo")
 	}
-	if n := len(h.p.RequestsTo("/authorize")); n != 2 {
+	if n := len(h.P.RequestsTo("/authorize")); n != 2 {
 		t.Errorf("the provider saw %d authorization requests, want 2 (login and one step-up)", n)
 	}
 }
@@ -154,7 +155,7 @@ func TestStepUpShortGrantNoLoop(t *testing.T) {
 // empty one as none; Required lets an unknown token through.
 func TestScopesUnknown(t *testing.T) {
 	h := newScopeHarness(t, dancetest.Config{})
-	h.router.GET("/set", func(c *gin.Context) {
+	h.Router.GET("/set", func(c *gin.Context) {
 		tok := dancetest.Token("at")
 		if c.Query("empty") != "" {
 			tok.Scope = []string{}
@@ -162,20 +163,20 @@ func TestScopesUnknown(t *testing.T) {
 		if c.Query("github") != "" { // GitHub's token response: "scope": "user:email,repo"
 			tok.Scope = []string{"user:email,repo"}
 		}
-		_ = client(c, h.bp).SetToken(tok)
-		granted, known, err := client(c, h.bp).Scopes()
+		_ = apptest.Client(c, h.BP).SetToken(tok)
+		granted, known, err := apptest.Client(c, h.BP).Scopes()
 		c.String(200, "%v %v %v", granted, known, err)
 	})
-	if _, body := h.get(h.url("/set")); body != "[] false <nil>" {
+	if _, body := h.Get(h.URL("/set")); body != "[] false <nil>" {
 		t.Errorf("no scope field: %q, want unknown", body)
 	}
-	if resp, _ := h.get(h.url("/repos")); resp.StatusCode != 200 {
+	if resp, _ := h.Get(h.URL("/repos")); resp.StatusCode != 200 {
 		t.Errorf("Required with unknown scopes: %d, want 200", resp.StatusCode)
 	}
-	if _, body := h.get(h.url("/set?empty=1")); body != "[] true <nil>" {
+	if _, body := h.Get(h.URL("/set?empty=1")); body != "[] true <nil>" {
 		t.Errorf("empty scope field: %q, want known and none", body)
 	}
-	if _, body := h.get(h.url("/set?github=1")); body != "[user:email repo] true <nil>" {
+	if _, body := h.Get(h.URL("/set?github=1")); body != "[user:email repo] true <nil>" {
 		t.Errorf("comma-separated scope field: %q", body)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 	"github.com/go-jose/go-jose/v4"
@@ -26,12 +27,12 @@ func TestDerivedStateAndNonce(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.Scopes = []string{"openid"} })
 	seen := map[string]bool{}
 	for i := range 50 {
-		auth := h.login("/login/github")
+		auth := h.Login("/login/github")
 		q := auth.Query()
-		if resp, body := h.get(h.approve(auth).String()); resp.StatusCode != http.StatusFound {
+		if resp, body := h.Get(h.Approve(auth).String()); resp.StatusCode != http.StatusFound {
 			t.Fatalf("login %d: callback %d %q", i, resp.StatusCode, body)
 		}
-		posts := h.p.RequestsTo("/token")
+		posts := h.P.RequestsTo("/token")
 		verifier := posts[len(posts)-1].Form.Get("code_verifier")
 		if got, want := q.Get("code_challenge"), oauth2.S256ChallengeFromVerifier(verifier); got != want {
 			t.Fatalf("login %d: challenge %q, want S256 of the verifier %q", i, got, want)
@@ -52,24 +53,24 @@ func TestDerivedStateAndNonce(t *testing.T) {
 // flow has no verifier (a downgrade) is refused.
 func TestVerifierRequiredWhenPKCEIsOn(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	h.router.GET("/plant", func(c *gin.Context) {
-		if err := dance.StartFlowForTest(c, h.bp, "planted-state", ""); err != nil {
+	h.Router.GET("/plant", func(c *gin.Context) {
+		if err := dance.StartFlowForTest(c, h.BP, "planted-state", ""); err != nil {
 			c.String(500, err.Error())
 			return
 		}
 		c.String(200, "ok")
 	})
-	if resp, _ := h.get(h.url("/plant")); resp.StatusCode != 200 {
+	if resp, _ := h.Get(h.URL("/plant")); resp.StatusCode != 200 {
 		t.Fatal("could not plant the flow")
 	}
-	resp, body := h.get(h.url("/login/github/authorized?code=c&state=planted-state"))
+	resp, body := h.Get(h.URL("/login/github/authorized?code=c&state=planted-state"))
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("status %d (%q), want 403", resp.StatusCode, body)
 	}
-	if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrVerifierMissing) {
+	if errs := h.Errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrVerifierMissing) {
 		t.Fatalf("error hooks got %v", errs)
 	}
-	if h.tokenPosts() != 0 {
+	if h.TokenPosts() != 0 {
 		t.Fatal("token endpoint called")
 	}
 }
@@ -78,19 +79,19 @@ func TestVerifierRequiredWhenPKCEIsOn(t *testing.T) {
 // redirect still happens; nothing half-stored.
 func TestTokenTooLargeForCookie(t *testing.T) {
 	h := newHarness(t, dancetest.Config{Extra: map[string]any{"id_token": strings.Repeat("x", 5000)}}, nil)
-	resp := h.browser.Dance(h.url("/login/github"))
+	resp := h.Browser.Dance(h.URL("/login/github"))
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
 		t.Fatalf("got %d to %q, want the redirect", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	errs := h.errors()
+	errs := h.Errors()
 	if len(errs) != 1 || !errors.Is(errs[0], storage.ErrTooLarge) || errs[0].Stage != dance.StageStore {
 		t.Fatalf("error hooks got %v", errs)
 	}
-	if h.storedToken() != nil {
+	if h.StoredToken() != nil {
 		t.Fatal("token stored")
 	}
 	// The session still works: a new login sets a state.
-	h.login("/login/github")
+	h.Login("/login/github")
 }
 
 // Acceptance 19: nothing sensitive in logs or error strings, across every
@@ -98,42 +99,42 @@ func TestTokenTooLargeForCookie(t *testing.T) {
 func TestNoSecretsInLogsOrErrors(t *testing.T) {
 	h := newHarness(t, dancetest.Config{RefreshToken: true}, func(c *dance.OAuth2Config) { c.Timeout = 200 * time.Millisecond })
 	var errTexts []string
-	h.hooks.OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { errTexts = append(errTexts, e.Error()) })
+	h.Hooks.OnError(func(_ *gin.Context, _ *dance.Blueprint, e *dance.Error) { errTexts = append(errTexts, e.Error()) })
 	var bodies []string
 	get := func(u string) {
-		_, body := h.get(u)
+		_, body := h.Get(u)
 		bodies = append(bodies, body)
 	}
 
-	h.browser.Dance(h.url("/login/github"))              // success
-	get(h.url("/me"))                                    // API call
-	get(h.url("/private"))                               // required
-	cb := h.approve(h.login("/login/github"))            // replay
+	h.Browser.Dance(h.URL("/login/github"))              // success
+	get(h.URL("/me"))                                    // API call
+	get(h.URL("/private"))                               // required
+	cb := h.Approve(h.Login("/login/github"))            // replay
 	get(cb.String())                                     //
 	get(cb.String())                                     //
-	cb = h.approve(h.login("/login/github"))             // wrong state
+	cb = h.Approve(h.Login("/login/github"))             // wrong state
 	q := cb.Query()                                      //
 	q.Set("state", q.Get("state")+"x")                   //
-	get(h.url("/login/github/authorized?" + q.Encode())) //
-	auth := h.login("/login/github")                     // missing code
-	get(h.url("/login/github/authorized?state=" + url.QueryEscape(auth.Query().Get("state"))))
+	get(h.URL("/login/github/authorized?" + q.Encode())) //
+	auth := h.Login("/login/github")                     // missing code
+	get(h.URL("/login/github/authorized?state=" + url.QueryEscape(auth.Query().Get("state"))))
 	for _, f := range []dancetest.Failure{dancetest.FailStatus500, dancetest.FailGarbage, dancetest.FailErrorIn200, dancetest.FailInvalidGrant, dancetest.FailSlow} {
-		h.p.Fail(f)
-		get(h.approve(h.login("/login/github")).String())
+		h.P.Fail(f)
+		get(h.Approve(h.Login("/login/github")).String())
 	}
-	h.p.Fail(dancetest.FailNone)
-	get(h.url("/login/github/authorized?error=access_denied&state=" + url.QueryEscape(h.login("/login/github").Query().Get("state"))))
+	h.P.Fail(dancetest.FailNone)
+	get(h.URL("/login/github/authorized?error=access_denied&state=" + url.QueryEscape(h.Login("/login/github").Query().Get("state"))))
 
 	if len(errTexts) < 8 {
 		t.Fatalf("only %d errors produced; the scenario is broken", len(errTexts))
 	}
-	logs := h.logs.String()
+	logs := h.Logs.String()
 	for _, level := range []string{"level=DEBUG", "level=INFO", "level=WARN"} {
 		if !strings.Contains(logs, level) {
 			t.Fatalf("no %s logs captured: the scenario does not cover every level", level)
 		}
 	}
-	secrets := h.p.Secrets()
+	secrets := h.P.Secrets()
 	if len(secrets) < 10 {
 		t.Fatalf("only %d secrets collected", len(secrets))
 	}
@@ -166,7 +167,7 @@ func TestStateBoundToBlueprint(t *testing.T) {
 		}
 		bps = append(bps, bp)
 	}
-	app := newTestServer(t, newRouter(bps...))
+	app := apptest.TestServer(t, apptest.NewRouter(bps...))
 	b := dancetest.NewBrowser(t)
 	resp := b.Get(app + "/login/one")
 	resp.Body.Close()
@@ -197,13 +198,13 @@ func TestStateBoundToBlueprint(t *testing.T) {
 func TestDanceSetsNoCookieOfItsOwn(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
 	var cookies []*http.Cookie
-	resp := h.browser.Get(h.url("/login/github"))
+	resp := h.Browser.Get(h.URL("/login/github"))
 	resp.Body.Close()
 	cookies = append(cookies, resp.Cookies()...)
-	resp = h.browser.Get(h.approve(h.browser.Location(resp)).String())
+	resp = h.Browser.Get(h.Approve(h.Browser.Location(resp)).String())
 	resp.Body.Close()
 	cookies = append(cookies, resp.Cookies()...)
-	if resp.StatusCode != http.StatusFound || h.storedToken() == nil {
+	if resp.StatusCode != http.StatusFound || h.StoredToken() == nil {
 		t.Fatalf("the dance did not finish: %d", resp.StatusCode)
 	}
 	if len(cookies) < 2 {
@@ -224,29 +225,29 @@ func TestTLSVerifiedByDefault(t *testing.T) {
 	p := dancetest.NewTLSProvider(dancetest.Config{})
 	t.Cleanup(p.Close)
 	h := newBareHarness(t, "github")
-	h.p = p
+	h.P = p
 	cfg := p.OAuth2Config("github")
-	h.options(&cfg.Options)
-	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
+	h.Options(&cfg.Options)
+	cfg.Logger = slog.New(slog.NewTextHandler(h.Logs, nil))
 	bp, err := dance.NewOAuth2(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.serve(bp, nil)
-	auth := h.login("/login/github")
+	h.Serve(bp, nil)
+	auth := h.Login("/login/github")
 	q := p.CallbackQuery(auth.Query())
-	resp, body := h.get(h.url("/login/github/authorized?" + q.Encode()))
+	resp, body := h.Get(h.URL("/login/github/authorized?" + q.Encode()))
 	if resp.StatusCode != http.StatusBadGateway {
 		t.Fatalf("status %d (%q), want 502", resp.StatusCode, body)
 	}
-	mustContain(t, h.logs.String(), "certificate")
-	if errs := h.errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrTokenExchange) {
+	mustContain(t, h.Logs.String(), "certificate")
+	if errs := h.Errors(); len(errs) != 1 || !errors.Is(errs[0], dance.ErrTokenExchange) {
 		t.Fatalf("error hooks got %v", errs)
 	}
 	if len(p.RequestsTo("/token")) != 0 {
 		t.Fatal("the token request reached the provider over an unverified connection")
 	}
-	if h.storedToken() != nil {
+	if h.StoredToken() != nil {
 		t.Fatal("token stored")
 	}
 }
@@ -346,7 +347,7 @@ func TestReplayOnAnotherInstanceIsForbidden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return newTestServer(t, newRouter(bp))
+				return apptest.TestServer(t, apptest.NewRouter(bp))
 			}
 			appA := instance(func(o *dance.Options) { tc.setup(p, o) })
 			appB := instance(func(*dance.Options) {})

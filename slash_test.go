@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
 )
@@ -18,7 +19,7 @@ import (
 // The Client logs one Warn per blueprint for it, and none for a relative
 // reference, a reference that keeps the base path, or a root base URL.
 func TestLeadingSlashWarnsOnce(t *testing.T) {
-	newBP := func(name, base string, logs *syncBuffer) *dance.Blueprint {
+	newBP := func(name, base string, logs *apptest.SyncBuffer) *dance.Blueprint {
 		bp, err := dance.NewOAuth2(dance.OAuth2Config{
 			Name: name, ClientID: "id", ClientSecret: "secret",
 			AuthURL: "https://p.example/authorize", TokenURL: "https://p.example/token",
@@ -37,14 +38,14 @@ func TestLeadingSlashWarnsOnce(t *testing.T) {
 		c, _ := gin.CreateTestContext(httptest.NewRecorder())
 		c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
 		bp.Middleware()(c) // puts the client into c
-		req, err := client(c, bp).NewRequest(http.MethodGet, ref, nil)
+		req, err := apptest.Client(c, bp).NewRequest(http.MethodGet, ref, nil)
 		if err != nil {
 			t.Fatalf("NewRequest(%q): %v", ref, err)
 		}
 		return req.URL.String()
 	}
 
-	logs := new(syncBuffer)
+	logs := new(apptest.SyncBuffer)
 	gitlab := newBP("gitlab", "https://gitlab.example/api/v4/", logs)
 	for _, ref := range []string{"user", "/api/v4/user", "https://other.example/x"} {
 		request(gitlab, ref)
@@ -77,7 +78,7 @@ func TestLeadingSlashWarnsOnce(t *testing.T) {
 	}
 
 	// A root base URL (GitHub's) loses nothing: no warning.
-	rootLogs := new(syncBuffer)
+	rootLogs := new(apptest.SyncBuffer)
 	request(newBP("github", "https://api.github.example/", rootLogs), "/user")
 	if strings.Contains(rootLogs.String(), "level=WARN") {
 		t.Errorf("warned for a root base URL:\n%s", rootLogs)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-dance/dance/logoutstore"
 	"github.com/gin-dance/dance/redis/redislogout"
 	"github.com/redis/go-redis/v9"
@@ -60,7 +61,7 @@ func TestBackChannelLogoutAcrossFleet(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return newTestServer(t, newRouterWith(store, nil, bp))
+				return apptest.TestServer(t, apptest.NewRouterWith(store, nil, bp))
 			}
 			a, b := instance(), instance()
 			browser := dancetest.NewBrowser(t)

@@ -17,6 +17,7 @@ import (
 	redisstore "github.com/gin-contrib/sessions/redis"
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -73,7 +74,7 @@ func TestSessionFixationRenewsID(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			base := newTestServer(t, newRouterWith(store, nil, bp))
+			base := apptest.TestServer(t, apptest.NewRouterWith(store, nil, bp))
 			appURL, _ := url.Parse(base)
 
 			attacker := dancetest.NewBrowser(t)

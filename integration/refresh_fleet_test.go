@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-dance/dance/redis/refreshlock"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-dance/dance/storage/gormstore"
@@ -77,7 +78,7 @@ func fleetInstance(t *testing.T, fake *dancetest.Provider, s storage.Storage, lo
 	r := gin.New()
 	r.Use(bp.Middleware())
 	r.GET("/api", func(c *gin.Context) {
-		cl := client(c, bp)
+		cl := apptest.Client(c, bp)
 		req, err := cl.NewRequest(http.MethodGet, "user", nil)
 		if err != nil {
 			c.String(http.StatusInternalServerError, "bad request")
@@ -98,8 +99,8 @@ func fleetInstance(t *testing.T, fake *dancetest.Provider, s storage.Storage, lo
 
 // fleetLogs returns a log buffer for an instance, checked at the end of
 // the test for every secret the fake provider saw or issued.
-func fleetLogs(t *testing.T, fake *dancetest.Provider) *syncBuffer {
-	logs := &syncBuffer{}
+func fleetLogs(t *testing.T, fake *dancetest.Provider) *apptest.SyncBuffer {
+	logs := &apptest.SyncBuffer{}
 	t.Cleanup(func() {
 		text := logs.String()
 		if !strings.Contains(text, "dance:") {
@@ -313,7 +314,7 @@ func TestFleetRefreshLockUnavailable(t *testing.T) {
 	}
 	c := fleetContext()
 	bp.Middleware()(c) // puts the client into c
-	_, err = client(c, bp).Token()
+	_, err = apptest.Client(c, bp).Token()
 	var e *dance.Error
 	if !errors.As(err, &e) || e.Stage != dance.StageRefresh || errors.Is(err, dance.ErrTokenExpired) || !strings.Contains(err.Error(), "refresh lock") {
 		t.Fatalf("Token() with the lock down = %v, want a refresh-stage error about the lock, not ErrTokenExpired", err)

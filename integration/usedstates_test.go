@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-dance/dance/redis/redisstate"
 	"github.com/gin-dance/dance/statestore"
 	"github.com/redis/go-redis/v9"
@@ -41,23 +42,23 @@ func redisUsedStates(t *testing.T) statestore.Store {
 // one after a restart): a new blueprint and engine against the same
 // provider, with the same cookie keys and record of used states.
 func (h *harness) instance(used statestore.Store) (*dance.Blueprint, string) {
-	h.t.Helper()
-	cfg := h.p.OAuth2Config("github")
+	h.T.Helper()
+	cfg := h.P.OAuth2Config("github")
 	cfg.UsedStates = used
 	bp, err := dance.NewOAuth2(cfg)
 	if err != nil {
-		h.t.Fatal(err)
+		h.T.Fatal(err)
 	}
-	return bp, newTestServer(h.t, newRouter(bp))
+	return bp, apptest.TestServer(h.T, apptest.NewRouter(bp))
 }
 
 // replayOn plays the callback cb on the app at base with the cookies the
 // browser had before the callback, as an attacker who captured both
 // would, and returns the status and whether the attacker got a token.
 func (h *harness) replayOn(base string, oldCookies []*http.Cookie, cb *url.URL) (int, bool) {
-	h.t.Helper()
+	h.T.Helper()
 	b, _ := url.Parse(base)
-	attacker := dancetest.NewBrowser(h.t)
+	attacker := dancetest.NewBrowser(h.T)
 	attacker.Jar.SetCookies(b, oldCookies)
 	u := *cb
 	u.Host = b.Host
@@ -86,21 +87,21 @@ func TestReplayAcrossInstancesRefused(t *testing.T) {
 	for _, tc := range []string{"second instance", "restart"} {
 		t.Run(tc, func(t *testing.T) {
 			h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.UsedStates = used })
-			cb := h.approve(h.login("/login/github"))
-			appURL, _ := url.Parse(h.app.URL)
-			oldCookies := h.browser.Jar.Cookies(appURL)
-			if resp, _ := h.get(cb.String()); resp.StatusCode != http.StatusFound {
+			cb := h.Approve(h.Login("/login/github"))
+			appURL, _ := url.Parse(h.App.URL)
+			oldCookies := h.Browser.Jar.Cookies(appURL)
+			if resp, _ := h.Get(cb.String()); resp.StatusCode != http.StatusFound {
 				t.Fatalf("first callback: %d", resp.StatusCode)
 			}
 			if tc == "restart" {
-				h.app.Close() // instance A is gone
+				h.App.Close() // instance A is gone
 			}
 			_, other := h.instance(used)
 			status, stored := h.replayOn(other, oldCookies, cb)
 			if status != http.StatusForbidden {
 				t.Fatalf("replay on the other instance: status %d, want 403", status)
 			}
-			if n := h.tokenPosts(); n != 1 {
+			if n := h.TokenPosts(); n != 1 {
 				t.Fatalf("%d token requests, want 1", n)
 			}
 			if stored {
@@ -114,15 +115,15 @@ func TestReplayAcrossInstancesRefused(t *testing.T) {
 // the states used on the first: the documented limit of that mode.
 func TestReplayAcrossInstancesInProcessLimit(t *testing.T) {
 	h := newHarness(t, dancetest.Config{}, nil)
-	cb := h.approve(h.login("/login/github"))
-	appURL, _ := url.Parse(h.app.URL)
-	oldCookies := h.browser.Jar.Cookies(appURL)
-	if resp, _ := h.get(cb.String()); resp.StatusCode != http.StatusFound {
+	cb := h.Approve(h.Login("/login/github"))
+	appURL, _ := url.Parse(h.App.URL)
+	oldCookies := h.Browser.Jar.Cookies(appURL)
+	if resp, _ := h.Get(cb.String()); resp.StatusCode != http.StatusFound {
 		t.Fatalf("first callback: %d", resp.StatusCode)
 	}
 	_, other := h.instance(nil)
 	h.replayOn(other, oldCookies, cb)
-	if n := h.tokenPosts(); n != 2 {
+	if n := h.TokenPosts(); n != 2 {
 		t.Fatalf("%d token requests; docs/security.md says a second in-process instance calls the token endpoint again", n)
 	}
 }
@@ -141,12 +142,12 @@ func TestConcurrentCallbacksOneTokenRequest(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			used := tc.used(t)
 			h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.UsedStates = used })
-			cb := h.approve(h.login("/login/github"))
+			cb := h.Approve(h.Login("/login/github"))
 			var wg sync.WaitGroup
 			codes := make(chan int, 50)
 			for range 50 {
 				wg.Go(func() {
-					resp := h.browser.Get(cb.String())
+					resp := h.Browser.Get(cb.String())
 					resp.Body.Close()
 					codes <- resp.StatusCode
 				})
@@ -159,7 +160,7 @@ func TestConcurrentCallbacksOneTokenRequest(t *testing.T) {
 					ok++
 				}
 			}
-			if n := h.tokenPosts(); n != 1 || ok != 1 {
+			if n := h.TokenPosts(); n != 1 || ok != 1 {
 				t.Fatalf("%d token requests and %d admitted callbacks, want 1 and 1", n, ok)
 			}
 		})
@@ -172,11 +173,11 @@ func TestUsedStatesDownFailsClosed(t *testing.T) {
 	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
 	t.Cleanup(func() { client.Close() })
 	h := newHarness(t, dancetest.Config{}, func(c *dance.OAuth2Config) { c.UsedStates = redisstate.New(client, "") })
-	resp, _ := h.get(h.approve(h.login("/login/github")).String())
+	resp, _ := h.Get(h.Approve(h.Login("/login/github")).String())
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("status %d, want 503", resp.StatusCode)
 	}
-	if h.tokenPosts() != 0 || h.storedToken() != nil {
+	if h.TokenPosts() != 0 || h.StoredToken() != nil {
 		t.Fatal("something was fetched or stored")
 	}
 }
