@@ -158,7 +158,7 @@ func (bp *Blueprint) logout(c *gin.Context) {
 	target := or(next, bp.nextURL)
 	if bp.endSession != "" && !answered(c) {
 		state := flowstate.NewState()
-		sess.Set(bp.logoutKey(), logout.NewPending(state, next, bp.now(), flowstate.Lifetime).Encode())
+		sess.Set(bp.logoutKey(), flowstate.Encode(&flowstate.Record{State: state, Next: next, Expires: bp.now().Add(flowstate.Lifetime).Unix()}))
 		target = logout.EndSessionURL(bp.endSession, hint, bp.absoluteURL(c, bp.LogoutURL()), bp.endSessionClient, state)
 	}
 	if hasSession {
@@ -194,37 +194,35 @@ func (bp *Blueprint) logoutReturn(c *gin.Context) {
 		return
 	}
 	raw, _ := sess.Get(bp.logoutKey()).(string)
-	p := logout.DecodePending(raw)
-	if p == nil {
+	fl := flowstate.Decode(raw)
+	if fl == nil {
 		refuse(http.StatusForbidden, logout.ErrNoLogout)
 		return
 	}
-	if err := p.Check(state, bp.now()); err != nil {
-		if errors.Is(err, logout.ErrStateExpired) {
+	if err := fl.Check(state, logout.ErrStateMismatch, bp.now()); err != nil {
+		if errors.Is(err, flowstate.ErrExpired) {
 			sess.Delete(bp.logoutKey())
 			_ = sess.Save()
 		}
 		refuse(http.StatusForbidden, err)
 		return
 	}
-	sess.Delete(bp.logoutKey())
+	// As a callback's: used in the session (the new cookie) and in the
+	// record of used states (the old cookie, another instance).
+	if err := bp.consume(c.Request.Context(), sess, bp.logoutKey(), fl); err != nil {
+		status := http.StatusServiceUnavailable
+		if errors.Is(err, flowstate.ErrUsed) {
+			status = http.StatusForbidden
+		}
+		refuse(status, err)
+		return
+	}
 	if err := sess.Save(); err != nil {
 		refuse(http.StatusInternalServerError, session.SaveError(err, storage.ErrTooLarge))
 		return
 	}
-	// The old cookie still holds the logout: the record of used states
-	// refuses its second use.
-	first, err := bp.used.Use(c.Request.Context(), p.Key(), time.Unix(p.Expires, 0))
-	switch {
-	case err != nil:
-		refuse(http.StatusServiceUnavailable, fmt.Errorf("dance: record of used states: %w", err))
-		return
-	case !first:
-		refuse(http.StatusForbidden, logout.ErrStateUsed)
-		return
-	}
 	bp.log.DebugContext(c.Request.Context(), "dance: back from the provider's end-session endpoint", "provider", bp.name)
-	httpx.Redirect(c.Writer, c.Request, or(p.Next, bp.nextURL))
+	httpx.Redirect(c.Writer, c.Request, or(fl.Next, bp.nextURL))
 }
 
 // backChannelWindow is how far a logout token's iat may be from now.

@@ -43,17 +43,18 @@ func (bp *Blueprint) loadFlow(sess sessions.Session) *flowstate.Record {
 	return flowstate.Decode(raw)
 }
 
-// consume marks fl used, in the session and in the record of used
-// states, so that the same callback cannot be played twice: not with the
-// new cookie (the session says used) and not with the old one, on this
-// instance or, with a shared record, on another (the record remembers).
+// consume marks fl used, in the session (under key: the login's, or the
+// logout's) and in the record of used states, so that the same callback
+// cannot be played twice: not with the new cookie (the session says used)
+// and not with the old one, on this instance or, with a shared record, on
+// another (the record remembers).
 // The used record keeps the login's expiry: Required tells by it that a
 // visitor has just come back from the provider. It returns
 // flowstate.ErrUsed when the record already had the state, and the
 // record's own error when it cannot answer.
-func (bp *Blueprint) consume(ctx context.Context, sess sessions.Session, fl *flowstate.Record) error {
+func (bp *Blueprint) consume(ctx context.Context, sess sessions.Session, key any, fl *flowstate.Record) error {
 	sum := flowstate.Hash(fl.State)
-	sess.Set(bp.flowKey, flowstate.Encode(flowstate.UsedRecord(sum, fl.Expires)))
+	sess.Set(key, flowstate.Encode(flowstate.UsedRecord(sum, fl.Expires)))
 	until := time.Unix(fl.Expires, 0)
 	var first bool
 	var err error
@@ -88,7 +89,7 @@ func (bp *Blueprint) admit(c *gin.Context, sess sessions.Session, fl *flowstate.
 	// The session is saved with the "used" marker before any answer: by
 	// fail and failRedirect, before the authorized hook, or by the
 	// token's own save (see finish), so the hot path saves it once.
-	if err := bp.consume(c.Request.Context(), sess, fl); err != nil {
+	if err := bp.consume(c.Request.Context(), sess, bp.flowKey, fl); err != nil {
 		status := http.StatusForbidden
 		if !errors.Is(err, flowstate.ErrUsed) {
 			status = http.StatusServiceUnavailable
@@ -105,7 +106,7 @@ func (bp *Blueprint) admit(c *gin.Context, sess sessions.Session, fl *flowstate.
 // the user goes to the next URL. Nothing is fetched.
 func (bp *Blueprint) declined(c *gin.Context, sess sessions.Session, fl *flowstate.Record, checkErr error, e *Error) {
 	if fl != nil && checkErr == nil {
-		_ = bp.consume(c.Request.Context(), sess, fl) // a replayed refusal changes nothing
+		_ = bp.consume(c.Request.Context(), sess, bp.flowKey, fl) // a replayed refusal changes nothing
 		bp.noteStepUp(c, fl, nil)
 		_ = sess.Save() // best effort: the record of used states backs it up
 	}

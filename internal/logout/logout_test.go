@@ -3,37 +3,10 @@ package logout
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
 )
-
-func TestPendingRoundTripAndCheck(t *testing.T) {
-	now := time.Unix(1_700_000_000, 0)
-	p := NewPending("the-state", "/next?a=b|c", now, 10*time.Minute)
-	got := DecodePending(p.Encode())
-	if got == nil || *got != *p {
-		t.Fatalf("decoded %+v, want %+v", got, p)
-	}
-	if err := got.Check("the-state", now.Add(time.Minute)); err != nil {
-		t.Errorf("good state: %v", err)
-	}
-	if err := got.Check("other", now); !errors.Is(err, ErrStateMismatch) {
-		t.Errorf("forged state: %v", err)
-	}
-	if err := got.Check("", now); !errors.Is(err, ErrStateMismatch) {
-		t.Errorf("empty state: %v", err)
-	}
-	if err := got.Check("the-state", now.Add(11*time.Minute)); !errors.Is(err, ErrStateExpired) {
-		t.Errorf("late state: %v", err)
-	}
-	for _, bad := range []string{"", "x", "x|1|/", "AAAA|1|/", base64.RawURLEncoding.EncodeToString(make([]byte, 32)) + "|soon|/"} {
-		if DecodePending(bad) != nil {
-			t.Errorf("DecodePending(%q) is not nil", bad)
-		}
-	}
-}
 
 func TestEndSessionURLKeepsEndpointQuery(t *testing.T) {
 	got := EndSessionURL("https://op.example/logout?tenant=t1", "", "https://app.example/oidc/logout", "cid", "st")

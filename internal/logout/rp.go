@@ -1,83 +1,18 @@
 package logout
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // The refusals of the return from the provider's end-session endpoint.
 var (
 	ErrNoLogout      = errors.New("no logout is in progress in this session")
 	ErrStateMismatch = errors.New("the logout's state is not this session's")
-	ErrStateExpired  = errors.New("the logout's state has expired")
-	ErrStateUsed     = errors.New("the logout's state was used before")
 	ErrCrossSite     = errors.New("the logout request does not come from the app's own pages (its Origin, Sec-Fetch-Site or Referer)")
 )
-
-// Pending is the logout that the logout route started: what the session
-// keeps until the provider sends the browser back.
-type Pending struct {
-	Sum     [32]byte // SHA-256 of the state, never the state
-	Expires int64    // Unix seconds
-	Next    string
-}
-
-// NewPending starts a logout that returns to next, valid for life.
-func NewPending(state, next string, now time.Time, life time.Duration) *Pending {
-	return &Pending{Sum: sha256.Sum256([]byte(state)), Expires: now.Add(life).Unix(), Next: next}
-}
-
-// Encode is p as a session value.
-func (p *Pending) Encode() string {
-	return base64.RawURLEncoding.EncodeToString(p.Sum[:]) + "|" + strconv.FormatInt(p.Expires, 10) + "|" + p.Next
-}
-
-// DecodePending reads a session value; nil when it is not one.
-func DecodePending(raw string) *Pending {
-	sum, rest, ok := strings.Cut(raw, "|")
-	if !ok {
-		return nil
-	}
-	exp, next, ok := strings.Cut(rest, "|")
-	if !ok {
-		return nil
-	}
-	p := &Pending{Next: next}
-	b, err := base64.RawURLEncoding.DecodeString(sum)
-	if err != nil || len(b) != len(p.Sum) {
-		return nil
-	}
-	copy(p.Sum[:], b)
-	if p.Expires, err = strconv.ParseInt(exp, 10, 64); err != nil {
-		return nil
-	}
-	return p
-}
-
-// Check compares the returned state with p's, in constant time, and
-// checks that p is still valid.
-func (p *Pending) Check(state string, now time.Time) error {
-	got := sha256.Sum256([]byte(state))
-	if state == "" || subtle.ConstantTimeCompare(got[:], p.Sum[:]) != 1 {
-		return ErrStateMismatch
-	}
-	if now.Unix() > p.Expires {
-		return ErrStateExpired
-	}
-	return nil
-}
-
-// Key is the key of p's state in the record of used states.
-func (p *Pending) Key() string {
-	return "logout:" + base64.RawURLEncoding.EncodeToString(p.Sum[:])
-}
 
 // EndSessionURL is the end-session endpoint with the parameters of
 // RP-Initiated Logout 1.0 section 2 added to its own query; an empty
