@@ -12,6 +12,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 )
 
 // TestPresetMastodonDevLogin: through the development provider, a
@@ -77,8 +78,8 @@ func TestPresetMastodonRegistration(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.ClientID, cfg.ClientSecret = "", "" // no client: register
-	logs := &pbLogs{}
-	cfg.Logger = logs.logger()
+	logs := &apptest.SyncBuffer{}
+	cfg.Logger = pbLogger(logs)
 	a := pbLogin(t, &cfg.Options, func() (*dance.Blueprint, error) { return contrib.Mastodon(cfg) }, "")
 	a.ok(t)
 	regs := fake.RequestsTo("/api/v1/apps")
@@ -135,8 +136,8 @@ func TestPresetMastodonRegistrationRefused(t *testing.T) {
 	}
 	cfg.ClientID, cfg.ClientSecret = "", ""
 	cfg.BaseURL = fake.URL + "/closed/" // no registration endpoint there
-	logs := &pbLogs{}
-	cfg.Logger = logs.logger()
+	logs := &apptest.SyncBuffer{}
+	cfg.Logger = pbLogger(logs)
 	a := pbServe(t, &cfg.Options, func() (*dance.Blueprint, error) { return contrib.Mastodon(cfg) })
 	resp := a.b.Get(a.srv.URL + a.bp.LoginURL())
 	resp.Body.Close()

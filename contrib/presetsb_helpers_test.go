@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-dance/dance/internal/devprovider"
 	"github.com/gin-dance/dance/storage"
 	"github.com/gin-gonic/gin"
@@ -227,25 +227,7 @@ type pbRoundTrip func(*http.Request) (*http.Response, error)
 
 func (f pbRoundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// pbLogs collects a logger's lines, safely from any goroutine.
-type pbLogs struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *pbLogs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *pbLogs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// logger logs every level into l.
-func (l *pbLogs) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+// pbLogger logs every level into w.
+func pbLogger(w *apptest.SyncBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-dance/dance"
 	"github.com/gin-dance/dance/contrib"
 	"github.com/gin-dance/dance/dancetest"
+	"github.com/gin-dance/dance/internal/apptest"
 	"github.com/gin-gonic/gin"
 )
 
@@ -183,9 +184,9 @@ func TestPresetWeChatErrcodeIn200(t *testing.T) {
 func TestPresetWeChatSecretNotInErrors(t *testing.T) {
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close() // nothing listens there any more
-	logs := &pbLogs{}
+	logs := &apptest.SyncBuffer{}
 	cfg := contrib.WeChatConfig{ClientID: "wx1", ClientSecret: "the-app-secret", Endpoints: contrib.Endpoints{TokenURL: gone.URL + "/sns/oauth2/access_token"}}
-	cfg.Logger = logs.logger()
+	cfg.Logger = pbLogger(logs)
 	cfg.HTTPClient = &http.Client{Transport: pbRoundTrip(func(r *http.Request) (*http.Response, error) {
 		return nil, &url.Error{Op: "Get", URL: r.URL.String(), Err: errors.New("connection refused")}
 	})}

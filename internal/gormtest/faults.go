@@ -1,11 +1,9 @@
 package gormtest
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -105,26 +103,6 @@ func RecordIssued(a *App) *atomic.Value {
 		return true, nil
 	})
 	return &v
-}
-
-// SyncBuffer is a bytes.Buffer that a logger and the test can share.
-type SyncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-// Write implements io.Writer.
-func (s *SyncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// String returns what was written.
-func (s *SyncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // FaultDatabaseDownDuringTokenSave: the database goes away between the
